@@ -1,0 +1,53 @@
+# jour: `make run` for a local site with demo data, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+LOCKS := requirements/base.lock requirements/dev.lock
+DEV_ENV := JOUR_ENV=development
+
+.PHONY: run test lint lock totp messages clean
+
+$(STAMP): $(LOCKS)
+	@$(PYTHON) -c 'import sys; sys.exit("jour needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes $(addprefix -r ,$(LOCKS))
+	touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) ./scripts/run-dev.sh
+
+test: $(STAMP)
+	@mkdir -p var
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@set -e; eval "$$($(PY) scripts/test_services.py)"; \
+	JOUR_ENV=test $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
+	JOUR_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The current two-factor codes of the demo accounts.
+totp: $(STAMP)
+	@$(DEV_ENV) $(PY) manage.py demo_totp
+
+# Refresh the lockfiles after editing requirements/*.in.
+lock:
+	$(PYTHON) -m venv var/piptools && var/piptools/bin/pip install --quiet pip-tools
+	cd requirements && ../var/piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o base.lock base.in
+	cd requirements && ../var/piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o dev.lock dev.in
+
+messages: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,77 @@
+"""Who may reach what. Every view declares its access here, and nowhere else.
+
+A view is one of:
+- public: reachable without logging in (login, invitation links, health check);
+- password step: the password is verified but the second factor is not yet
+  (the OTP prompt, enrolment, logout);
+- for roles: a fully verified user whose role is in the set.
+
+A view that declares nothing is refused by AccessMiddleware: access is denied
+by default, and the URL-walking test fails for it.
+"""
+
+from collections.abc import Callable, Iterable
+
+from .models import Role
+
+PUBLIC = "public"
+PASSWORD_STEP = "password_step"  # noqa: S105 - a marker, not a password
+
+ALL_ROLES = frozenset(Role)
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.SUPPORT_PERSON})
+GOVERNANCE_ROLES = frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AUDITOR})
+
+
+def _mark(view: Callable, access) -> Callable:
+    view.jour_access = access
+    return view
+
+
+def public(view: Callable) -> Callable:
+    return _mark(view, PUBLIC)
+
+
+def password_step(view: Callable) -> Callable:
+    return _mark(view, PASSWORD_STEP)
+
+
+def for_roles(*roles: Role | Iterable[Role]) -> Callable[[Callable], Callable]:
+    allowed: set[Role] = set()
+    for role in roles:
+        allowed.update([role] if isinstance(role, Role) else role)
+
+    def decorator(view: Callable) -> Callable:
+        return _mark(view, frozenset(allowed))
+
+    return decorator
+
+
+def access_of(view: Callable):
+    """The access a view declared, or None."""
+    access = getattr(view, "jour_access", None)
+    if access is None and hasattr(view, "view_class"):
+        access = getattr(view.view_class, "jour_access", None)
+    return access
+
+
+def role_may(user, access) -> bool:
+    return isinstance(access, frozenset) and user.is_active and user.role in access
+
+
+# What each role may do, for templates and services. Views declare the same
+# through for_roles(); these answer the finer questions inside a page.
+def can_manage_accounts(user) -> bool:
+    return user.role == Role.COORDINATOR
+
+
+def can_read_audit_log(user) -> bool:
+    return user.role == Role.COORDINATOR
+
+
+def accounts_visible_to(user):
+    """Login accounts a user may list: coordinators see all, others none."""
+    from .models import User
+
+    if can_manage_accounts(user):
+        return User.objects.all()
+    return User.objects.none()

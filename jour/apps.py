@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class JourConfig(AppConfig):
+    name = "jour"
+    verbose_name = "jour"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Invitation, User
+
+        # Personal-data fields are masked entirely in the stored changes.
+        auditlog.register(
+            User,
+            exclude_fields=["password", "last_login", "session_epoch"],
+            mask_fields=["email", "name"],
+        )
+        auditlog.register(Invitation, exclude_fields=["token_hash"], mask_fields=["email", "name"])

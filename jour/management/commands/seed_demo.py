@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from jour import demo
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo jour: one account per role. Safe to run again."
+
+    def handle(self, *args, **options):
+        demo.refuse_in_production()
+        users = demo.seed_accounts()
+        self.stdout.write(self.style.SUCCESS(f"Demo jour ready: {len(users)} accounts."))
+        self.stdout.write("")
+        self.stdout.write(f"Log in at http://127.0.0.1:8000 with the password {demo.DEMO_PASSWORD!r} and:")
+        for user in users:
+            self.stdout.write(f"  {user.get_role_display():<16} {user.email}")
+        self.stdout.write("")
+        self.stdout.write("The two-factor code: run  make totp  (or .venv/bin/python manage.py demo_totp EMAIL).")
+        self.stdout.write("Each code works once; after logging in, wait for the next 30-second code.")

@@ -1,0 +1,156 @@
+"""Benchmark calendars.workdays.add_working_hours against two baselines.
+
+Run with ``python -m tests.bench.bench_workdays [n]``. Not a pytest module.
+
+(a) ``calendars.workdays.add_working_hours``.
+(b) A plain reference implementation in this file: walks forward one calendar
+    day at a time in real (UTC) time, with its own holiday set built once from
+    the ``holidays`` package plus weekends and the three eves.
+(c) ``businesstimedelta`` (if importable): a WorkDayRule Mon-Fri 00:00 to
+    23:59:59.999999 plus a HolidayRule with the weekday holidays and eves.
+    Subtleties:
+    - it only knows pytz time zones, and pytz's Europe/Stockholm has no DST
+      transitions after 2037 (it ignores the zone file's rule for later
+      years), so midnights from 2038 on come out an hour wrong. We therefore
+      run it on Stockholm *wall-clock* time: the start is converted to naive
+      local time, the rules are in UTC, and the naive answer is read back as
+      Europe/Stockholm via zoneinfo. That is exact here because Swedish DST
+      changes always fall on a Sunday, which is never a working day, so on
+      every working day wall-clock time and real time run in step;
+    - a WorkDayRule cannot end at 24:00, so every working day it counts is
+      1 microsecond short and its answers come out a few microseconds late.
+      The inputs here are whole seconds and whole hours, so truncating its
+      answer to the second removes that artefact exactly;
+    - when the hours run out exactly at the end of a working day it would
+      answer at that day's end, but the 1 microsecond carry pushes the answer
+      to the next working day's 00:00, which is our convention anyway.
+pandas' CustomBusinessHour is not used: it rejects opening hours that touch
+(00:00-00:00), only takes HH:MM, so the best it can do is 00:00-23:59,
+which loses a minute per working day, and it is a far heavier dependency.
+"""
+
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from calendars.workdays import add_working_hours
+
+STHLM = ZoneInfo("Europe/Stockholm")
+YEARS = range(2019, 2043)  # the random starts are in 2020-2040; leave room after
+
+
+def _reference_non_working_weekdays() -> set[date]:
+    days = set(holidays.country_holidays("SE", years=YEARS).keys())
+    for year in YEARS:
+        midsommarafton = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
+        days |= {midsommarafton, date(year, 12, 24), date(year, 12, 31)}
+    return {d for d in days if d.weekday() < 5}
+
+
+REFERENCE_HOLIDAYS = _reference_non_working_weekdays()
+
+
+def reference_add_working_hours(start: datetime, hours: float) -> datetime:
+    """Straightforward day-by-day walk with the same rules (no caching, no skipping)."""
+    t = start.astimezone(UTC)
+    remaining = timedelta(hours=hours)
+    while True:
+        day = t.astimezone(STHLM).date()
+        next_midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), STHLM).astimezone(UTC)
+        if day.weekday() < 5 and day not in REFERENCE_HOLIDAYS:
+            if remaining < next_midnight - t:
+                return (t + remaining).astimezone(STHLM)
+            remaining -= next_midnight - t
+        t = next_midnight
+
+
+def make_library_add():
+    """add_working_hours built on businesstimedelta, or None if it is not installed."""
+    try:
+        import businesstimedelta
+    except ImportError:
+        return None
+    rule = businesstimedelta.Rules(
+        [
+            businesstimedelta.WorkDayRule(
+                start_time=datetime.min.time(),
+                end_time=datetime.max.time(),  # 23:59:59.999999: 24:00 is not expressible
+                working_days=[0, 1, 2, 3, 4],
+            ),
+            businesstimedelta.HolidayRule(REFERENCE_HOLIDAYS),
+        ]
+    )  # both rules in UTC (the default), fed Stockholm wall-clock time
+
+    def library_add(start: datetime, hours: float) -> datetime:
+        wall = start.astimezone(STHLM).replace(tzinfo=None)
+        result = wall + businesstimedelta.BusinessTimeDelta(rule, hours=hours)
+        # drop the 1 µs/day artefact, then read the wall-clock answer as Stockholm time
+        return result.replace(microsecond=0, tzinfo=STHLM)
+
+    return library_add
+
+
+def make_inputs(n: int, seed: int) -> list[tuple[datetime, int]]:
+    rng = random.Random(seed)
+    lo = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
+    hi = int(datetime(2041, 1, 1, tzinfo=UTC).timestamp())
+    zones = (UTC, STHLM)
+    return [(datetime.fromtimestamp(rng.randrange(lo, hi), rng.choice(zones)), rng.choice((24, 48))) for _ in range(n)]
+
+
+def _time(fn, inputs, rounds: int = 3) -> tuple[float, list[datetime]]:
+    """Median calls per second over ``rounds`` rounds, and the last round's answers."""
+    timings = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        results = [fn(start, hours) for start, hours in inputs]
+        timings.append(time.perf_counter() - t0)
+    return len(inputs) / statistics.median(timings), results
+
+
+def run(n: int = 100_000, seed: int = 20260101) -> dict:
+    inputs = make_inputs(n, seed)
+    add_working_hours(inputs[0][0], 24)  # warm the per-year caches outside the timing
+    ours_rate, ours = _time(add_working_hours, inputs)
+    loop_rate, loop = _time(reference_add_working_hours, inputs)
+    identical = ours == loop  # datetime equality compares instants
+    library = make_library_add()
+    lib_rate = None
+    if library is not None:
+        lib_rate, lib = _time(library, inputs)
+        identical = identical and ours == lib
+    return {
+        "n": n,
+        "workdays_calls_per_s": ours_rate,
+        "workdays_loop_calls_per_s": loop_rate,
+        "workdays_library_calls_per_s": lib_rate,
+        "workdays_identical": identical,
+        "workdays_vs_loop_ratio": ours_rate / loop_rate,
+        "workdays_vs_library_ratio": ours_rate / lib_rate if lib_rate else None,
+    }
+
+
+def main() -> None:
+    result = run(int(sys.argv[1])) if len(sys.argv) > 1 else run()
+    print(f"add_working_hours, n={result['n']}, median of 3 rounds")
+    print(f"{'implementation':<28}{'calls/s':>12}{'ours is x faster':>18}")
+    rows = [
+        ("calendars.workdays", result["workdays_calls_per_s"], 1.0),
+        ("day-by-day loop", result["workdays_loop_calls_per_s"], result["workdays_vs_loop_ratio"]),
+        ("businesstimedelta", result["workdays_library_calls_per_s"], result["workdays_vs_library_ratio"]),
+    ]
+    for name, rate, ratio in rows:
+        if rate is None:
+            print(f"{name:<28}{'n/a (not installed)':>30}")
+        else:
+            print(f"{name:<28}{rate:>12,.0f}{ratio:>17.1f}x")
+    print(f"all answers identical: {result['workdays_identical']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Figure 2: the declared role × view matrix. A view that is not in the matrix
+fails here, so nobody adds a page without deciding who may open it."""
+
+import pytest
+
+from jour.access import PASSWORD_STEP, PUBLIC
+from jour.models import Role, User
+from tests.personas import login_verified
+from tests.urlwalk import sample_path, site_views
+
+C, S, B, A = Role.COORDINATOR, Role.SUPPORT_PERSON, Role.BOARD_MEMBER, Role.AUDITOR
+EVERYONE = {C, S, B, A}
+
+MATRIX = {
+    "start": EVERYONE,
+    "backup_codes": EVERYONE,
+    "account_list": {C},
+    "account_detail": {C},
+    "account_action": {C},
+    "invitation_action": {C},
+    "audit_log": {C},
+}
+
+ROLE_VIEWS = [
+    (name, route, access) for name, route, _cb, access in site_views() if access not in (PUBLIC, PASSWORD_STEP)
+]
+
+
+def test_every_role_view_is_in_the_matrix():
+    assert {name for name, _route, _access in ROLE_VIEWS} == set(MATRIX)
+
+
+@pytest.mark.parametrize(("name", "route", "access"), ROLE_VIEWS)
+def test_declared_roles_match_the_matrix(name, route, access):
+    assert set(access) == MATRIX[name]
+
+
+@pytest.mark.parametrize(("name", "route", "access"), ROLE_VIEWS)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_exactly_its_pages(client, people, name, route, access, role):
+    user = people.by_role()[role]
+    login_verified(client, user)
+    path = sample_path(route)
+    before = list(User.objects.order_by("pk").values_list("pk", "is_active", "session_epoch"))
+    for method in (client.get, client.post):
+        status = method(path).status_code
+        if role in MATRIX[name]:
+            assert status != 403, (name, role, method)
+        else:
+            assert status == 403, (name, role, method, status)
+    if role not in MATRIX[name]:
+        after = list(User.objects.order_by("pk").values_list("pk", "is_active", "session_epoch"))
+        assert before == after
