@@ -17,7 +17,15 @@ from .access import ALL_ROLES, for_roles, password_step, public
 from .forms import CodeForm, EmailLoginForm, EnrolForm, SetPasswordForm
 from .middleware import mark_session_start
 from .models import Invitation, User
-from .otp import base32_secret, has_confirmed_totp, issue_backup_codes, match_code, pending_totp_device, qr_svg
+from .otp import (
+    base32_secret,
+    confirm_pending_device,
+    has_confirmed_totp,
+    issue_backup_codes,
+    match_code,
+    pending_totp_device,
+    qr_svg,
+)
 
 INVITATION_SESSION_KEY = "jour_invitation_id"
 
@@ -84,16 +92,15 @@ def enrol(request):
     user = request.user
     if has_confirmed_totp(user):
         return redirect(_with_next(request, "verify"))
-    device = pending_totp_device(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].strip()):
-            device.confirmed = True
-            device.save()
+        device = confirm_pending_device(request, form.cleaned_data["code"].strip())
+        if device is not None:
             codes = issue_backup_codes(user, settings.BACKUP_CODE_COUNT)
             _complete_second_factor(request, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)})
         form.add_error("code", _("The code did not match. Check the time on your phone and try the next code."))
+    device = pending_totp_device(request)
     context = {
         "form": form,
         "qr_svg": qr_svg(device),
@@ -129,8 +136,8 @@ def invitation(request, token):
         found = accounts.invitation_for_token(token)
     except accounts.InvitationError as error:
         return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
-    if request.user.is_authenticated:
-        auth_logout(request)
+    # Someone already logged in on this browser stays so until the new
+    # password is saved: a GET must not change who is logged in.
     request.session[INVITATION_SESSION_KEY] = found.pk
     return redirect("invitation_password")
 

@@ -4,7 +4,9 @@ import base64
 
 import segno
 from django_otp import devices_for_user
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from .models import BackupCodeDevice
 
@@ -13,11 +15,29 @@ def has_confirmed_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_totp_device(user) -> TOTPDevice:
-    """The unconfirmed device an enrolling user scans, created once."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+PENDING_KEY_SESSION_KEY = "jour_pending_totp_key"
+
+
+def pending_totp_device(request) -> TOTPDevice:
+    """The device an enrolling user scans. Unsaved: its key waits in the
+    session, so that opening the page writes nothing to the database."""
+    key = request.session.get(PENDING_KEY_SESSION_KEY)
+    if not key:
+        key = random_hex(20)
+        request.session[PENDING_KEY_SESSION_KEY] = key
+    return TOTPDevice(user=request.user, name="app", key=key, confirmed=False)
+
+
+def confirm_pending_device(request, code: str) -> TOTPDevice | None:
+    """Save the pending device if the code matches; None otherwise."""
+    device = pending_totp_device(request)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not totp.verify(int(code), tolerance=device.tolerance):
+        return None
+    device.confirmed = True
+    device.last_t = totp.t()  # this code is now used
+    device.save()
+    del request.session[PENDING_KEY_SESSION_KEY]
     return device
 
 

@@ -141,6 +141,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "jour.views.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Two-factor login (django-otp).
@@ -287,7 +288,8 @@ LOGGING = {
 
 if JOUR_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    EMAIL_BACKEND = env_str("JOUR_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    EMAIL_FILE_PATH = env_str("JOUR_TEST_EMAIL_DIR", str(VAR_DIR / "test-mail"))
     CELERY_BROKER_URL = env_str("JOUR_TEST_BROKER_URL", "memory://")
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True

@@ -116,3 +116,8 @@ def audit_log(request):
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "audit/_rows.html" if request.htmx else "audit/log.html"
     return render(request, template, {"page": page, "action": action})
+
+
+def csrf_failure(request, reason=""):
+    """Django's own page has inline styles (refused by our CSP) and no navigation."""
+    return render(request, "403_csrf.html", status=403)

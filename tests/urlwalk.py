@@ -38,6 +38,7 @@ def sample_path(route: str) -> str:
         name = match.group(2)
         return SAMPLE_VALUES.get(name, "1")
 
-    path = re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_VALUES.get(m.group(1), "1"), route)
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", fill, path)
     path = path.replace("^", "").replace("$", "").replace("\\Z", "")
     return "/" + path

@@ -1,10 +1,11 @@
 """A new account must enrol a TOTP device before it can open any page."""
 
+import base64
+
 from django.urls import reverse
 from django_otp.oath import TOTP
 
 from jour.models import BackupCodeDevice, Role
-from jour.otp import pending_totp_device
 from tests.personas import PASSWORD, make_user
 
 
@@ -18,14 +19,18 @@ def test_enrolment_shows_qr_and_confirms_with_a_code(client, db):
     html = page.content.decode()
     assert "<svg" in html and page.context["secret"]
 
-    device = pending_totp_device(user)
-    code = f"{TOTP(device.bin_key).token():06d}"
+    # What the phone app would compute from the key shown on the page.
+    code = f"{TOTP(base64.b32decode(page.context['secret'])).token():06d}"
     response = client.post(reverse("enrol"), {"code": code})
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == 10
     assert BackupCodeDevice.objects.get(user=user).codes.count() == 10
     assert client.get(reverse("start")).status_code == 200
+    # The code just used to enrol cannot be used again to log in.
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "new@jour.test", "password": PASSWORD})
+    assert client.post(reverse("verify"), {"code": code}).status_code == 200
 
 
 def test_wrong_enrolment_code_keeps_the_same_key(client, db):
