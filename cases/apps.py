@@ -3,3 +3,17 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "cases"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Assignment, Case, ContactAttempt
+
+        # Personal data and free text are masked entirely in the stored changes.
+        auditlog.register(
+            Case,
+            mask_fields=["first_name", "last_name", "phone", "email", "notes"],
+            exclude_fields=["version"],
+        )
+        auditlog.register(Assignment, mask_fields=["note", "end_note"])
+        auditlog.register(ContactAttempt, mask_fields=["note"])

@@ -75,3 +75,40 @@ def accounts_visible_to(user):
     if can_manage_accounts(user):
         return User.objects.all()
     return User.objects.none()
+
+
+# --- Cases ---------------------------------------------------------------
+# A support person sees exactly the cases they are assigned to now; board
+# members and auditors see none (they get aggregate figures elsewhere).
+CASE_ROLES = frozenset({Role.COORDINATOR, Role.SUPPORT_PERSON})
+KPI_ROLES = frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AUDITOR})
+
+
+def cases_visible_to(user):
+    from cases.models import Case
+
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Case.objects.all()
+    if user.role == Role.SUPPORT_PERSON:
+        # One filter() call: both conditions hold for the same assignment row, and
+        # a person has at most one open assignment per case, so no duplicates.
+        return Case.objects.filter(assignments__person=user, assignments__ended_at__isnull=True)
+    return Case.objects.none()
+
+
+def can_manage_cases(user) -> bool:
+    """Register, edit every field, assign, close: the coordinator's work."""
+    return user.role == Role.COORDINATOR
+
+
+def can_see_identity(user, case) -> bool:
+    """Protected identity: only coordinators and the case's assigned persons.
+    Callers pass cases from cases_visible_to(), which already limits support
+    persons to their own; this is the rule for any other place a case appears."""
+    if not case.protected_identity:
+        return True
+    if user.role == Role.COORDINATOR:
+        return True
+    return case.assignments.filter(person=user, ended_at__isnull=True).exists()

@@ -3,6 +3,12 @@ from django.conf import settings
 from . import access
 
 
+def _unread(user) -> int:
+    from cases.notifications import unread_count
+
+    return unread_count(user)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     verified = bool(user and user.is_authenticated and user.is_verified())
@@ -12,5 +18,9 @@ def navigation(request):
             "verified": verified,
             "accounts": verified and access.can_manage_accounts(user),
             "audit": verified and access.can_read_audit_log(user),
+            "cases": verified and user.role in access.CASE_ROLES,
+            "new_case": verified and access.can_manage_cases(user),
+            "kpi": verified and user.role in access.KPI_ROLES,
+            "unread": _unread(user) if verified and user.role in access.CASE_ROLES else 0,
         },
     }

@@ -226,6 +226,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
+    "sweep-first-contact-deadlines": {
+        "task": "cases.tasks.sweep_deadlines",
+        "schedule": timedelta(minutes=5),
+    },
     "send-pending-invitations": {
         "task": "jour.tasks.send_pending_invitations",
         "schedule": timedelta(minutes=5),

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import login_views, views
@@ -21,5 +21,6 @@ urlpatterns = [
     path("people/accounts/<int:pk>/<slug:action>/", views.account_action, name="account_action"),
     path("people/invitations/<int:pk>/<slug:action>/", views.invitation_action, name="invitation_action"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

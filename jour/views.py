@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import selectors as case_selectors
+
 from . import accounts
 from .access import ALL_ROLES, accounts_visible_to, for_roles, public
 from .audit import entries_for_coordinators, record_access
@@ -29,7 +31,13 @@ def healthz(request):
 @for_roles(ALL_ROLES)
 @require_GET
 def start(request):
-    return render(request, "start.html")
+    """A start page per role: the coordinator's deadlines, the volunteer's own cases."""
+    context = {}
+    if request.user.role == Role.COORDINATOR:
+        context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
+    elif request.user.role == Role.SUPPORT_PERSON:
+        context["my_cases"] = case_selectors.rows(case_selectors.support_person_cases(user=request.user))
+    return render(request, "start.html", context)
 
 
 @for_roles(Role.COORDINATOR)

@@ -19,6 +19,18 @@ MATRIX = {
     "account_action": {C},
     "invitation_action": {C},
     "audit_log": {C},
+    "case_list": {C, S},
+    "case_create": {C},
+    "case_detail": {C, S},
+    "case_edit": {C, S},
+    "case_assign": {C},
+    "assignment_end": {C},
+    "attempt_create": {C, S},
+    "case_close": {C},
+    "case_reopen": {C},
+    "notification_list": {C, S},
+    "notification_read": {C, S},
+    "kpi": {C, B, A},
 }
 
 ROLE_VIEWS = [

@@ -1,0 +1,176 @@
+"""The first-contact rule and its enforcement.
+
+The federation's minimum requirements: the first attempt to contact a seeker is
+normally made within 48 hours counted on working days after the case reached
+the jour, and within 24 such hours for urgent cases. The deadline is computed
+once from `received_at` and the priority and stored; the sweep only reads it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from calendars.workdays import add_working_hours, working_hours_between
+from jour.models import Role, User
+
+from .models import AlertKind, Assignment, Case, DeadlineAlert, Notification, Priority, Status
+
+ALLOWANCE_HOURS = {Priority.NORMAL: 48, Priority.URGENT: 24}
+WARNING_HOURS = 4
+
+
+def allowance(priority: str) -> timedelta:
+    return timedelta(hours=ALLOWANCE_HOURS[Priority(priority)])
+
+
+def set_deadline(case: Case) -> None:
+    """Fill in the stored deadline fields from received_at and priority."""
+    hours = ALLOWANCE_HOURS[Priority(case.priority)]
+    case.first_contact_due = add_working_hours(case.received_at, hours)
+    case.first_contact_warn_at = add_working_hours(case.received_at, hours - WARNING_HOURS)
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """What the case page and the lists show about the first-contact clock."""
+
+    allowance: timedelta
+    used: timedelta
+    due: datetime
+    first_contact_at: datetime | None
+
+    @property
+    def left(self) -> timedelta:
+        return max(self.allowance - self.used, timedelta(0))
+
+    @property
+    def kept(self) -> bool | None:
+        """True or False once decided; None while the clock still runs."""
+        if self.first_contact_at is not None:
+            return self.first_contact_at <= self.due
+        if self.used >= self.allowance:
+            return False
+        return None
+
+    @property
+    def due_soon(self) -> bool:
+        return self.kept is None and self.left < timedelta(hours=WARNING_HOURS)
+
+
+def deadline_state(case: Case, now: datetime | None = None) -> DeadlineState:
+    now = now or timezone.now()
+    stop = case.first_contact_at or (case.closed_at if case.is_closed else None) or now
+    return DeadlineState(
+        allowance=allowance(case.priority),
+        used=working_hours_between(case.received_at, stop),
+        due=case.first_contact_due,
+        first_contact_at=case.first_contact_at,
+    )
+
+
+def hours(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 3600, 1)
+
+
+def hours_to_first_contact(case: Case) -> float | None:
+    if case.first_contact_at is None:
+        return None
+    return working_hours_between(case.received_at, case.first_contact_at).total_seconds() / 3600
+
+
+# --- The sweep -------------------------------------------------------------
+
+_INSERT_ALERTS = """
+INSERT INTO cases_deadlinealert (case_id, kind, created_at)
+SELECT c.id, %s, %s FROM cases_case c
+WHERE c.first_contact_at IS NULL AND c.status <> 'closed' AND {condition}
+ON CONFLICT (case_id, kind) DO NOTHING
+RETURNING id, case_id
+"""
+
+_CONDITIONS = {
+    # Less than four working hours left, and not yet overdue.
+    AlertKind.WARNING: "c.first_contact_warn_at <= %s AND c.first_contact_due > %s",
+    AlertKind.OVERDUE: "c.first_contact_due <= %s",
+}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    warnings: int
+    escalations: int
+    notifications: int
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """Create each due warning and escalation once, with its notifications.
+
+    One transaction: a worker killed half-way leaves nothing behind, and the
+    next sweep does the work. Two sweeps at once cannot both create an alert:
+    the insert skips rows that the unique constraint already holds, and
+    returns only the rows it created. The number of queries does not depend on
+    how many cases are open or due.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        created = {kind: _insert_alerts(kind, now) for kind in (AlertKind.WARNING, AlertKind.OVERDUE)}
+        notices = _notifications_for(created, now)
+        Notification.objects.bulk_create(notices)
+    return SweepResult(
+        warnings=len(created[AlertKind.WARNING]),
+        escalations=len(created[AlertKind.OVERDUE]),
+        notifications=len(notices),
+    )
+
+
+def _insert_alerts(kind: AlertKind, now: datetime) -> list[tuple[int, int]]:
+    condition = _CONDITIONS[kind]
+    params = [kind.value, now] + [now] * condition.count("%s")
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_ALERTS.format(condition=condition), params)
+        return list(cursor.fetchall())
+
+
+def _notifications_for(created: dict[AlertKind, list[tuple[int, int]]], now: datetime) -> list[Notification]:
+    if not any(created.values()):
+        return []
+    coordinators = list(User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list("pk", flat=True))
+    warned_cases = [case_id for _alert, case_id in created[AlertKind.WARNING]]
+    assigned: dict[int, set[int]] = {}
+    for case_id, person_id in Assignment.objects.filter(
+        case_id__in=warned_cases, ended_at__isnull=True, person__is_active=True
+    ).values_list("case_id", "person_id"):
+        assigned.setdefault(case_id, set()).add(person_id)
+    notices = []
+    for kind, rows in created.items():
+        for alert_id, case_id in rows:
+            # Warnings go to the assigned support persons and the coordinators;
+            # escalations to the coordinators.
+            recipients = set(coordinators)
+            if kind == AlertKind.WARNING:
+                recipients |= assigned.get(case_id, set())
+            notices += [
+                Notification(alert_id=alert_id, recipient_id=r, case_id=case_id, kind=kind, created_at=now)
+                for r in sorted(recipients)
+            ]
+    return notices
+
+
+def reset_alerts_after_deadline_change(case: Case, now: datetime | None = None) -> None:
+    """When received_at or the priority changes, an alert whose condition no
+    longer holds is removed, so that it can happen again at the new time."""
+    now = now or timezone.now()
+    stale = []
+    if case.first_contact_warn_at > now:
+        stale.append(AlertKind.WARNING)
+    if case.first_contact_due > now:
+        stale.append(AlertKind.OVERDUE)
+    for alert in DeadlineAlert.objects.filter(case=case, kind__in=stale):
+        alert.delete()
+
+
+def open_cases_waiting(qs=None):
+    qs = qs if qs is not None else Case.objects.all()
+    return qs.filter(first_contact_at__isnull=True).exclude(status=Status.CLOSED)

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jour.models import Role, User
+
+from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason
+from .services import EDITABLE_FIELDS
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A phone-friendly date and time picker, in the jour's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _now_local_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class CaseForm(forms.ModelForm):
+    """The coordinator's form: every field a case has."""
+
+    class Meta:
+        model = Case
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "received_at": LocalDateTimeInput(),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["received_at"].initial = _now_local_minute()
+        else:
+            self.fields["version"].initial = self.instance.version
+
+
+class SupportPersonCaseForm(CaseForm):
+    """What a support person keeps up to date on their own case; the deadline
+    inputs (received, priority, channel) stay with the coordinator."""
+
+    class Meta(CaseForm.Meta):
+        fields = [f for f in EDITABLE_FIELDS if f not in {"received_at", "priority", "channel", "police_referral_form"}]
+
+
+class AssignForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Support person"), queryset=User.objects.none())
+    kind = forms.ChoiceField(label=_("As"), choices=AssignmentKind.choices)
+    note = forms.CharField(
+        label=_("Handover note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the support person needs to know. No details about a suspect."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(role=Role.SUPPORT_PERSON, is_active=True).order_by("name")
+        self.fields["person"].label_from_instance = lambda user: user.name
+
+
+class EndAssignmentForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class AttemptForm(forms.Form):
+    made_at = forms.DateTimeField(label=_("When"), widget=LocalDateTimeInput(), initial=_now_local_minute)
+    method = forms.ChoiceField(label=_("How"), choices=AttemptMethod.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=AttemptOutcome.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional. Never write who committed the crime."),
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices)
+
+
+class KpiForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    granularity = forms.ChoiceField(
+        label=_("Per"),
+        choices=[("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))],
+        initial="month",
+    )

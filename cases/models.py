@@ -1,0 +1,316 @@
+"""Cases, assignments, contact attempts and deadline notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    POLICE_REFERRAL = "police_referral", _("Police referral")
+    WALK_IN = "walk_in", _("Walk-in")
+    OTHER_ORGANISATION = "other_organisation", _("Other organisation")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class CrimeCategory(models.TextChoices):
+    CLOSE_RELATIONSHIP = "close_relationship", _("Violence in close relationships")
+    HONOUR = "honour", _("Honour-related violence and oppression")
+    SEXUAL = "sexual", _("Sexual offence")
+    TRAFFICKING = "trafficking", _("Trafficking or prostitution")
+    THREATS = "threats", _("Threats or harassment")
+    ASSAULT = "assault", _("Assault")
+    THEFT = "theft", _("Robbery, theft or burglary")
+    FRAUD = "fraud", _("Fraud")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Other or non-binary")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "0-11", _("Child (0–11)")
+    YOUTH = "12-17", _("Young person (12–17)")
+    YOUNG_ADULT = "18-25", _("18–25")
+    ADULT = "26-64", _("26–64")
+    SENIOR = "65+", _("65 or older")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class SeekerRole(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    WITNESS = "witness", _("Witness")
+    RELATIVE = "relative", _("Relative")
+
+
+class ContactWay(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class ReferralForm(models.TextChoices):
+    NONE = "none", _("No referral form")
+    PAPER = "paper", _("On paper")
+    FILE = "file", _("As a file")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New, not assigned")
+    AWAITING_FIRST_CONTACT = "awaiting", _("Awaiting first contact")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class ClosingReason(models.TextChoices):
+    COMPLETED = "completed", _("Support completed")
+    DECLINED = "declined", _("The seeker declined support")
+    NOT_REACHED = "not_reached", _("The seeker could not be reached")
+    REFERRED = "referred", _("Referred elsewhere")
+    OTHER = "other", _("Other")
+
+
+class CaseNumberSequence(models.Model):
+    """The last number used per year; locked while a case is registered."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
+
+
+NOTES_HELP = _(
+    "Only what the support needs. Never write who committed the crime or other details "
+    "about a suspect: such data is specially protected (GDPR art. 10)."
+)
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=12, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(editable=False)
+
+    received_at = models.DateTimeField(
+        _("received"), help_text=_("When the case reached the jour. May be earlier than today, never in the future.")
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    crime_category = models.CharField(_("crime category"), max_length=20, choices=CrimeCategory.choices)
+    reported_to_police = models.CharField(
+        _("reported to the police"), max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+
+    # The seeker: only what is needed to reach them.
+    first_name = models.CharField(_("first name"), max_length=60)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_contact = models.CharField(
+        _("preferred way of contact"), max_length=10, choices=ContactWay.choices, default=ContactWay.PHONE
+    )
+    safe_to_leave_message = models.CharField(
+        _("safe to leave a message"), max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    protected_identity = models.BooleanField(
+        _("protected identity"),
+        default=False,
+        help_text=_(
+            "Skyddade personuppgifter: name and contact details are shown only to coordinators and the "
+            "assigned support persons."
+        ),
+    )
+
+    # Statistics that outlive the personal data.
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    municipality = models.CharField(_("municipality"), max_length=60, blank=True)
+    seeker_role = models.CharField(_("role"), max_length=10, choices=SeekerRole.choices, default=SeekerRole.VICTIM)
+
+    notes = models.TextField(_("notes"), blank=True, help_text=NOTES_HELP)
+    police_referral_form = models.CharField(
+        _("police referral form"),
+        max_length=10,
+        choices=ReferralForm.choices,
+        default=ReferralForm.NONE,
+        help_text=_("A referral form must be shredded once the first contact attempt is made."),
+    )
+
+    # The first-contact deadline, computed once by the working-day engine.
+    first_contact_due = models.DateTimeField(_("first contact due"), editable=False)
+    first_contact_warn_at = models.DateTimeField(editable=False)
+    first_contact_at = models.DateTimeField(_("first contact attempt"), null=True, blank=True, editable=False)
+    # Working hours from received_at to the first attempt, for the yearly KPI.
+    first_contact_hours = models.FloatField(null=True, blank=True, editable=False)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason.choices, blank=True)
+
+    # Bumped on every save; an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-registered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="case_number_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) | ~Q(status="closed"),
+                name="closed_case_has_closing_date",
+            ),
+        ]
+        indexes = [
+            # The sweep reads only open cases still waiting for their first attempt.
+            models.Index(
+                fields=["first_contact_due"],
+                name="case_open_due_idx",
+                condition=Q(first_contact_at__isnull=True) & ~Q(status="closed"),
+            ),
+            models.Index(
+                fields=["first_contact_warn_at"],
+                name="case_open_warn_idx",
+                condition=Q(first_contact_at__isnull=True) & ~Q(status="closed"),
+            ),
+            models.Index(fields=["status", "-registered_at"], name="case_status_idx"),
+            models.Index(fields=["received_at"], name="case_received_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def waiting_for_first_contact(self) -> bool:
+        return self.first_contact_at is None and not self.is_closed
+
+
+class AssignmentKind(models.TextChoices):
+    SUPPORT_PERSON = "support", _("Support person")
+    WITNESS_SUPPORTER = "witness", _("Witness supporter")
+
+
+class Assignment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    kind = models.CharField(_("as"), max_length=10, choices=AssignmentKind.choices)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("handover note"), max_length=500, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_note = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person"], condition=Q(ended_at__isnull=True), name="one_open_assignment_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["person"], condition=Q(ended_at__isnull=True), name="open_assignment_idx")]
+
+    def __str__(self):
+        return f"assignment #{self.pk}"
+
+
+class AttemptMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    MEETING = "meeting", _("Meeting")
+
+
+class AttemptOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    MESSAGE_LEFT = "message_left", _("Message left")
+    WRONG_NUMBER = "wrong_number", _("Wrong number or address")
+    DECLINED = "declined", _("Declined support")
+
+
+class ContactAttempt(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attempts")
+    made_at = models.DateTimeField(_("when"))
+    method = models.CharField(_("how"), max_length=10, choices=AttemptMethod.choices)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=AttemptOutcome.choices)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.CharField(_("note"), max_length=500, blank=True, help_text=NOTES_HELP)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        indexes = [models.Index(fields=["case", "made_at"], name="attempt_case_idx")]
+
+    def __str__(self):
+        return f"contact attempt #{self.pk}"
+
+
+class AlertKind(models.TextChoices):
+    WARNING = "warning", _("Less than 4 working hours left")
+    OVERDUE = "overdue", _("First-contact deadline passed")
+
+
+class DeadlineAlert(models.Model):
+    """That a deadline event happened for a case; the unique constraint makes
+    each event happen once, however many sweeps or workers see it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_alert_per_case_and_kind")]
+
+    def __str__(self):
+        return f"{self.kind} for case #{self.case_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice and its e-mail. Carries a case number and a link only."""
+
+    alert = models.ForeignKey(DeadlineAlert, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="one_notice_per_recipient")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_inbox_idx"),
+            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notice_unsent_idx"),
+        ]
+
+    def __str__(self):
+        return f"notification #{self.pk}"

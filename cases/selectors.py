@@ -1,0 +1,185 @@
+"""Read-only queries behind the case lists, dashboards and the KPI.
+
+Every function starts from jour.access.cases_visible_to(), and each runs a
+fixed number of queries whatever the number of rows.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Prefetch, Q
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.utils import timezone
+
+from calendars.workdays import STOCKHOLM
+from jour.access import cases_visible_to
+
+from . import deadlines
+from .models import Assignment, Case, Priority, Status
+
+RECENTLY_CLOSED_DAYS = 14
+PANEL_SIZE = 25
+
+
+def _with_people(qs):
+    open_assignments = Assignment.objects.filter(ended_at__isnull=True).select_related("person")
+    return qs.prefetch_related(Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments"))
+
+
+@dataclass
+class CaseRow:
+    """A case as a list shows it: number, clock and people, no personal data."""
+
+    case: Case
+    state: deadlines.DeadlineState
+
+    @property
+    def left_hours(self) -> float:
+        return deadlines.hours(self.state.left)
+
+
+def rows(cases, now: datetime | None = None) -> list[CaseRow]:
+    now = now or timezone.now()
+    return [CaseRow(case, deadlines.deadline_state(case, now)) for case in cases]
+
+
+FILTERS = {
+    "open": ~Q(status=Status.CLOSED),
+    "unassigned": Q(status=Status.NEW),
+    "waiting": Q(first_contact_at__isnull=True) & ~Q(status=Status.CLOSED),
+    "closed": Q(status=Status.CLOSED),
+    "all": Q(),
+}
+
+
+def case_list(*, user, view: str = "open"):
+    qs = cases_visible_to(user).filter(FILTERS.get(view, FILTERS["open"]))
+    return _with_people(qs).order_by("first_contact_at", "first_contact_due", "-registered_at")
+
+
+def support_person_cases(*, user):
+    """My open cases, the most urgent first."""
+    qs = cases_visible_to(user).exclude(status=Status.CLOSED)
+    return _with_people(qs).order_by("first_contact_at", "first_contact_due")
+
+
+@dataclass
+class CoordinatorDashboard:
+    unassigned: list[CaseRow]
+    unassigned_count: int
+    due_soon: list[CaseRow]
+    overdue: list[CaseRow]
+    recently_closed: list[CaseRow]
+
+
+def coordinator_dashboard(*, user, now: datetime | None = None) -> CoordinatorDashboard:
+    now = now or timezone.now()
+    visible = cases_visible_to(user)
+    waiting = deadlines.open_cases_waiting(visible)
+    unassigned = visible.filter(status=Status.NEW).order_by("first_contact_due")
+    return CoordinatorDashboard(
+        unassigned=rows(_with_people(unassigned)[:PANEL_SIZE], now),
+        unassigned_count=unassigned.count(),
+        due_soon=rows(
+            _with_people(waiting.filter(first_contact_warn_at__lte=now, first_contact_due__gt=now)).order_by(
+                "first_contact_due"
+            )[:PANEL_SIZE],
+            now,
+        ),
+        overdue=rows(
+            _with_people(waiting.filter(first_contact_due__lte=now)).order_by("first_contact_due")[:PANEL_SIZE], now
+        ),
+        recently_closed=rows(
+            _with_people(
+                visible.filter(status=Status.CLOSED, closed_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS))
+            ).order_by("-closed_at")[:PANEL_SIZE],
+            now,
+        ),
+    )
+
+
+# --- KPI -------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """PostgreSQL's ordered-set median; other databases get None (see kpi())."""
+
+    function = "PERCENTILE_CONT"
+    name = "median"
+    output_field = FloatField()
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+
+
+@dataclass
+class KpiRow:
+    period: datetime
+    priority: str
+    decided: int
+    kept: int
+    median_hours: float | None
+
+    @property
+    def quarter(self) -> int:
+        return (self.period.month - 1) // 3 + 1
+
+    @property
+    def share(self) -> float | None:
+        return self.kept / self.decided if self.decided else None
+
+
+def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: datetime | None = None) -> list[KpiRow]:
+    """Share of cases whose first attempt came within the deadline, and the
+    median working hours to it, per period and priority.
+
+    A case counts once it is decided: its first attempt is logged, or its
+    deadline has passed without one. A case closed before its deadline without
+    an attempt (registered by mistake, say) is not counted.
+    """
+    now = now or timezone.now()
+    decided = Q(first_contact_at__isnull=False) | (
+        Q(first_contact_due__lte=now) & ~Q(status=Status.CLOSED, closed_at__lt=F("first_contact_due"))
+    )
+    kept = Q(first_contact_at__isnull=False, first_contact_at__lte=F("first_contact_due"))
+    base = (
+        Case.objects.filter(received_at__gte=start, received_at__lt=end)
+        .filter(decided)
+        .annotate(period=TRUNC[granularity]("received_at", tzinfo=STOCKHOLM))
+    )
+    qs = (
+        base.values("period", "priority")
+        .annotate(decided=Count("pk"), kept=Count("pk", filter=kept))
+        .order_by("period", "priority")
+    )
+    if connection.vendor == "postgresql":
+        qs = qs.annotate(median_hours=Median("first_contact_hours"))
+        medians = None
+    else:
+        medians = _medians_in_python(base)
+    return [
+        KpiRow(
+            period=row["period"],
+            priority=row["priority"],
+            decided=row["decided"],
+            kept=row["kept"],
+            median_hours=row["median_hours"] if medians is None else medians.get((row["period"], row["priority"])),
+        )
+        for row in qs
+    ]
+
+
+def _medians_in_python(base) -> dict:
+    """SQLite (make run) has no percentile function: one more query, sorted here."""
+    values: dict = {}
+    for period, priority, hours in base.filter(first_contact_hours__isnull=False).values_list(
+        "period", "priority", "first_contact_hours"
+    ):
+        values.setdefault((period, priority), []).append(hours)
+    return {key: median(hours) for key, hours in values.items()}
+
+
+PRIORITIES = [Priority.NORMAL, Priority.URGENT]

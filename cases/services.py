@@ -1,0 +1,215 @@
+"""Every change to a case goes through these functions: views, tasks and
+commands call them, and each does its writes and audit together."""
+
+from datetime import datetime
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jour.models import Role, User
+
+from . import deadlines
+from .models import Assignment, AssignmentKind, Case, CaseNumberSequence, ContactAttempt, Status
+
+# Fields a case form may change; everything else is set by these functions.
+EDITABLE_FIELDS = [
+    "received_at",
+    "channel",
+    "priority",
+    "crime_category",
+    "reported_to_police",
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "preferred_contact",
+    "safe_to_leave_message",
+    "protected_identity",
+    "gender",
+    "age_group",
+    "municipality",
+    "seeker_role",
+    "notes",
+    "police_referral_form",
+]
+
+
+class EditConflict(Exception):
+    """Someone else saved the case after this form was opened."""
+
+    def __init__(self, current: Case):
+        super().__init__("edit conflict")
+        self.current = current
+
+
+def _check_received_at(received_at: datetime, now: datetime) -> None:
+    if received_at > now:
+        raise ValidationError({"received_at": _("The time a case reached the jour cannot be in the future.")})
+
+
+def _next_number(year: int) -> int:
+    """The next sequence number of the year, under a row lock: concurrent
+    registrations wait for each other, so numbers have no gaps or duplicates."""
+    try:
+        with transaction.atomic():
+            CaseNumberSequence.objects.get_or_create(year=year)
+    except IntegrityError:  # created by a concurrent registration a moment ago
+        pass
+    sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value
+
+
+def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
+    now = now or timezone.now()
+    _check_received_at(data["received_at"], now)
+    with transaction.atomic(), set_actor(by):
+        year = timezone.localtime(now).year
+        sequence = _next_number(year)
+        case = Case(
+            **{field: data[field] for field in EDITABLE_FIELDS if field in data},
+            year=year,
+            sequence=sequence,
+            number=f"{year}-{sequence:04d}",
+            registered_at=now,
+            registered_by=by,
+            status=Status.NEW,
+        )
+        deadlines.set_deadline(case)
+        case.full_clean(exclude=["registered_by"])
+        case.save()
+    return case
+
+
+def update_case(*, case: Case, data: dict, expected_version: int, by: User, now: datetime | None = None) -> Case:
+    """Save an edit unless the case changed since the form was opened.
+
+    A lost update would silently undo a colleague's work; instead the caller
+    gets EditConflict with the current case and can show both versions.
+    """
+    now = now or timezone.now()
+    if "received_at" in data:
+        _check_received_at(data["received_at"], now)
+    with transaction.atomic(), set_actor(by):
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if current.version != expected_version:
+            raise EditConflict(current)
+        if current.first_contact_at and data.get("received_at", current.received_at) > current.first_contact_at:
+            raise ValidationError({"received_at": _("A case cannot reach the jour after its first contact attempt.")})
+        deadline_inputs = (current.received_at, current.priority)
+        for field in EDITABLE_FIELDS:
+            if field in data:
+                setattr(current, field, data[field])
+        if (current.received_at, current.priority) != deadline_inputs:
+            deadlines.set_deadline(current)
+            deadlines.reset_alerts_after_deadline_change(current, now)
+            current.first_contact_hours = deadlines.hours_to_first_contact(current)
+        current.version += 1
+        current.full_clean(exclude=["registered_by"])
+        current.save()
+    return current
+
+
+def _refresh_status(case: Case) -> None:
+    if case.status == Status.CLOSED:
+        return
+    if case.first_contact_at is not None:
+        case.status = Status.ACTIVE
+    elif case.assignments.filter(ended_at__isnull=True).exists():
+        case.status = Status.AWAITING_FIRST_CONTACT
+    else:
+        case.status = Status.NEW
+
+
+def _save_case(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+
+
+def assign(*, case: Case, person: User, kind: str, note: str = "", by: User) -> Assignment:
+    if person.role != Role.SUPPORT_PERSON or not person.is_active:
+        raise ValidationError({"person": _("Only active support persons can be assigned to a case.")})
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.is_closed:
+            raise ValidationError(_("The case is closed."))
+        if case.assignments.filter(person=person, ended_at__isnull=True).exists():
+            raise ValidationError({"person": _("This person is already assigned to the case.")})
+        assignment = Assignment.objects.create(
+            case=case, person=person, kind=AssignmentKind(kind), note=note.strip(), assigned_by=by
+        )
+        _refresh_status(case)
+        _save_case(case, ["status"])
+    return assignment
+
+
+def end_assignment(*, assignment: Assignment, note: str = "", by: User) -> None:
+    """Take a person off a case (handover); the note stays with the case."""
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=assignment.case_id)
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.ended_at is not None:
+            return
+        assignment.ended_at = timezone.now()
+        assignment.ended_by = by
+        assignment.end_note = note.strip()
+        assignment.save()
+        _refresh_status(case)
+        _save_case(case, ["status"])
+
+
+def log_attempt(
+    *, case: Case, made_at: datetime, method: str, outcome: str, note: str = "", by: User, now: datetime | None = None
+) -> ContactAttempt:
+    """Record a contact attempt. The first one, whatever its outcome, stops the clock."""
+    now = now or timezone.now()
+    if made_at > now:
+        raise ValidationError({"made_at": _("A contact attempt cannot be in the future.")})
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if made_at < case.received_at:
+            raise ValidationError(
+                {"made_at": _("A contact attempt cannot be earlier than when the case reached the jour.")}
+            )
+        attempt = ContactAttempt(
+            case=case, made_at=made_at, method=method, outcome=outcome, note=note.strip(), made_by=by
+        )
+        attempt.full_clean(exclude=["case", "made_by"])
+        attempt.save()
+        if case.first_contact_at is None or made_at < case.first_contact_at:
+            case.first_contact_at = made_at
+            case.first_contact_hours = deadlines.hours_to_first_contact(case)
+            _refresh_status(case)
+            _save_case(case, ["first_contact_at", "first_contact_hours", "status"])
+    return attempt
+
+
+def close_case(*, case: Case, reason: str, by: User, now: datetime | None = None) -> Case:
+    now = now or timezone.now()
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.is_closed:
+            raise ValidationError(_("The case is already closed."))
+        case.status = Status.CLOSED
+        case.closed_at = now
+        case.closing_reason = reason
+        case.full_clean(exclude=["registered_by"])
+        _save_case(case, ["status", "closed_at", "closing_reason"])
+    return case
+
+
+def reopen_case(*, case: Case, by: User) -> Case:
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case.is_closed:
+            return case
+        case.status = Status.NEW
+        case.closed_at = None
+        case.closing_reason = ""
+        _refresh_status(case)
+        _save_case(case, ["status", "closed_at", "closing_reason"])
+    return case

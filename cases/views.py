@@ -1,0 +1,231 @@
+"""Case pages. Views validate input and call services; scoping is in jour.access."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from calendars.workdays import STOCKHOLM
+from jour.access import CASE_ROLES, KPI_ROLES, can_manage_cases, cases_visible_to, for_roles
+from jour.audit import record_access
+from jour.models import Role
+
+from . import deadlines, notifications, selectors, services
+from .forms import AssignForm, AttemptForm, CaseForm, CloseForm, EndAssignmentForm, KpiForm, SupportPersonCaseForm
+from .models import Assignment, Case
+
+LIST_PAGE_SIZE = 50
+
+
+def _visible_case(request, pk) -> Case:
+    return get_object_or_404(cases_visible_to(request.user), pk=pk)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@for_roles(CASE_ROLES)
+@require_GET
+def case_list(request):
+    view = request.GET.get("view", "open")
+    if view not in selectors.FILTERS:
+        view = "open"
+    page = Paginator(selectors.case_list(user=request.user, view=view), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "rows": selectors.rows(page.object_list), "view": view, "filters": list(selectors.FILTERS)}
+    return render(request, "cases/case_list.html", context)
+
+
+@for_roles(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.register_case(data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
+            return redirect("case_detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+def _detail_context(request, case, **extra):
+    state = deadlines.deadline_state(case)
+    return {
+        "case": case,
+        "state": state,
+        "allowance_hours": deadlines.hours(state.allowance),
+        "used_hours": deadlines.hours(state.used),
+        "assignments": case.assignments.select_related("person", "assigned_by", "ended_by").order_by("assigned_at"),
+        "attempts": case.attempts.select_related("made_by").order_by("made_at", "pk"),
+        "can_manage": can_manage_cases(request.user),
+        "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
+        "assign_form": extra.pop("assign_form", None) or AssignForm(),
+        "close_form": extra.pop("close_form", None) or CloseForm(),
+        **extra,
+    }
+
+
+@for_roles(CASE_ROLES)
+@require_GET
+def case_detail(request, pk):
+    case = _visible_case(request, pk)
+    record_access(request, case)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@for_roles(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = _visible_case(request, pk)
+    form_class = CaseForm if can_manage_cases(request.user) else SupportPersonCaseForm
+    form = form_class(request.POST or None, instance=case)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form._meta.fields}
+        try:
+            services.update_case(
+                case=case, data=data, expected_version=form.cleaned_data["version"] or 0, by=request.user
+            )
+        except services.EditConflict as error:
+            # Keep what this person typed, show what the other person saved,
+            # and accept a deliberate resubmission on top of it.
+            conflict = error.current
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this case while you were editing. Nothing of yours is saved yet: "
+                    "compare with the saved version below and save again to keep your changes."
+                ),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The case is saved."))
+            return redirect("case_detail", pk=case.pk)
+    else:
+        record_access(request, case)
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": conflict})
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def case_assign(request, pk):
+    case = _visible_case(request, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assign(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is assigned.") % {"name": form.cleaned_data["person"].name})
+            return redirect("case_detail", pk=case.pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case, assign_form=form), status=400)
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def assignment_end(request, pk, assignment_pk):
+    case = _visible_case(request, pk)
+    assignment = get_object_or_404(Assignment, pk=assignment_pk, case=case)
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid():
+        services.end_assignment(assignment=assignment, note=form.cleaned_data["note"], by=request.user)
+        messages.success(request, _("%(name)s is no longer on the case.") % {"name": assignment.person.name})
+    return redirect("case_detail", pk=case.pk)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def attempt_create(request, pk):
+    case = _visible_case(request, pk)
+    form = AttemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_attempt(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if request.htmx:
+                case.refresh_from_db()
+                return render(request, "cases/_attempts.html", _detail_context(request, case))
+            messages.success(request, _("The contact attempt is logged."))
+            return redirect("case_detail", pk=case.pk)
+    template = "cases/_attempts.html" if request.htmx else "cases/case_detail.html"
+    return render(request, template, _detail_context(request, case, attempt_form=form), status=400)
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def case_close(request, pk):
+    case = _visible_case(request, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_case(case=case, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The case is closed."))
+        return redirect("case_detail", pk=case.pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case, close_form=form), status=400)
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def case_reopen(request, pk):
+    case = _visible_case(request, pk)
+    services.reopen_case(case=case, by=request.user)
+    messages.success(request, _("The case is open again."))
+    return redirect("case_detail", pk=case.pk)
+
+
+@for_roles(CASE_ROLES)
+@require_GET
+def notification_list(request):
+    page = Paginator(notifications.inbox(request.user), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/notifications.html", {"page": page})
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def notification_read(request):
+    raw = request.POST.get("id", "")
+    notifications.mark_read(user=request.user, notification_id=int(raw) if raw.isdigit() else None)
+    target = request.POST.get("next", "")
+    if raw.isdigit() and target.startswith("/cases/"):
+        return redirect(target)
+    return redirect(reverse("notification_list"))
+
+
+@for_roles(KPI_ROLES)
+@require_GET
+def kpi(request):
+    this_year = timezone.localtime().year
+    form = KpiForm(request.GET or {"year": this_year, "granularity": "month"})
+    year, granularity = this_year, "month"
+    if form.is_valid():
+        year, granularity = form.cleaned_data["year"], form.cleaned_data["granularity"]
+    start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
+    end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
+    kpi_rows = selectors.kpi(start=start, end=end, granularity=granularity)
+    totals = selectors.kpi(start=start, end=end, granularity="year")
+    context = {"form": form, "rows": kpi_rows, "totals": totals, "year": year, "granularity": granularity}
+    return render(request, "cases/kpi.html", context)
