@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LOCKS := requirements/base.lock requirements/dev.lock
 DEV_ENV := JOUR_ENV=development
 
-.PHONY: run test lint lock totp messages clean
+.PHONY: run test bench lint lock totp messages clean
 
 $(STAMP): $(LOCKS)
 	@$(PYTHON) -c 'import sys; sys.exit("jour needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -29,6 +29,14 @@ test: $(STAMP)
 	JOUR_ENV=test $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
 	JOUR_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
 
+# Figures beside their baselines, on this machine's PostgreSQL; see tests/bench/run.py.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jour_bench
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.lock
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development DJANGO_SETTINGS_MODULE=jour.settings $(PY) scripts/bench_prepare.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -44,6 +52,8 @@ lock:
 	  --no-emit-index-url --no-emit-find-links -o base.lock base.in
 	cd requirements && ../var/piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o dev.lock dev.in
+	cd requirements && ../var/piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o bench.lock bench.in
 
 messages: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete

@@ -56,7 +56,8 @@ class DeadlineState:
 
     @property
     def due_soon(self) -> bool:
-        return self.kept is None and self.left < timedelta(hours=WARNING_HOURS)
+        # The same boundary as the sweep's warning: at most four hours left.
+        return self.kept is None and self.left <= timedelta(hours=WARNING_HOURS)
 
 
 def deadline_state(case: Case, now: datetime | None = None) -> DeadlineState:
@@ -86,9 +87,15 @@ _INSERT_ALERTS = """
 INSERT INTO cases_deadlinealert (case_id, kind, created_at)
 SELECT c.id, %s, %s FROM cases_case c
 WHERE c.first_contact_at IS NULL AND c.status <> 'closed' AND {condition}
+  AND NOT EXISTS (SELECT 1 FROM cases_deadlinealert a WHERE a.case_id = c.id AND a.kind = %s)
+{lock}
 ON CONFLICT (case_id, kind) DO NOTHING
 RETURNING id, case_id
 """
+# On PostgreSQL the sweep waits for a case that is being edited and then
+# re-checks it: without the lock it could alert on a deadline an edit has
+# just moved. SQLite runs one writer at a time and has no such clause.
+_LOCK = {"postgresql": "FOR NO KEY UPDATE OF c"}
 
 _CONDITIONS = {
     # Less than four working hours left, and not yet overdue.
@@ -127,9 +134,11 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
 def _insert_alerts(kind: AlertKind, now: datetime) -> list[tuple[int, int]]:
     condition = _CONDITIONS[kind]
-    params = [kind.value, now] + [now] * condition.count("%s")
+    at = connection.ops.adapt_datetimefield_value(now)  # raw SQL: SQLite compares text
+    params = [kind.value, at] + [at] * condition.count("%s") + [kind.value]
+    sql = _INSERT_ALERTS.format(condition=condition, lock=_LOCK.get(connection.vendor, ""))
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_ALERTS.format(condition=condition), params)
+        cursor.execute(sql, params)
         return list(cursor.fetchall())
 
 

@@ -194,6 +194,9 @@ class Case(models.Model):
                 condition=Q(first_contact_at__isnull=True) & ~Q(status="closed"),
             ),
             models.Index(fields=["status", "-registered_at"], name="case_status_idx"),
+            models.Index(fields=["-registered_at"], name="case_registered_idx"),
+            # The open-case lists' index (waiting first, NULLS FIRST) is created by
+            # migration 0002 on PostgreSQL only: SQLite refuses NULLS FIRST in an index.
             models.Index(fields=["received_at"], name="case_received_idx"),
         ]
 
@@ -296,7 +299,10 @@ class DeadlineAlert(models.Model):
 class Notification(models.Model):
     """An in-app notice and its e-mail. Carries a case number and a link only."""
 
-    alert = models.ForeignKey(DeadlineAlert, on_delete=models.CASCADE, related_name="notifications")
+    # Kept when a deadline change removes its alert: a notice already seen stays in the inbox.
+    alert = models.ForeignKey(
+        DeadlineAlert, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=AlertKind.choices)

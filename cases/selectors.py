@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Prefetch, Q
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from calendars.workdays import STOCKHOLM
 from jour.access import cases_visible_to
@@ -39,30 +41,50 @@ class CaseRow:
     def left_hours(self) -> float:
         return deadlines.hours(self.state.left)
 
+    @property
+    def clock(self) -> tuple[str, str]:
+        """(css class, text) of the first-contact tag; built here, not in the
+        template, because lists render it for every row."""
+        kept = self.state.kept
+        if kept is True:
+            return "ok", gettext("kept")
+        if kept is False:
+            return "bad", gettext("overdue")
+        text = gettext("%(h)s h left") % {"h": number_format(self.left_hours, 1)}
+        return ("warn" if self.state.due_soon else ""), text
+
 
 def rows(cases, now: datetime | None = None) -> list[CaseRow]:
     now = now or timezone.now()
     return [CaseRow(case, deadlines.deadline_state(case, now)) for case in cases]
 
 
+# Open cases: those still waiting for a first attempt first, soonest deadline
+# first (Case.Meta has the matching partial index); the others newest first.
+URGENT_FIRST = (F("first_contact_at").asc(nulls_first=True), "first_contact_due")
+NEWEST_FIRST = ("-registered_at",)
+
+# Open and nobody on it: never assigned, or everyone was taken off.
+UNASSIGNED = ~Q(status=Status.CLOSED) & ~Exists(Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True))
+
 FILTERS = {
-    "open": ~Q(status=Status.CLOSED),
-    "unassigned": Q(status=Status.NEW),
-    "waiting": Q(first_contact_at__isnull=True) & ~Q(status=Status.CLOSED),
-    "closed": Q(status=Status.CLOSED),
-    "all": Q(),
+    "open": (~Q(status=Status.CLOSED), URGENT_FIRST),
+    "unassigned": (UNASSIGNED, URGENT_FIRST),
+    "waiting": (Q(first_contact_at__isnull=True) & ~Q(status=Status.CLOSED), URGENT_FIRST),
+    "closed": (Q(status=Status.CLOSED), NEWEST_FIRST),
+    "all": (Q(), NEWEST_FIRST),
 }
 
 
 def case_list(*, user, view: str = "open"):
-    qs = cases_visible_to(user).filter(FILTERS.get(view, FILTERS["open"]))
-    return _with_people(qs).order_by("first_contact_at", "first_contact_due", "-registered_at")
+    condition, ordering = FILTERS.get(view, FILTERS["open"])
+    return _with_people(cases_visible_to(user).filter(condition)).order_by(*ordering)
 
 
 def support_person_cases(*, user):
     """My open cases, the most urgent first."""
     qs = cases_visible_to(user).exclude(status=Status.CLOSED)
-    return _with_people(qs).order_by("first_contact_at", "first_contact_due")
+    return _with_people(qs).order_by(*URGENT_FIRST)
 
 
 @dataclass
@@ -78,7 +100,7 @@ def coordinator_dashboard(*, user, now: datetime | None = None) -> CoordinatorDa
     now = now or timezone.now()
     visible = cases_visible_to(user)
     waiting = deadlines.open_cases_waiting(visible)
-    unassigned = visible.filter(status=Status.NEW).order_by("first_contact_due")
+    unassigned = visible.filter(UNASSIGNED).order_by(*URGENT_FIRST)
     return CoordinatorDashboard(
         unassigned=rows(_with_people(unassigned)[:PANEL_SIZE], now),
         unassigned_count=unassigned.count(),

@@ -1,0 +1,154 @@
+"""Synthetic case volume for benchmarks and load tests (`seed_load`).
+
+Rows are written with bulk_create, which auditlog does not see: this is made-up
+data for measuring, never a way to change real cases.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from calendars.workdays import STOCKHOLM, working_hours_between
+from jour.models import Role, User
+
+from . import deadlines
+from .models import (
+    AgeGroup,
+    Assignment,
+    AssignmentKind,
+    AttemptMethod,
+    AttemptOutcome,
+    Case,
+    CaseNumberSequence,
+    Channel,
+    ClosingReason,
+    ContactAttempt,
+    CrimeCategory,
+    Gender,
+    Priority,
+    SeekerRole,
+    Status,
+)
+
+FIRST_NAMES = ["Anna", "Eva", "Lena", "Karin", "Maria", "Erik", "Lars", "Karl", "Johan", "Nils", "Sara", "Omar"]
+MUNICIPALITIES = ["Exempelstad", "Norrby", "Söderhamn", "Västerås", "Lillby", "Storvik"]
+BATCH = 5000
+
+
+@dataclass
+class LoadResult:
+    cases: int
+    attempts: int
+    open_cases: int
+
+
+def _volunteers(count: int) -> list[User]:
+    existing = list(User.objects.filter(role=Role.SUPPORT_PERSON, email__endswith="@load.example"))
+    for n in range(len(existing), count):
+        existing.append(
+            User.objects.create_user(
+                email=f"volunteer{n:03d}@load.example", name=f"Volunteer {n:03d}", role=Role.SUPPORT_PERSON
+            )
+        )
+    return existing
+
+
+def load(
+    *, cases: int, attempts_per_case: int = 5, open_share: float = 0.04, seed: int = 2026, now: datetime | None = None
+) -> LoadResult:
+    """Cases received over the last five years, most closed, about
+    `attempts_per_case` contact attempts each, an open tail in the last weeks."""
+    rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible on purpose
+    now = now or timezone.now()
+    coordinator = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()
+    if coordinator is None:
+        coordinator = User.objects.create_user(
+            email="coordinator@load.example", name="Load Coordinator", role=Role.COORDINATOR
+        )
+    volunteers = _volunteers(30)
+    span = timedelta(days=5 * 365)
+    received = sorted(now - timedelta(seconds=rng.uniform(0, span.total_seconds())) for _ in range(cases))
+    open_from = len(received) - int(cases * open_share)
+
+    numbers: dict[int, int] = dict(CaseNumberSequence.objects.values_list("year", "last_value"))
+    made_cases = made_attempts = 0
+    with transaction.atomic():
+        for start in range(0, len(received), BATCH):
+            batch_cases, batch_meta = [], []
+            for index in range(start, min(start + BATCH, len(received))):
+                received_at = received[index].astimezone(STOCKHOLM)
+                year = received_at.year
+                numbers[year] = numbers.get(year, 0) + 1
+                is_open = index >= open_from
+                case = Case(
+                    number=f"{year}-{numbers[year]:04d}",
+                    year=year,
+                    sequence=numbers[year],
+                    received_at=received_at,
+                    registered_at=received_at,
+                    registered_by=coordinator,
+                    channel=rng.choice(Channel.values),
+                    priority=Priority.URGENT if rng.random() < 0.15 else Priority.NORMAL,
+                    crime_category=rng.choice(CrimeCategory.values),
+                    first_name=rng.choice(FIRST_NAMES),
+                    phone=f"070-{rng.randrange(1000000, 9999999)}",
+                    gender=rng.choice(Gender.values),
+                    age_group=rng.choice(AgeGroup.values),
+                    municipality=rng.choice(MUNICIPALITIES),
+                    seeker_role=rng.choice(SeekerRole.values),
+                )
+                deadlines.set_deadline(case)
+                contacted = not is_open or rng.random() < 0.6
+                if contacted:
+                    # Most first attempts come within the allowance; some are late.
+                    delay = timedelta(hours=rng.expovariate(1 / 20))
+                    case.first_contact_at = min(received_at + delay, now)
+                    case.first_contact_hours = (
+                        working_hours_between(received_at, case.first_contact_at).total_seconds() / 3600
+                    )
+                if is_open:
+                    case.status = Status.ACTIVE if contacted else Status.AWAITING_FIRST_CONTACT
+                else:
+                    case.status = Status.CLOSED
+                    case.closed_at = min(received_at + timedelta(days=rng.randint(7, 120)), now)
+                    case.closing_reason = rng.choice(ClosingReason.values)
+                batch_cases.append(case)
+                batch_meta.append(contacted)
+            Case.objects.bulk_create(batch_cases)
+            made_cases += len(batch_cases)
+            assignments, attempts = [], []
+            for case, contacted in zip(batch_cases, batch_meta, strict=True):
+                person = rng.choice(volunteers)
+                assignments.append(
+                    Assignment(
+                        case=case,
+                        person=person,
+                        kind=AssignmentKind.SUPPORT_PERSON,
+                        assigned_at=case.received_at,
+                        assigned_by=coordinator,
+                        ended_at=case.closed_at,
+                    )
+                )
+                if contacted:
+                    when = case.first_contact_at
+                    for _ in range(max(1, round(rng.gauss(attempts_per_case, 1.5)))):
+                        attempts.append(
+                            ContactAttempt(
+                                case=case,
+                                made_at=when,
+                                method=rng.choice(AttemptMethod.values),
+                                outcome=rng.choice(AttemptOutcome.values),
+                                made_by=person,
+                                recorded_at=when,
+                            )
+                        )
+                        when = min(when + timedelta(days=rng.uniform(0.5, 10)), now)
+            Assignment.objects.bulk_create(assignments)
+            ContactAttempt.objects.bulk_create(attempts, batch_size=BATCH)
+            made_attempts += len(attempts)
+        for year, last in numbers.items():
+            CaseNumberSequence.objects.update_or_create(year=year, defaults={"last_value": last})
+    return LoadResult(cases=made_cases, attempts=made_attempts, open_cases=len(received) - open_from)

@@ -1,0 +1,254 @@
+"""`make bench`: every figure in one run on this machine, each beside a baseline.
+
+- the working-day engine against a day-by-day loop and businesstimedelta;
+- the deadline sweep over 100,000 open cases (steady 5-minute tick and a
+  catch-up where everything falls due at once), with its query count;
+- p50/p95 latency and requests per second of the case list and the
+  coordinator's dashboard at 20 concurrent clients on gunicorn + PostgreSQL
+  with the 50,000-case load, beside a trivial view (/healthz) on the same stack.
+
+Needs the database in DATABASE_URL to hold the `seed_load --cases 50000` data
+(the Makefile prepares it) and `wrk` (Debian package). Writes var/bench/latest.json.
+"""
+
+import json
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "var" / "bench"
+PORT = 8765
+CONCURRENCY = 20
+DURATION_S = 15
+SWEEP_ROUNDS = 5
+
+LATENCY_LUA = """
+-- Each request carries the next of the sessions, as distinct users would.
+local cookies = {COOKIES}
+local i = 0
+request = function()
+  i = i % #cookies + 1
+  return wrk.format(nil, nil, {["Cookie"] = cookies[i]})
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("JOUR p50_us=%d p95_us=%d requests=%d duration_us=%d errors=%d non2xx=%d\\n",
+    latency:percentile(50), latency:percentile(95), summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jour.settings")
+    import django
+
+    django.setup()
+
+
+def bench_workdays() -> dict:
+    from tests.bench import bench_workdays
+
+    return bench_workdays.run()
+
+
+def _open_cases(n: int, now, by):
+    """n open cases waiting for a first attempt, received over the last week."""
+    import random
+
+    from cases import deadlines
+    from cases.models import Case, Status
+
+    rng = random.Random(7)
+    cases = []
+    for i in range(n):
+        case = Case(
+            number=f"B{i:06d}",
+            year=2099,
+            sequence=i + 1,
+            received_at=now - timedelta(seconds=rng.uniform(0, 7 * 86400)),
+            registered_by=by,
+            channel="phone",
+            crime_category="other",
+            first_name="Bench",
+            status=Status.AWAITING_FIRST_CONTACT,
+        )
+        deadlines.set_deadline(case)
+        cases.append(case)
+    Case.objects.bulk_create(cases, batch_size=5000)
+
+
+def bench_sweep(n: int = 100_000) -> dict:
+    """Everything happens in one transaction that is rolled back at the end."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from cases import deadlines
+    from jour.models import Role, User
+
+    now = timezone.now()
+    steady, catchup, queries = [], [], set()
+    with transaction.atomic():
+        coordinator = User.objects.filter(role=Role.COORDINATOR).first()
+        _open_cases(n, now, coordinator)
+        for _ in range(SWEEP_ROUNDS):
+            # Catch-up: the worker was down and everything due is new.
+            point = transaction.savepoint()
+            started = time.perf_counter()
+            result = deadlines.sweep(now)
+            catchup.append(time.perf_counter() - started)
+            transaction.savepoint_rollback(point)
+            # Steady: the previous tick, five minutes ago, already did its work.
+            point = transaction.savepoint()
+            deadlines.sweep(now - timedelta(minutes=5))
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                tick = deadlines.sweep(now)
+                steady.append(time.perf_counter() - started)
+            queries.add(len(captured))
+            transaction.savepoint_rollback(point)
+        transaction.set_rollback(True)
+    # The rolled-back rows leave dead tuples behind; clean up so that the HTTP
+    # figures below are not measured against a bloated table.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE cases_case, cases_deadlinealert, cases_notification")
+    return {
+        "sweep_open_cases": n,
+        "sweep_100k_s": round(statistics.median(steady), 4),
+        "sweep_100k_queries": max(queries),
+        "sweep_100k_tick_alerts": tick.warnings + tick.escalations,
+        "sweep_100k_catchup_s": round(statistics.median(catchup), 4),
+        "sweep_100k_catchup_alerts": result.warnings + result.escalations,
+    }
+
+
+def _production_env() -> dict:
+    env = {
+        **os.environ,
+        "JOUR_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "JOUR_BASE_URL": f"http://127.0.0.1:{PORT}",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(OUT / "static"),
+        "LOG_LEVEL": "WARNING",
+    }
+    return env
+
+
+SESSION_SCRIPT = """
+import django, time
+django.setup()
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from jour.models import Role, User
+user = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()
+device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+for _ in range(CONCURRENCY):
+    s = SessionStore()
+    s.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+              HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
+              "jour_session_started": time.time()})
+    s.create()
+    print(s.session_key)
+"""
+
+
+def _wrk(url: str, cookies: list[str]) -> dict:
+    script = OUT / "latency.lua"
+    script.write_text(LATENCY_LUA.replace("{COOKIES}", "{" + ", ".join(f'"{c}"' for c in cookies) + "}"))
+    command = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{DURATION_S}s", "--timeout", "30s", "-s", str(script), url]
+    subprocess.run([*command[:3], "-d3s", *command[4:]], capture_output=True, check=True)  # warm-up
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(
+        r"JOUR p50_us=(\d+) p95_us=(\d+) requests=(\d+) duration_us=(\d+) errors=(\d+) non2xx=(\d+)", output
+    )
+    p50, p95, requests, duration, errors, non2xx = (int(x) for x in match.groups())
+    if errors or non2xx:
+        raise RuntimeError(f"{url}: {errors} socket errors, {non2xx} non-2xx responses")
+    return {"p50_ms": p50 / 1000, "p95_ms": p95 / 1000, "rps": requests / (duration / 1e6)}
+
+
+def bench_http() -> dict:
+    env = _production_env()
+    python = sys.executable
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    session_keys = subprocess.run(
+        [python, "-c", SESSION_SCRIPT.replace("CONCURRENCY", str(CONCURRENCY))],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    cookies = [f"__Host-sessionid={key}" for key in session_keys]
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "jour.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", "4"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 - our own local server
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {
+            name: _wrk(base + path, cookies)
+            for name, path in [("trivial", "/healthz"), ("caselist", "/cases/"), ("dashboard", "/")]
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    figures = {}
+    for name, result in results.items():
+        figures[f"{name}_p50_ms"] = round(result["p50_ms"], 1)
+        figures[f"{name}_p95_ms"] = round(result["p95_ms"], 1)
+        figures[f"{name}_rps"] = round(result["rps"], 1)
+    figures["caselist_rps_vs_trivial"] = round(figures["caselist_rps"] / figures["trivial_rps"], 3)
+    figures["dashboard_rps_vs_trivial"] = round(figures["dashboard_rps"] / figures["trivial_rps"], 3)
+    figures["http_concurrency"] = CONCURRENCY
+    return figures
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    _django()
+    from cases.models import Case
+
+    if Case.objects.count() < 50_000:
+        print("bench: the database needs the 50,000-case load (make bench prepares it)", file=sys.stderr)
+        return 1
+    figures = {"machine_cpus": os.cpu_count()}
+    print("working-day engine ...", flush=True)
+    figures.update(bench_workdays())
+    print("deadline sweep over 100,000 open cases ...", flush=True)
+    figures.update(bench_sweep())
+    print("HTTP at 20 concurrent clients ...", flush=True)
+    figures.update(bench_http())
+    (OUT / "latest.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    width = max(len(k) for k in figures)
+    for key in sorted(figures):
+        print(f"{key:<{width}}  {figures[key]}")
+    print(f"\nwritten to {OUT / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
