@@ -42,3 +42,36 @@ def sample_path(route: str) -> str:
     path = re.sub(r"<(?:(\w+):)?(\w+)>", fill, path)
     path = path.replace("^", "").replace("$", "").replace("\\Z", "")
     return "/" + path
+
+
+def real_url_kwargs(people) -> dict[str, dict]:
+    """URL arguments that point at real rows, so that a walk reaches the views
+    themselves and not only their 404: an open invitation and a case of Alex's."""
+    from cases import services
+    from jour.models import Invitation, Role
+
+    invitation = Invitation.objects.create(
+        email="new@jour.test", name="New Person", role=Role.SUPPORT_PERSON, invited_by=people.coordinator
+    )
+    token = invitation.issue_token()
+    invitation.save()
+    case = services.register_case(
+        data={
+            "received_at": people.coordinator.date_joined,
+            "channel": "phone",
+            "crime_category": "assault",
+            "first_name": "Walkie",
+        },
+        by=people.coordinator,
+    )
+    assignment = services.assign(case=case, person=people.alex, kind="support", by=people.coordinator)
+    on_case = {"pk": case.pk}
+    return {
+        "account_detail": {"pk": people.alex.pk},
+        "account_action": {"pk": people.alex.pk, "action": "deactivate"},
+        "invitation_action": {"pk": invitation.pk, "action": "revoke"},
+        "invitation": {"token": token},
+        **dict.fromkeys(("case_detail", "case_edit", "case_assign", "attempt_create"), on_case),
+        **dict.fromkeys(("case_close", "case_reopen"), on_case),
+        "assignment_end": {"pk": case.pk, "assignment_pk": assignment.pk},
+    }

@@ -121,7 +121,7 @@ def bench_sweep(n: int = 100_000) -> dict:
     # The rolled-back rows leave dead tuples behind; clean up so that the HTTP
     # figures below are not measured against a bloated table.
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE cases_case, cases_deadlinealert, cases_notification")
+        cursor.execute("VACUUM ANALYZE cases_case, cases_assignment, cases_deadlinealert, cases_notification")
     return {
         "sweep_open_cases": n,
         "sweep_100k_s": round(statistics.median(steady), 4),

@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import reverse
 
 from jour.access import PASSWORD_STEP, PUBLIC
-from jour.models import Invitation, Role, User
+from jour.models import Role, User
 from tests.personas import PASSWORD, login_password_only, login_verified, make_user, totp_code, totp_device
-from tests.urlwalk import iter_patterns, sample_path, site_views
+from tests.urlwalk import iter_patterns, real_url_kwargs, sample_path, site_views
 
 VIEWS = [(name, route, access) for name, route, _cb, access in site_views()]
 ADMIN_VIEWS = [(pattern.name, pattern) for _r, pattern, ns in iter_patterns() if ns == "admin" and pattern.name]
@@ -30,18 +30,8 @@ UNSAFE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 @pytest.fixture
 def world(people):
-    """An open invitation with a known token, and URL arguments that point at real rows."""
-    invitation = Invitation.objects.create(
-        email="new@jour.test", name="New Person", role=Role.SUPPORT_PERSON, invited_by=people.coordinator
-    )
-    token = invitation.issue_token()
-    invitation.save()
-    people.kwargs = {
-        "account_detail": {"pk": people.alex.pk},
-        "account_action": {"pk": people.alex.pk, "action": "deactivate"},
-        "invitation_action": {"pk": invitation.pk, "action": "revoke"},
-        "invitation": {"token": token},
-    }
+    """URL arguments that point at real rows (an open invitation, a case)."""
+    people.kwargs = real_url_kwargs(people)
     return people
 
 

@@ -10,9 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from jour.models import Invitation, Role, User
+from jour.models import Role, User
 from tests.personas import login_password_only, login_verified, make_user, totp_device
-from tests.urlwalk import iter_patterns, sample_path, site_views
+from tests.urlwalk import iter_patterns, real_url_kwargs, sample_path, site_views
 
 VIEWS = [(name, route) for name, route, _cb, _access in site_views()]
 ADMIN_VIEWS = [(pattern.name, pattern) for _r, pattern, ns in iter_patterns() if ns == "admin" and pattern.name]
@@ -94,20 +94,10 @@ def get_and_check(client, path, **extra):
 
 @pytest.fixture
 def world(people):
-    """Something on every page: an open invitation, audit entries, URL arguments of real rows."""
-    invitation = Invitation.objects.create(
-        email="new@jour.test", name="New Person", role=Role.SUPPORT_PERSON, invited_by=people.coordinator
-    )
-    token = invitation.issue_token()
-    invitation.save()
+    """Something on every page: an open invitation, a case, audit entries, URL arguments of real rows."""
+    people.kwargs = real_url_kwargs(people)
     people.alex.name = "Alex Changed"
     people.alex.save()  # an audit entry with changes
-    people.kwargs = {
-        "account_detail": {"pk": people.alex.pk},
-        "account_action": {"pk": people.alex.pk, "action": "deactivate"},
-        "invitation_action": {"pk": invitation.pk, "action": "revoke"},
-        "invitation": {"token": token},
-    }
     return people
 
 
