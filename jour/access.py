@@ -101,14 +101,3 @@ def cases_visible_to(user):
 def can_manage_cases(user) -> bool:
     """Register, edit every field, assign, close: the coordinator's work."""
     return user.role == Role.COORDINATOR
-
-
-def can_see_identity(user, case) -> bool:
-    """Protected identity: only coordinators and the case's assigned persons.
-    Callers pass cases from cases_visible_to(), which already limits support
-    persons to their own; this is the rule for any other place a case appears."""
-    if not case.protected_identity:
-        return True
-    if user.role == Role.COORDINATOR:
-        return True
-    return case.assignments.filter(person=user, ended_at__isnull=True).exists()
