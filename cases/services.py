@@ -147,7 +147,7 @@ def assign(*, case: Case, person: User, kind: str, note: str = "", by: User) -> 
     return assignment
 
 
-def end_assignment(*, assignment: Assignment, note: str = "", by: User) -> None:
+def end_assignment(*, assignment: Assignment, note: str = "", by: User | None) -> None:
     """Take a person off a case (handover); the note stays with the case."""
     with transaction.atomic(), set_actor(by):
         case = Case.objects.select_for_update().get(pk=assignment.case_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from calendars.workdays import STOCKHOLM
 from jour.access import CASE_ROLES, KPI_ROLES, can_manage_cases, cases_visible_to, for_roles
 from jour.audit import record_access
+from jour.forms import apply_validation_error
 from jour.models import Role
 
 from . import deadlines, notifications, selectors, services
@@ -25,14 +26,6 @@ LIST_PAGE_SIZE = 50
 
 def _visible_case(request, pk) -> Case:
     return get_object_or_404(cases_visible_to(request.user), pk=pk)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @for_roles(CASE_ROLES)
@@ -56,7 +49,7 @@ def case_create(request):
         try:
             case = services.register_case(data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
             return redirect("case_detail", pk=case.pk)
@@ -115,7 +108,7 @@ def case_edit(request, pk):
                 ),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The case is saved."))
             return redirect("case_detail", pk=case.pk)
@@ -133,7 +126,7 @@ def case_assign(request, pk):
         try:
             services.assign(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("%(name)s is assigned.") % {"name": form.cleaned_data["person"].name})
             return redirect("case_detail", pk=case.pk)
@@ -161,7 +154,7 @@ def attempt_create(request, pk):
         try:
             services.log_attempt(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             if request.htmx:
                 case.refresh_from_db()

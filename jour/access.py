@@ -101,3 +101,9 @@ def cases_visible_to(user):
 def can_manage_cases(user) -> bool:
     """Register, edit every field, assign, close: the coordinator's work."""
     return user.role == Role.COORDINATOR
+
+
+# --- People ----------------------------------------------------------------
+def can_manage_people(user) -> bool:
+    """The member register, volunteers and supervision are the coordinator's."""
+    return user.role == Role.COORDINATOR

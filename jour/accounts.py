@@ -176,9 +176,10 @@ def accept_invitation(*, invitation_id: int, password: str) -> User:
     return user
 
 
-def deactivate_user(*, user: User, by: User) -> None:
-    """Refuse the login and end every open session of the account at once."""
-    if user.pk == by.pk:
+def deactivate_user(*, user: User, by: User | None) -> None:
+    """Refuse the login and end every open session of the account at once.
+    `by` is None when the system does it (the nightly leavers' check)."""
+    if by is not None and user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     with transaction.atomic(), set_actor(by):
         user = User.objects.select_for_update().get(pk=user.pk)

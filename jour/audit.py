@@ -36,5 +36,25 @@ def record_access(request, obj) -> None:
     accessed.send(sender=obj.__class__, instance=obj)
 
 
+def record_bulk_access(*, model, actor, label: str, changes=None, additional_data=None) -> LogEntry:
+    """One access entry for a list or an export of many records: who, when and
+    what (a label and counts), never the records' contents. One entry per
+    record shown would drown the log."""
+    from auditlog.cid import get_cid
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="",
+        object_repr=label,
+        action=LogEntry.Action.ACCESS,
+        changes=changes,
+        additional_data=additional_data,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        cid=get_cid(),
+    )
+
+
 def entries_for_coordinators():
     return LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")

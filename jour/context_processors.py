@@ -21,6 +21,8 @@ def navigation(request):
             "cases": verified and user.role in access.CASE_ROLES,
             "new_case": verified and access.can_manage_cases(user),
             "kpi": verified and user.role in access.KPI_ROLES,
+            "people": verified and access.can_manage_people(user),
+            "board": verified and user.role in access.GOVERNANCE_ROLES,
             "unread": _unread(user) if verified and user.role in access.CASE_ROLES else 0,
         },
     }

@@ -37,6 +37,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 JOUR_BASE_URL = env_str("JOUR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [JOUR_BASE_URL])
 JOUR_NAME = env_str("JOUR_NAME", "Brottsofferjouren")
+# The jour's own contact details, for the federation export.
+JOUR_ADDRESS = env_str("JOUR_ADDRESS", "")
+JOUR_EMAIL = env_str("JOUR_EMAIL", "")
+JOUR_PHONE = env_str("JOUR_PHONE", "")
+# A volunteer without supervision for longer than this is flagged.
+JOUR_FOLLOWUP_MONTHS = env_int("JOUR_FOLLOWUP_MONTHS", 3)
 # How many reverse proxies we deploy in front of the app (Caddy in docker-compose: 1).
 # The client address is read from X-Forwarded-For only that many hops deep.
 JOUR_TRUSTED_PROXY_COUNT = env_int("JOUR_TRUSTED_PROXY_COUNT", 0)
@@ -237,6 +243,15 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-invitations": {
         "task": "jour.tasks.purge_expired_invitations",
         "schedule": crontab(minute=15, hour=3),
+    },
+    "close-leavers-accounts": {
+        "task": "members.tasks.close_leavers_accounts",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    # Daily on purpose: the weekly row makes only the week's first run send.
+    "volunteer-followup-reminder": {
+        "task": "members.tasks.send_followup_reminder",
+        "schedule": crontab(minute=0, hour=7),
     },
     "clear-expired-sessions": {
         "task": "jour.tasks.clear_expired_sessions",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("people/invitations/<int:pk>/<slug:action>/", views.invitation_action, name="invitation_action"),
     path("audit/", views.audit_log, name="audit_log"),
     path("cases/", include("cases.urls")),
+    path("people/", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     themselves and not only their 404: an open invitation and a case of Alex's."""
     from cases import services
     from jour.models import Invitation, Role
+    from members.models import BoardTerm, Membership, Person, VolunteerAssignment
 
     invitation = Invitation.objects.create(
         email="new@jour.test", name="New Person", role=Role.SUPPORT_PERSON, invited_by=people.coordinator
@@ -66,6 +67,12 @@ def real_url_kwargs(people) -> dict[str, dict]:
     )
     assignment = services.assign(case=case, person=people.alex, kind="support", by=people.coordinator)
     on_case = {"pk": case.pk}
+    person = Person.objects.create(name="Walkie Person", email="walkie@jour.test")
+    since = people.coordinator.date_joined.date()
+    membership = Membership.objects.create(person=person, kind="member", start=since)
+    volunteering = VolunteerAssignment.objects.create(person=person, start=since)
+    term = BoardTerm.objects.create(person=person, role="chair", start=since)
+    on_person = {"pk": person.pk}
     return {
         "account_detail": {"pk": people.alex.pk},
         "account_action": {"pk": people.alex.pk, "action": "deactivate"},
@@ -74,4 +81,11 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("case_detail", "case_edit", "case_assign", "attempt_create"), on_case),
         **dict.fromkeys(("case_close", "case_reopen"), on_case),
         "assignment_end": {"pk": case.pk, "assignment_pk": assignment.pk},
+        **{name: on_person for name in ("person_detail", "person_edit", "engagement_create", "person_erase")},
+        "engagement_end": {"pk": person.pk, "kind": "membership", "engagement_pk": membership.pk},
+        "volunteer_create": on_person,
+        "volunteer_edit": {"pk": volunteering.pk},
+        "pledge_download": {"pk": volunteering.pk},
+        "board_term_end": {"pk": term.pk},
+        "federation_export": {"fmt": "csv"},
     }

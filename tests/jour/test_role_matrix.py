@@ -31,6 +31,24 @@ MATRIX = {
     "notification_list": {C, S},
     "notification_read": {C, S},
     "kpi": {C, B, A},
+    # members: people register (people_views)
+    "people_list": {C},
+    "people_export": {C},
+    "person_create": {C},
+    "person_detail": {C},
+    "person_edit": {C},
+    "engagement_create": {C},
+    "engagement_end": {C},
+    "person_erase": {C},
+    "volunteer_list": {C},
+    "volunteer_create": {C},
+    "volunteer_edit": {C},
+    "pledge_download": {C},
+    "supervision_list": {C},
+    "board": {C, B, A},
+    "board_term_create": {C},
+    "board_term_end": {C},
+    "federation_export": {C},
 }
 
 ROLE_VIEWS = [

@@ -1,0 +1,166 @@
+"""Changes to the jour's people: engagements, leaving, erasure.
+
+Leaving is the rule the minimum requirements insist on: whoever has left must
+lose access to the case system at once. An account stays active only while
+its person holds the engagement the account's role is for.
+"""
+
+from datetime import date
+
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jour import accounts
+from jour.models import Invitation, Role, User
+
+from .models import BoardTerm, Employment, ErasureRecord, Membership, Person, VolunteerAssignment, active_on
+
+# Which engagement keeps an account of each role open. Auditors are elected by
+# the annual meeting and not modelled as an engagement: their accounts are
+# ended by hand.
+ACCESS_REQUIRES = {
+    Role.SUPPORT_PERSON: (VolunteerAssignment,),
+    Role.COORDINATOR: (Employment, VolunteerAssignment),
+    Role.BOARD_MEMBER: (BoardTerm,),
+}
+ENGAGEMENTS = (Membership, Employment, VolunteerAssignment, BoardTerm)
+
+
+def still_entitled(person: Person, role: str, day: date) -> bool:
+    required = ACCESS_REQUIRES.get(role)
+    if required is None:
+        return True
+    return any(model.objects.filter(active_on(day), person=person).exists() for model in required)
+
+
+def end_engagement(*, engagement, end: date, by: User) -> list[str]:
+    """End one engagement and apply what follows from it. Returns what happened,
+    as sentences for the coordinator."""
+    if end < engagement.start:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"end": _("The end date cannot be before the start date.")})
+    with transaction.atomic(), set_actor(by):
+        engagement.end = end
+        engagement.save()
+        return apply_leaving(person=engagement.person, by=by, day=timezone.localdate())
+
+
+def apply_leaving(*, person: Person, by: User | None, day: date) -> list[str]:
+    """Take a person off their cases and close their account when they no
+    longer hold what it requires. Safe to run again: it does nothing twice."""
+    done = []
+    account = person.account
+    if account is None:
+        return done
+    volunteering = VolunteerAssignment.objects.filter(active_on(day), person=person).exists()
+    if not volunteering and account.role == Role.SUPPORT_PERSON:
+        released = release_cases(account=account, by=by)
+        if released:
+            done.append(_("%(n)s case(s) went back to the unassigned list.") % {"n": released})
+    if account.is_active and not still_entitled(person, account.role, day):
+        released = release_cases(account=account, by=by)
+        if released and not done:
+            done.append(_("%(n)s case(s) went back to the unassigned list.") % {"n": released})
+        accounts.deactivate_user(user=account, by=by)
+        done.append(_("The login account is deactivated and its sessions are ended."))
+    return done
+
+
+def release_cases(*, account: User, by: User | None) -> int:
+    """End the person's open case assignments; each case keeps its deadline and
+    shows up as not assigned for the coordinators."""
+    from cases import services as case_services
+    from cases.models import Assignment
+
+    open_assignments = list(Assignment.objects.filter(person=account, ended_at__isnull=True))
+    for assignment in open_assignments:
+        case_services.end_assignment(assignment=assignment, note=_("The support person has left the jour."), by=by)
+    return len(open_assignments)
+
+
+def leavers_with_active_accounts(day: date) -> list[Person]:
+    """People whose account is still active although they no longer hold what
+    its role requires (an end date reached overnight, say)."""
+    candidates = Person.objects.filter(account__is_active=True, account__role__in=list(ACCESS_REQUIRES)).select_related(
+        "account"
+    )
+    return [person for person in candidates if not still_entitled(person, person.account.role, day)]
+
+
+def close_leavers_accounts(day: date | None = None) -> list[int]:
+    """The nightly sweep: close the accounts of people who have left, then tell
+    the coordinators how many (no names: e-mails carry no personal data)."""
+    day = day or timezone.localdate()
+    closed = []
+    for person in leavers_with_active_accounts(day):
+        with transaction.atomic():
+            apply_leaving(person=person, by=None, day=day)
+        closed.append(person.account_id)
+    if closed:
+        _tell_coordinators(len(closed))
+    return closed
+
+
+def _tell_coordinators(count: int) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.translation import ngettext, override
+
+    recipients = list(User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list("email", flat=True))
+    if not recipients:
+        return
+    with override(settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "%(n)s login account closed: the person has left",
+            "%(n)s login accounts closed: the people have left",
+            count,
+        ) % {"n": count}
+        body = _(
+            "Tonight's check found active login accounts of people whose engagement has ended. "
+            "They are deactivated and their cases are back on the unassigned list.\n\n%(link)s"
+        ) % {"link": settings.JOUR_BASE_URL + reverse("account_list")}
+    send_mail(subject, body, None, recipients)
+
+
+def erase_person(*, person: Person, by: User) -> ErasureRecord:
+    """Erase a person on request (GDPR art. 17): their row, engagements and
+    files, their login account's name and address, and every place their
+    e-mail address sits in the audit and lockout records. What remains is that
+    an erasure happened, by whom and when."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    with transaction.atomic(), set_actor(by):
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        files = [v.pledge_scan for v in person.volunteering.all() if v.pledge_scan]
+        addresses = {a.lower() for a in [person.email, person.account.email if person.account else ""] if a}
+        account = person.account
+        if account is not None:
+            if account.is_active:
+                release_cases(account=account, by=by)
+                accounts.deactivate_user(user=account, by=by)
+                account.refresh_from_db()  # keep what deactivation saved
+            Invitation.objects.filter(user=account).delete()
+            account.name = _("Erased person")
+            account.email = f"erased-{account.pk}@invalid"
+            account.set_unusable_password()
+            account.save()
+        record = ErasureRecord.objects.create(erased_by=by, former_person_id=person.pk)
+        person.delete()
+        if addresses:
+            by_address = Q()
+            for address in addresses:
+                by_address |= Q(username__iexact=address)
+            for model in (AccessAttempt, AccessLog, AccessFailureLog):
+                model.objects.filter(by_address).delete()
+            for address in addresses:
+                Invitation.objects.filter(email__iexact=address).delete()
+                LogEntry.objects.filter(actor_email__iexact=address).update(actor_email=None)
+    for stored in files:
+        stored.storage.delete(stored.name)
+    return record
