@@ -54,3 +54,62 @@ def current_code(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, name=DEMO_DEVICE_NAME)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def seed_people_and_cases() -> None:
+    """Fictional people and a handful of cases in different states, once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases import services as case_services
+    from cases.models import Case
+    from members.models import BoardTerm, Employment, Membership, Person, SupervisionSession, VolunteerAssignment
+
+    if Person.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
+        return
+    users = {u.role: u for u in User.objects.filter(email__endswith="@" + DEMO_DOMAIN)}
+    coordinator, volunteer = users[Role.COORDINATOR], users[Role.SUPPORT_PERSON]
+    today = timezone.localdate()
+    since = today - timedelta(days=700)
+    with transaction.atomic():
+        people = {}
+        for user in users.values():
+            people[user.role] = Person.objects.create(
+                name=user.name, email=user.email, phone="010-000 00 00", town="Exempelstad", account=user
+            )
+            Membership.objects.create(person=people[user.role], kind="member", start=since, fee_paid_for=today.year)
+        Employment.objects.create(person=people[Role.COORDINATOR], title="Samordnare", start=since)
+        BoardTerm.objects.create(person=people[Role.COORDINATOR], role="co_opted", start=since)
+        BoardTerm.objects.create(person=people[Role.BOARD_MEMBER], role="chair", start=since)
+        VolunteerAssignment.objects.create(
+            person=people[Role.SUPPORT_PERSON],
+            start=since,
+            witness_supporter=True,
+            basic_training_on=since,
+            pledge_signed_on=since,
+        )
+        session = SupervisionSession.objects.create(
+            held_on=today - timedelta(days=20), kind="group", supervisor="Handledare Demo", recorded_by=coordinator
+        )
+        session.participants.add(people[Role.SUPPORT_PERSON])
+        Person.objects.create(name="Stina Stödmedlem", email="stina@" + DEMO_DOMAIN)
+        if Case.objects.exists():
+            return
+        now = timezone.now()
+        base = {"channel": "phone", "crime_category": "threats", "gender": "woman", "municipality": "Exempelstad"}
+        fresh = case_services.register_case(
+            data={**base, "received_at": now - timedelta(hours=3), "first_name": "Demo-Anna"}, by=coordinator
+        )
+        case_services.register_case(
+            data={**base, "received_at": now - timedelta(days=1), "first_name": "Demo-Bo", "priority": "urgent"},
+            by=coordinator,
+        )
+        late = case_services.register_case(
+            data={**base, "received_at": now - timedelta(days=6), "first_name": "Demo-Cecilia"}, by=coordinator
+        )
+        case_services.assign(case=fresh, person=volunteer, kind="support", by=coordinator)
+        case_services.assign(case=late, person=volunteer, kind="support", by=coordinator)
+        case_services.log_attempt(
+            case=late, made_at=now - timedelta(days=1), method="phone", outcome="reached", by=volunteer
+        )

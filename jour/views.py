@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors as case_selectors
+from members import followup
 
 from . import accounts
 from .access import ALL_ROLES, accounts_visible_to, for_roles, public
@@ -35,6 +36,7 @@ def start(request):
     context = {}
     if request.user.role == Role.COORDINATOR:
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
+        context["volunteer_flags"] = followup.volunteer_flags()
     elif request.user.role == Role.SUPPORT_PERSON:
         context["my_cases"] = case_selectors.rows(case_selectors.support_person_cases(user=request.user))
     return render(request, "start.html", context)

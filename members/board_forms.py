@@ -53,7 +53,7 @@ class BoardTermForm(forms.ModelForm):
 
 class EndTermForm(forms.Form):
     end = forms.DateField(
-        label=_("Ended on"), widget=DateInput(), help_text=_("The day the term stopped. Access ends that day.")
+        label=_("End on"), widget=DateInput(), help_text=_("The first day without the seat. Access ends that day.")
     )
 
     def __init__(self, *args, **kwargs):

@@ -182,3 +182,20 @@ def send_weekly_followup_reminder(day=None) -> bool:
         record.volunteers_lacking = reminder.count if reminder else 0
         record.save()
     return reminder is not None
+
+
+@dataclass(frozen=True)
+class VolunteerFlags:
+    """What the coordinator's start page counts: no names, just how many."""
+
+    without_followup: int
+    without_pledge: int
+
+
+def volunteer_flags(day: date | None = None) -> VolunteerFlags:
+    day = day or timezone.localdate()
+    no_pledge = VolunteerAssignment.objects.filter(active_on(day), pledge_signed_on__isnull=True)
+    return VolunteerFlags(
+        without_followup=_lacking(day, followup_months()).count(),
+        without_pledge=no_pledge.values("person").distinct().count(),
+    )

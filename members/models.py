@@ -48,7 +48,9 @@ class Engagement(models.Model):
     """Something a person does for the jour, from `start` to `end` (inclusive)."""
 
     start = models.DateField(_("from"))
-    end = models.DateField(_("ended"), null=True, blank=True, help_text=_("The day the person stopped."))
+    end = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("The first day without it: access ends that day.")
+    )
 
     class Meta:
         abstract = True

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jour import accounts
 from jour.models import Invitation, Role, User
@@ -61,14 +62,20 @@ def apply_leaving(*, person: Person, by: User | None, day: date) -> list[str]:
     if not volunteering and account.role == Role.SUPPORT_PERSON:
         released = release_cases(account=account, by=by)
         if released:
-            done.append(_("%(n)s case(s) went back to the unassigned list.") % {"n": released})
+            done.append(_released(released))
     if account.is_active and not still_entitled(person, account.role, day):
         released = release_cases(account=account, by=by)
         if released and not done:
-            done.append(_("%(n)s case(s) went back to the unassigned list.") % {"n": released})
+            done.append(_released(released))
         accounts.deactivate_user(user=account, by=by)
         done.append(_("The login account is deactivated and its sessions are ended."))
     return done
+
+
+def _released(count: int) -> str:
+    return ngettext(
+        "%(n)s case went back to the unassigned list.", "%(n)s cases went back to the unassigned list.", count
+    ) % {"n": count}
 
 
 def release_cases(*, account: User, by: User | None) -> int:

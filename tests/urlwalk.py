@@ -81,7 +81,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("case_detail", "case_edit", "case_assign", "attempt_create"), on_case),
         **dict.fromkeys(("case_close", "case_reopen"), on_case),
         "assignment_end": {"pk": case.pk, "assignment_pk": assignment.pk},
-        **{name: on_person for name in ("person_detail", "person_edit", "engagement_create", "person_erase")},
+        **dict.fromkeys(("person_detail", "person_edit", "engagement_create", "person_erase"), on_person),
         "engagement_end": {"pk": person.pk, "kind": "membership", "engagement_pk": membership.pk},
         "volunteer_create": on_person,
         "volunteer_edit": {"pk": volunteering.pk},

@@ -39,7 +39,7 @@ def test_coordinator_registers_and_assigns_support_person_logs_first_attempt(liv
     coordinator.get_by_label("Telefon").fill("070-000 00 00")
     coordinator.get_by_role("button", name="Registrera ärende").click()
     coordinator.wait_for_url(re.compile(r".*/cases/\d+/$"))
-    case = Case.objects.get()
+    case = Case.objects.get(first_name="Testa")
     assert case.number in coordinator.content()
 
     coordinator.locator("#id_person").select_option(label="Alex Berg")

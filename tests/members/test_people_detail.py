@@ -92,7 +92,7 @@ def test_ending_the_volunteer_assignment_closes_the_account_and_says_so(coordina
     shown = [str(m) for m in response.context["messages"]]
     assert shown == [
         f"The engagement ends on {TODAY.isoformat()}.",
-        "1 case(s) went back to the unassigned list.",
+        "1 case went back to the unassigned list.",
         "The login account is deactivated and its sessions are ended.",
     ]
     html = response.content.decode()

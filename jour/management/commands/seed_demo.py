@@ -4,11 +4,12 @@ from jour import demo
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo jour: one account per role. Safe to run again."
+    help = "Load the fictional demo jour: one account per role, its people and a few cases. Safe to run again."
 
     def handle(self, *args, **options):
         demo.refuse_in_production()
         users = demo.seed_accounts()
+        demo.seed_people_and_cases()
         self.stdout.write(self.style.SUCCESS(f"Demo jour ready: {len(users)} accounts."))
         self.stdout.write("")
         self.stdout.write(f"Log in at http://127.0.0.1:8000 with the password {demo.DEMO_PASSWORD!r} and:")
