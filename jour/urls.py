@@ -23,5 +23,6 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("cases/", include("cases.urls")),
     path("people/", include("members.urls")),
+    path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,7 @@ MATRIX = {
     "notification_list": {C, S},
     "notification_read": {C, S},
     "kpi": {C, B, A},
+    "requirement_list": {C, B, A},
     # members: people register (people_views)
     "people_list": {C},
     "people_export": {C},

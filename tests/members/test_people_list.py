@@ -124,6 +124,8 @@ def test_viewing_the_list_is_audited_without_personal_data(coordinator, register
     ],
 )
 def test_search_by_name_email_or_phone(coordinator, register, term, expected):
+    if not term.isascii() and connection.vendor != "postgresql":
+        pytest.skip("SQLite (the fallback without PostgreSQL) folds case for ASCII letters only")
     response = coordinator.post(reverse("people_list"), {"q": term, "kind": "all"})
     assert response.status_code == 200
     assert names(response) == expected

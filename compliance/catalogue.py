@@ -1,0 +1,132 @@
+"""Loading a revision of the requirement catalogue from its JSON file.
+
+A new revision from the federation is a new file and one command
+(`python manage.py load_requirements FILE`); no code changes. A revision that
+is already loaded is never rewritten: loading the same content again does
+nothing, and different content under the same revision date is refused.
+"""
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import CatalogueRevision, Requirement
+
+BUNDLED = Path(__file__).resolve().parent / "catalogue"
+SIGNALS = {
+    "coordinator_co_opted",
+    "pledges_signed",
+    "federation_export",
+    "yearly_reports",
+    "volunteer_followup",
+    "first_contact_kpi",
+    "leavers_blocked",
+    "paper_shredded",
+    "phone_forwarding",
+    "mailbox_read",
+}
+
+
+class CatalogueError(Exception):
+    """The file is not a valid catalogue, or conflicts with a loaded revision."""
+
+
+def _text(value, where: str) -> dict:
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("sv", "en")):
+        raise CatalogueError(f"{where}: needs a non-empty Swedish and English text ('sv' and 'en')")
+    return value
+
+
+def parse(raw: bytes) -> dict:
+    """Check the structure; return the parsed catalogue."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CatalogueError(f"not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise CatalogueError("the file must hold one JSON object")
+    try:
+        date.fromisoformat(str(data.get("revision")))
+    except ValueError:
+        raise CatalogueError("'revision' must be a date such as 2021-09-24") from None
+    _text(data.get("title"), "title")
+    if not isinstance(data.get("source"), str) or not data["source"].strip():
+        raise CatalogueError("'source' must name the document the catalogue is made from")
+    groups = data.get("groups")
+    if not isinstance(groups, list) or not groups:
+        raise CatalogueError("'groups' must be a non-empty list")
+    codes = set()
+    for group in groups:
+        _text(group.get("title"), f"group {group.get('code')!r}")
+        if not group.get("code") or not isinstance(group.get("requirements"), list) or not group["requirements"]:
+            raise CatalogueError(f"group {group.get('code')!r}: needs a code and at least one requirement")
+        for item in group["requirements"]:
+            code = item.get("code")
+            if not isinstance(code, str) or not code or code in codes:
+                raise CatalogueError(f"requirement code {code!r} is missing or used twice")
+            codes.add(code)
+            _text(item.get("title"), f"{code} title")
+            _text(item.get("explanation"), f"{code} explanation")
+            if item.get("signal") not in SIGNALS | {None}:
+                raise CatalogueError(f"{code}: unknown signal {item.get('signal')!r}")
+    return data
+
+
+@transaction.atomic
+def load(raw: bytes, *, models=(CatalogueRevision, Requirement)) -> tuple[CatalogueRevision, bool]:
+    """Load a catalogue file. Returns the revision and whether it was new.
+    `models` lets a data migration pass its historical models."""
+    revision_model, requirement_model = models
+    data = parse(raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    revision_date = date.fromisoformat(data["revision"])
+    existing = revision_model.objects.filter(revision=revision_date).first()
+    if existing is not None:
+        if existing.content_sha256 != digest:
+            raise CatalogueError(
+                f"revision {revision_date} is already loaded with other content; a changed catalogue "
+                "is a new revision with its own date"
+            )
+        return existing, False
+    revision = revision_model.objects.create(
+        revision=revision_date,
+        title_sv=data["title"]["sv"],
+        title_en=data["title"]["en"],
+        source=data["source"],
+        content_sha256=digest,
+    )
+    position = 0
+    rows = []
+    for group in data["groups"]:
+        for item in group["requirements"]:
+            position += 1
+            rows.append(
+                requirement_model(
+                    revision=revision,
+                    code=item["code"],
+                    position=position,
+                    group_code=group["code"],
+                    group_title_sv=group["title"]["sv"],
+                    group_title_en=group["title"]["en"],
+                    section=item.get("section", ""),
+                    title_sv=item["title"]["sv"],
+                    title_en=item["title"]["en"],
+                    explanation_sv=item["explanation"]["sv"],
+                    explanation_en=item["explanation"]["en"],
+                    signal=item.get("signal") or "",
+                )
+            )
+    requirement_model.objects.bulk_create(rows)
+    return revision, True
+
+
+def load_bundled(models=(CatalogueRevision, Requirement)) -> list[CatalogueRevision]:
+    """Every catalogue file shipped with the code (used by a data migration)."""
+    return [load(path.read_bytes(), models=models)[0] for path in sorted(BUNDLED.glob("*.json"))]
+
+
+def current_revision() -> CatalogueRevision | None:
+    return CatalogueRevision.objects.order_by("-revision").first()
