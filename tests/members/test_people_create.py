@@ -3,12 +3,10 @@ anyone else, an optional first membership, and refusals that keep what was typed
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Membership, Person
-from tests.personas import login_verified
 
 TODAY = timezone.localdate()
 
@@ -24,13 +22,6 @@ TYPED = {
     "start": TODAY.isoformat(),
     "fee_paid_for": "",
 }
-
-
-@pytest.fixture
-def coordinator(client, people):
-    login_verified(client, people.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def test_the_form_offers_a_membership_from_today(coordinator):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -18,13 +17,6 @@ from tests.personas import login_verified
 
 TODAY = timezone.localdate()
 LONG_AGO = TODAY - timedelta(days=400)
-
-
-@pytest.fixture
-def coordinator(client, people):
-    login_verified(client, people.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -5,21 +5,12 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Membership, Person
-from tests.personas import login_verified
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def coordinator(client, people):
-    login_verified(client, people.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

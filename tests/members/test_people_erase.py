@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +26,6 @@ EMAIL = "zlatana.ornqvist@bergsjo.example"
 PHONE = "070-919 29 39"
 # Each part on its own too: an erasure that left the surname behind would not do.
 SECRETS = [NAME, "Zlatana", "Örnqvist", "Bergsjö", EMAIL, PHONE, "0709192939"]
-
-
-@pytest.fixture
-def coordinator(client, people):
-    login_verified(client, people.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -7,22 +7,13 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Employment, Membership, Person, VolunteerAssignment
-from tests.personas import login_verified
 
 TODAY = timezone.localdate()
 LONG_AGO = TODAY - timedelta(days=400)
-
-
-@pytest.fixture
-def coordinator(client, people):
-    login_verified(client, people.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,17 +15,9 @@ from django.utils import timezone
 
 from jour.models import Role, User
 from members.models import BoardTerm, Employment, Membership, Person, VolunteerAssignment
-from tests.personas import login_verified
 
 TODAY = timezone.localdate()
 LONG_AGO = TODAY - timedelta(days=400)
-
-
-@pytest.fixture
-def coordinator(client, people):
-    login_verified(client, people.coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture
