@@ -41,6 +41,8 @@ JOUR_NAME = env_str("JOUR_NAME", "Brottsofferjouren")
 JOUR_ADDRESS = env_str("JOUR_ADDRESS", "")
 JOUR_EMAIL = env_str("JOUR_EMAIL", "")
 JOUR_PHONE = env_str("JOUR_PHONE", "")
+# The share of cases whose first attempt must come within the deadline (compliance evidence).
+JOUR_FIRST_CONTACT_TARGET = env_int("JOUR_FIRST_CONTACT_TARGET_PERCENT", 90) / 100
 # A volunteer without supervision for longer than this is flagged.
 JOUR_FOLLOWUP_MONTHS = env_int("JOUR_FOLLOWUP_MONTHS", 3)
 # How many reverse proxies we deploy in front of the app (Caddy in docker-compose: 1).

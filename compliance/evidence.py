@@ -1,0 +1,144 @@
+"""Evidence from live data, beside the board's own assessment of a requirement.
+
+Each signal in the catalogue maps to one function here. A signal whose source
+the system does not record yet says so ("manual") instead of showing a value
+it cannot know.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from calendars.workdays import STOCKHOLM
+
+OK, NOT_OK, MANUAL = "ok", "not_ok", "manual"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    state: str
+    summary: str
+
+
+def first_contact_kpi(day: date) -> Evidence:
+    from cases.selectors import kpi
+
+    start = datetime(day.year, 1, 1, tzinfo=STOCKHOLM)
+    end = datetime(day.year + 1, 1, 1, tzinfo=STOCKHOLM)
+    rows = kpi(start=start, end=end, granularity="year")
+    decided = sum(r.decided for r in rows)
+    kept = sum(r.kept for r in rows)
+    if not decided:
+        return Evidence(MANUAL, _("No case this year has reached its deadline or a first attempt yet."))
+    share = kept / decided
+    target = settings.JOUR_FIRST_CONTACT_TARGET
+    summary = _(
+        "%(kept)s of %(decided)s cases this year (%(share)s %%) had a first attempt within the deadline; "
+        "the target is %(target)s %%."
+    ) % {
+        "kept": kept,
+        "decided": decided,
+        "share": round(share * 100),
+        "target": round(target * 100),
+    }
+    return Evidence(OK if share >= target else NOT_OK, summary)
+
+
+def pledges_signed(day: date) -> Evidence:
+    from members.models import VolunteerAssignment, active_on
+
+    active = VolunteerAssignment.objects.filter(active_on(day))
+    missing = active.filter(pledge_signed_on__isnull=True).values("person").distinct().count()
+    if missing:
+        return Evidence(
+            NOT_OK,
+            ngettext(
+                "%(n)s active volunteer has no signed pledge.",
+                "%(n)s active volunteers have no signed pledge.",
+                missing,
+            )
+            % {"n": missing},
+        )
+    return Evidence(OK, _("Every active volunteer (%(n)s) has signed the pledge.") % {"n": active.count()})
+
+
+def volunteer_followup(day: date) -> Evidence:
+    from members import followup
+
+    lacking = len(followup.volunteers_without_followup(day))
+    months = followup.followup_months()
+    if lacking:
+        return Evidence(
+            NOT_OK,
+            ngettext(
+                "%(n)s active volunteer has had no follow-up in %(months)s months.",
+                "%(n)s active volunteers have had no follow-up in %(months)s months.",
+                lacking,
+            )
+            % {"n": lacking, "months": months},
+        )
+    return Evidence(OK, _("Every active volunteer had follow-up within %(months)s months.") % {"months": months})
+
+
+def coordinator_co_opted(day: date) -> Evidence:
+    from members.board import coordinator_rule
+
+    rule = coordinator_rule(day)
+    return Evidence(OK if rule.ok else NOT_OK, rule.reason)
+
+
+def leavers_blocked(day: date) -> Evidence:
+    from members.services import leavers_with_active_accounts
+
+    open_accounts = len(leavers_with_active_accounts(day))
+    if open_accounts:
+        return Evidence(
+            NOT_OK,
+            ngettext(
+                "%(n)s active login account belongs to someone who has left.",
+                "%(n)s active login accounts belong to people who have left.",
+                open_accounts,
+            )
+            % {"n": open_accounts},
+        )
+    return Evidence(OK, _("No active login account belongs to someone who has left."))
+
+
+def federation_export(day: date) -> Evidence:
+    from members.federation import last_federation_export
+
+    last = last_federation_export()
+    if last is None:
+        return Evidence(NOT_OK, _("No export of contact details to the federation is recorded."))
+    when = timezone.localtime(last.at).date()
+    summary = _("Last export of contact details: %(date)s.") % {"date": when.isoformat()}
+    return Evidence(OK if when.year == day.year else NOT_OK, summary)
+
+
+SIGNALS = {
+    "first_contact_kpi": first_contact_kpi,
+    "pledges_signed": pledges_signed,
+    "volunteer_followup": volunteer_followup,
+    "coordinator_co_opted": coordinator_co_opted,
+    "leavers_blocked": leavers_blocked,
+    "federation_export": federation_export,
+}
+
+
+def evidence(signal: str, day: date | None = None) -> Evidence | None:
+    """The evidence for one signal, or None for a requirement without one."""
+    if not signal:
+        return None
+    function = SIGNALS.get(signal)
+    if function is None:
+        return Evidence(MANUAL, _("The system does not record this yet: assess it by hand."))
+    return function(day or timezone.localdate())
+
+
+def evidence_for(signals, day: date | None = None) -> dict[str, Evidence]:
+    day = day or timezone.localdate()
+    return {signal: evidence(signal, day) for signal in set(signals) if signal}
