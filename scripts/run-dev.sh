@@ -3,10 +3,22 @@
 # Ctrl-C stops all of it.
 set -euo pipefail
 mkdir -p var/broker/queue var/broker/processed var/static
-trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
+
+stop() {
+  trap - INT TERM HUP EXIT
+  # A cold shutdown (QUIT) for the worker: unfinished tasks are not acknowledged
+  # (acks_late) and run again at the next start, and it cannot linger.
+  kill -QUIT "$worker" 2>/dev/null || true
+  kill -TERM "$web" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM HUP EXIT
+
 .venv/bin/celery -A jour worker --beat --loglevel INFO --concurrency 1 \
   --schedule var/celerybeat-schedule --hostname jour-dev@%h &
+worker=$!
 .venv/bin/python manage.py runserver 127.0.0.1:8000 &
+web=$!
 echo
 echo "jour runs at http://127.0.0.1:8000  (Ctrl-C stops the web server and the worker)"
 echo
