@@ -16,5 +16,7 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.get_role_display():<16} {user.email}")
         self.stdout.write("")
-        self.stdout.write("The two-factor code: run  make totp  (or .venv/bin/python manage.py demo_totp EMAIL).")
+        self.stdout.write(
+            "The two-factor code: run  make totp  (or JOUR_ENV=development .venv/bin/python manage.py demo_totp EMAIL)."
+        )
         self.stdout.write("Each code works once; after logging in, wait for the next 30-second code.")
