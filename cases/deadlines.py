@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calendars.workdays import add_working_hours, working_hours_between
@@ -180,6 +181,10 @@ def reset_alerts_after_deadline_change(case: Case, now: datetime | None = None) 
         alert.delete()
 
 
+# Open and still without a first contact attempt: what the clock runs for.
+WAITING = Q(first_contact_at__isnull=True) & ~Q(status=Status.CLOSED)
+
+
 def open_cases_waiting(qs=None):
     qs = qs if qs is not None else Case.objects.all()
-    return qs.filter(first_contact_at__isnull=True).exclude(status=Status.CLOSED)
+    return qs.filter(WAITING)

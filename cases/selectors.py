@@ -70,7 +70,7 @@ UNASSIGNED = ~Q(status=Status.CLOSED) & ~Exists(Assignment.objects.filter(case=O
 FILTERS = {
     "open": (~Q(status=Status.CLOSED), URGENT_FIRST),
     "unassigned": (UNASSIGNED, URGENT_FIRST),
-    "waiting": (Q(first_contact_at__isnull=True) & ~Q(status=Status.CLOSED), URGENT_FIRST),
+    "waiting": (deadlines.WAITING, URGENT_FIRST),
     "closed": (Q(status=Status.CLOSED), NEWEST_FIRST),
     "all": (Q(), NEWEST_FIRST),
 }

@@ -59,14 +59,12 @@ def apply_leaving(*, person: Person, by: User | None, day: date) -> list[str]:
     if account is None:
         return done
     volunteering = VolunteerAssignment.objects.filter(active_on(day), person=person).exists()
-    if not volunteering and account.role == Role.SUPPORT_PERSON:
+    leaving = account.is_active and not still_entitled(person, account.role, day)
+    if leaving or (not volunteering and account.role == Role.SUPPORT_PERSON):
         released = release_cases(account=account, by=by)
         if released:
             done.append(_released(released))
-    if account.is_active and not still_entitled(person, account.role, day):
-        released = release_cases(account=account, by=by)
-        if released and not done:
-            done.append(_released(released))
+    if leaving:
         accounts.deactivate_user(user=account, by=by)
         done.append(_("The login account is deactivated and its sessions are ended."))
     return done
