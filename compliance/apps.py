@@ -3,3 +3,23 @@ from django.apps import AppConfig
 
 class ComplianceConfig(AppConfig):
     name = "compliance"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Who changed the yearly cycle and when. Governance data, not a seeker's;
+        # the frozen JSON itself is kept out of the log (it is stored once, unchangeable).
+        auditlog.register(models.Assessment, exclude_fields=["frozen_json"])
+        for model in (
+            models.Answer,
+            models.EvidenceRevision,
+            models.EvidenceLink,
+            models.Signature,
+            models.ActionPlan,
+            models.ActionItem,
+            models.ReportSubmission,
+        ):
+            auditlog.register(model)
+        auditlog.register(models.Assurance, exclude_fields=["document_json"])

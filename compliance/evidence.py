@@ -119,6 +119,23 @@ def federation_export(day: date) -> Evidence:
     return Evidence(OK if when.year == day.year else NOT_OK, summary)
 
 
+def yearly_reports(day: date) -> Evidence:
+    """Reports sent during the year: the annual report after the annual meeting
+    is required; grant reports are listed when the jour has recorded any."""
+    from .models import ReportKind, ReportSubmission
+
+    sent = list(ReportSubmission.objects.filter(sent_on__year=day.year, sent_on__lte=day).order_by("sent_on"))
+    if not sent:
+        return Evidence(NOT_OK, _("No report to the federation sent in %(year)s is recorded.") % {"year": day.year})
+    labels = dict(ReportKind.choices)
+    summary = "; ".join(
+        _("%(report)s: sent %(date)s") % {"report": labels[r.kind], "date": r.sent_on.isoformat()} for r in sent
+    )
+    if not any(r.kind == ReportKind.ANNUAL for r in sent):
+        return Evidence(NOT_OK, _("No annual report is recorded for this year.") + " " + summary + ".")
+    return Evidence(OK, summary + ".")
+
+
 SIGNALS = {
     "first_contact_kpi": first_contact_kpi,
     "pledges_signed": pledges_signed,
@@ -126,6 +143,7 @@ SIGNALS = {
     "coordinator_co_opted": coordinator_co_opted,
     "leavers_blocked": leavers_blocked,
     "federation_export": federation_export,
+    "yearly_reports": yearly_reports,
 }
 
 

@@ -1,13 +1,46 @@
-"""The requirement catalogue, for the coordinator, the board and the auditors."""
+"""The requirement catalogue and the yearly assessment, for the coordinator,
+the board and the auditors. None of these pages shows a seeker's data: the
+figures are counts and shares, the evidence is governance documents."""
 
+import json
 from itertools import groupby
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jour import uploads
 from jour.access import GOVERNANCE_ROLES, for_roles
+from jour.audit import record_access
+from jour.forms import apply_validation_error
+from jour.models import Role
 
-from . import catalogue, evidence
+from . import assessment as cycle
+from . import assurance, catalogue, content, evidence, reminders
+from .forms import (
+    AuditorAnswerForm,
+    BoardAnswerForm,
+    EvidenceRevisionForm,
+    EvidenceUploadForm,
+    LinkDocumentForm,
+    SignForm,
+    StartYearForm,
+)
+from .models import (
+    ActionPlan,
+    Assessment,
+    AssessmentState,
+    Assurance,
+    EvidenceDocument,
+    EvidenceRevision,
+    Status,
+)
+
+BOARD_WRITERS = (Role.COORDINATOR, Role.BOARD_MEMBER)
 
 
 @for_roles(GOVERNANCE_ROLES)
@@ -22,3 +55,389 @@ def requirement_list(request):
             requirement.evidence = found.get(requirement.signal)
         groups = [(key, list(items)) for key, items in groupby(requirements, key=lambda r: r.group_code)]
     return render(request, "compliance/requirements.html", {"revision": revision, "groups": groups})
+
+
+# -- the years -------------------------------------------------------------
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_http_methods(["GET", "POST"])
+def assessment_list(request):
+    can_start = request.user.role in BOARD_WRITERS
+    form = StartYearForm(request.POST or None) if can_start else None
+    if request.method == "POST":
+        if not can_start:
+            raise Http404
+        if form.is_valid():
+            try:
+                started = cycle.start_year(
+                    year=form.cleaned_data["year"], by=request.user, from_previous=form.cleaned_data["from_previous"]
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The assessment of %(year)s is started.") % {"year": started.year})
+                return redirect("assessment_detail", started.year)
+    rows = cycle.years()
+    for row in rows:
+        row.due = reminders.assurance_due(row.year)
+    return render(request, "compliance/assessment_list.html", {"rows": rows, "form": form})
+
+
+def _version(year: int, version: int | None) -> Assessment:
+    qs = Assessment.objects.filter(year=year).select_related("revision", "ready_by")
+    found = qs.filter(version=version).first() if version else qs.order_by("-version").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _requested_version(request) -> int | None:
+    raw = request.GET.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _figures(assessment: Assessment, frozen: dict | None) -> dict:
+    if frozen is not None:
+        return frozen["first_contact"]
+    return content.first_contact_figures(assessment.year)
+
+
+def _percent(figure: dict) -> str:
+    return "–" if figure.get("per_mille") is None else f"{figure['per_mille'] / 10:.1f} %"
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_GET
+def assessment_detail(request, year):
+    assessment = _version(year, _requested_version(request))
+    newest = cycle.current(year)
+    answers = list(cycle.answers(assessment))
+    frozen = json.loads(assessment.frozen_json) if assessment.frozen else None
+    if frozen is not None:
+        by_code = {r["code"]: r for r in frozen["requirements"]}
+        for answer in answers:
+            live = by_code.get(answer.code, {}).get("live_evidence")
+            answer.live = evidence.Evidence(**live) if live else None
+    else:
+        found = evidence.evidence_for((a.signal for a in answers), content.evidence_day(year))
+        for answer in answers:
+            answer.live = found.get(answer.signal)
+    groups = [(key, list(items)) for key, items in groupby(answers, key=lambda a: a.group_code)]
+    counts = dict.fromkeys(Status.values, 0)
+    for answer in answers:
+        counts[answer.status] += 1
+    figures = _figures(assessment, frozen)
+    signatures = list(assessment.signatures.all())
+    user = request.user
+    is_newest = newest.pk == assessment.pk
+    context = {
+        "assessment": assessment,
+        "is_newest": is_newest,
+        "versions": list(cycle.versions(year)),
+        "groups": groups,
+        "counts": [(Status(value).label, n) for value, n in counts.items()],
+        "figures": [
+            (_("Normal (48 working hours)"), figures["normal"], _percent(figures["normal"])),
+            (_("Urgent (24 working hours)"), figures["urgent"], _percent(figures["urgent"])),
+            (_("All"), figures["all"], _percent(figures["all"])),
+        ],
+        "target": figures["target_per_mille"] / 10,
+        "signatures": signatures,
+        "required": cycle.signatures_required(),
+        "plan": ActionPlan.objects.filter(year=year).prefetch_related("items").first(),
+        "not_met": counts[Status.NOT_MET] + counts[Status.PARTLY],
+        "can_edit_board": user.role in BOARD_WRITERS and not assessment.frozen and is_newest,
+        "can_edit_auditor": user.role == Role.AUDITOR and not assessment.frozen and is_newest,
+        "can_mark_ready": is_newest and assessment.state == AssessmentState.DRAFT and cycle.can_mark_ready(user),
+        "can_sign": (
+            is_newest
+            and user.role == Role.AUDITOR
+            and assessment.state in (AssessmentState.READY, AssessmentState.SIGNING)
+            and not any(s.auditor_id == user.pk for s in signatures)
+        ),
+        "can_new_version": is_newest and assessment.frozen and user.role in BOARD_WRITERS,
+        "sign_form": SignForm(),
+        "due": reminders.assurance_due(year),
+        "assurance": Assurance.objects.filter(assessment=assessment).first(),
+    }
+    return render(request, "compliance/assessment_detail.html", context)
+
+
+@for_roles(BOARD_WRITERS)
+@require_POST
+def assessment_ready(request, year):
+    assessment = _version(year, None)
+    try:
+        cycle.mark_ready(assessment=assessment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The year is marked ready for audit; the auditors are told."))
+    return redirect("assessment_detail", year)
+
+
+@for_roles(Role.AUDITOR)
+@require_POST
+def assessment_sign(request, year):
+    assessment = _version(year, None)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            cycle.sign(assessment=assessment, by=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your signature is recorded. The signed version can no longer change."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("assessment_detail", year)
+
+
+@for_roles(BOARD_WRITERS)
+@require_POST
+def assessment_new_version(request, year):
+    assessment = _version(year, None)
+    try:
+        copy = cycle.new_version(assessment=assessment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessment_detail", year)
+    messages.success(
+        request,
+        _("Version %(new)s is started from version %(old)s, which stays as it was signed.")
+        % {"new": copy.version, "old": assessment.version},
+    )
+    return redirect("assessment_detail", year)
+
+
+# -- one requirement -------------------------------------------------------
+
+
+def _answer(assessment: Assessment, code: str):
+    answer = cycle.answers(assessment).filter(code=code).first()
+    if answer is None:
+        raise Http404
+    return answer
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_http_methods(["GET", "POST"])
+def answer_edit(request, year, code):
+    assessment = _version(year, _requested_version(request))
+    answer = _answer(assessment, code)
+    user = request.user
+    editable = not assessment.frozen and cycle.current(year).pk == assessment.pk
+    form_class = None
+    if editable and user.role in BOARD_WRITERS:
+        form_class = BoardAnswerForm
+    elif editable and user.role == Role.AUDITOR:
+        form_class = AuditorAnswerForm
+    kwargs = {"year": year} if form_class is BoardAnswerForm else {}
+    form = form_class(request.POST or None, instance=answer, **kwargs) if form_class else None
+    conflict = None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            save = cycle.save_board_answer if form_class is BoardAnswerForm else cycle.save_auditor_answer
+            try:
+                save(
+                    answer_id=answer.pk,
+                    lock_version=form.cleaned_data["lock_version"],
+                    data=form.cleaned_data,
+                    by=user,
+                )
+            except cycle.StaleEdit as stale:
+                conflict = stale.current
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this requirement while you were editing. Your text is kept below; "
+                        "compare it with what is saved now and save again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["lock_version"] = str(conflict.lock_version)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("%(code)s is saved.") % {"code": answer.code})
+                return redirect(reverse("assessment_detail", args=[year]) + f"#req-{answer.code}")
+    can_evidence = editable and user.role in BOARD_WRITERS
+    linked = [link.document for link in answer.links.all()]
+    context = {
+        "assessment": assessment,
+        "answer": answer,
+        "form": form,
+        "conflict": conflict,
+        "linked": linked,
+        "can_evidence": can_evidence,
+        "upload_form": EvidenceUploadForm() if can_evidence else None,
+        "revision_form": EvidenceRevisionForm() if can_evidence else None,
+        "link_form": (
+            LinkDocumentForm(queryset=EvidenceDocument.objects.exclude(pk__in=[d.pk for d in linked]))
+            if can_evidence
+            else None
+        ),
+    }
+    return render(request, "compliance/answer_edit.html", context)
+
+
+def _editable_answer_for_evidence(request, year, code):
+    assessment = _version(year, None)
+    if assessment.frozen:
+        messages.error(request, _("This version has been signed and cannot change. Start a new version first."))
+        return None
+    return _answer(assessment, code)
+
+
+@for_roles(BOARD_WRITERS)
+@require_POST
+def evidence_upload(request, year, code):
+    answer = _editable_answer_for_evidence(request, year, code)
+    if answer is None:
+        return redirect("assessment_detail", year)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            cycle.add_evidence_file(
+                answer=answer, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document is stored and linked to %(code)s.") % {"code": code})
+    else:
+        messages.error(request, _("Give the document a title and choose a file."))
+    return redirect("answer_edit", year, code)
+
+
+@for_roles(BOARD_WRITERS)
+@require_POST
+def evidence_new_revision(request, year, code, document):
+    answer = _editable_answer_for_evidence(request, year, code)
+    if answer is None:
+        return redirect("assessment_detail", year)
+    doc = get_object_or_404(EvidenceDocument, pk=document, links__answer=answer)
+    form = EvidenceRevisionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            revision = cycle.add_evidence_file(
+                answer=answer, upload=form.cleaned_data["file"], title=doc.title, by=request.user, document=doc
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Revision %(n)s of the document is stored; earlier ones are kept.") % {"n": revision.number}
+            )
+    else:
+        messages.error(request, _("Choose a file."))
+    return redirect("answer_edit", year, code)
+
+
+@for_roles(BOARD_WRITERS)
+@require_POST
+def evidence_link(request, year, code):
+    answer = _editable_answer_for_evidence(request, year, code)
+    if answer is None:
+        return redirect("assessment_detail", year)
+    form = LinkDocumentForm(request.POST, queryset=EvidenceDocument.objects.all())
+    if form.is_valid():
+        try:
+            cycle.link_document(answer=answer, document=form.cleaned_data["document"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document is linked."))
+    else:
+        messages.error(request, _("Choose a document."))
+    return redirect("answer_edit", year, code)
+
+
+@for_roles(BOARD_WRITERS)
+@require_POST
+def evidence_unlink(request, year, code, document):
+    answer = _editable_answer_for_evidence(request, year, code)
+    if answer is None:
+        return redirect("assessment_detail", year)
+    doc = get_object_or_404(EvidenceDocument, pk=document, links__answer=answer)
+    try:
+        cycle.unlink_document(answer=answer, document=doc)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The document is no longer linked here; it stays stored for other years."))
+    return redirect("answer_edit", year, code)
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_GET
+def evidence_download(request, pk):
+    revision = get_object_or_404(EvidenceRevision.objects.select_related("document"), pk=pk)
+    record_access(request, revision)
+    return uploads.serve(revision.file, f"evidence-{revision.document_id}-r{revision.number}")
+
+
+# -- the assurance files ---------------------------------------------------
+
+
+def _assurance(year, version) -> Assurance:
+    return get_object_or_404(
+        Assurance.objects.select_related("assessment"), assessment__year=year, assessment__version=version
+    )
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_GET
+def assurance_status(request, year, version):
+    """The htmx partial that shows progress until the PDF is ready."""
+    assessment = _version(year, version)
+    found = Assurance.objects.filter(assessment=assessment).first()
+    return render(request, "compliance/_assurance_status.html", {"assessment": assessment, "assurance": found})
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_GET
+def assurance_pdf(request, year, version):
+    found = _assurance(year, version)
+    record_access(request, found)
+    return uploads.serve(found.pdf, f"assurance-{year}-v{version}")
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_GET
+def assurance_json(request, year, version):
+    found = _assurance(year, version)
+    record_access(request, found)
+    response = HttpResponse(found.document_json.encode(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assurance-{year}-v{version}.json"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_http_methods(["GET", "POST"])
+def assurance_verify(request):
+    result = None
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the PDF file to check.")
+        elif upload.size > uploads.DEFAULT_MAX_BYTES:
+            error = _("The file is too large to be an assurance (more than 10 MB).")
+        else:
+            result = assurance.verify(upload.read())
+    return render(request, "compliance/verify.html", {"result": result, "error": error, "fingerprint": _fingerprint()})
+
+
+def _fingerprint() -> str | None:
+    from . import seal
+
+    try:
+        return seal.fingerprint()
+    except seal.SealMissing:
+        return None

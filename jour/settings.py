@@ -45,6 +45,13 @@ JOUR_PHONE = env_str("JOUR_PHONE", "")
 JOUR_FIRST_CONTACT_TARGET = env_int("JOUR_FIRST_CONTACT_TARGET_PERCENT", 90) / 100
 # A volunteer without supervision for longer than this is flagged.
 JOUR_FOLLOWUP_MONTHS = env_int("JOUR_FOLLOWUP_MONTHS", 3)
+# The yearly assurance: how many auditors sign, when it is due at the federation
+# (month-day of the year after the assessed one), how many weeks ahead the board
+# is reminded, and when the yearly reports to the federation are due.
+JOUR_ASSURANCE_SIGNATURES = env_int("JOUR_ASSURANCE_SIGNATURES", 2)
+JOUR_FEDERATION_DEADLINE = env_str("JOUR_FEDERATION_DEADLINE", "04-30")
+JOUR_REPORTS_DEADLINE = env_str("JOUR_REPORTS_DEADLINE", "05-31")
+JOUR_REMINDER_WEEKS = env_int("JOUR_REMINDER_WEEKS", 4)
 # How many reverse proxies we deploy in front of the app (Caddy in docker-compose: 1).
 # The client address is read from X-Forwarded-For only that many hops deep.
 JOUR_TRUSTED_PROXY_COUNT = env_int("JOUR_TRUSTED_PROXY_COUNT", 0)
@@ -188,6 +195,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # Uploaded files are private: they live outside the static root and no URL serves
 # them directly; only permission-checked views read them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The jour's seal for the auditors' assurance (python manage.py create_seal_key):
+# kept out of the repository, the database and the media folder.
+JOUR_SEAL_KEY_FILE = env_str("JOUR_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "seal-key.pem"))
+JOUR_SEAL_CERT_FILE = env_str("JOUR_SEAL_CERT_FILE", str(VAR_DIR / "seal" / "seal-cert.pem"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -254,6 +265,14 @@ CELERY_BEAT_SCHEDULE = {
     "volunteer-followup-reminder": {
         "task": "members.tasks.send_followup_reminder",
         "schedule": crontab(minute=0, hour=7),
+    },
+    "render-pending-assurances": {
+        "task": "compliance.tasks.render_pending_assurances",
+        "schedule": timedelta(minutes=10),
+    },
+    "yearly-compliance-reminders": {
+        "task": "compliance.tasks.send_reminders",
+        "schedule": crontab(minute=10, hour=7),
     },
     "clear-expired-sessions": {
         "task": "jour.tasks.clear_expired_sessions",

@@ -1,0 +1,343 @@
+"""The yearly cycle: start a year, assess, mark ready, sign, start a new version.
+
+Views, tasks, commands and seed_demo all go through these functions; the rules
+(who may write which field, when a version is frozen) live here and nowhere else.
+"""
+
+import hashlib
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jour import uploads
+from jour.models import Role
+
+from . import catalogue, content
+from .models import (
+    Answer,
+    Assessment,
+    AssessmentState,
+    EvidenceDocument,
+    EvidenceLink,
+    EvidenceRevision,
+    Signature,
+    Status,
+)
+
+SNAPSHOT_FIELDS = (
+    "code",
+    "position",
+    "group_code",
+    "group_title_sv",
+    "group_title_en",
+    "section",
+    "title_sv",
+    "title_en",
+    "explanation_sv",
+    "explanation_en",
+    "signal",
+)
+BOARD_FIELDS = ("status", "comment", "responsible", "evidence_note", "evidence_date", "review_date")
+AUDITOR_FIELDS = ("auditor_verdict", "auditor_comment")
+
+
+def signatures_required() -> int:
+    return settings.JOUR_ASSURANCE_SIGNATURES
+
+
+def current(year: int) -> Assessment | None:
+    """The newest version of a year."""
+    return Assessment.objects.filter(year=year).order_by("-version").first()
+
+
+def versions(year: int):
+    return Assessment.objects.filter(year=year).order_by("-version")
+
+
+def years():
+    """Each year with its newest version, newest year first."""
+    newest = Assessment.objects.values("year").annotate(v=Max("version"))
+    wanted = {(row["year"], row["v"]) for row in newest}
+    rows = Assessment.objects.select_related("revision").order_by("-year", "-version")
+    return [a for a in rows if (a.year, a.version) in wanted]
+
+
+def answers(assessment: Assessment):
+    return (
+        assessment.answers.select_related("responsible", "updated_by", "auditor_updated_by")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=EvidenceLink.objects.select_related("document").prefetch_related("document__revisions"),
+            )
+        )
+        .order_by("position")
+    )
+
+
+# -- starting a year -------------------------------------------------------
+
+
+def start_year(*, year: int, by, from_previous: bool = True) -> Assessment:
+    """Create version 1 of a year against the newest catalogue revision.
+
+    With `from_previous`, each requirement that last year's newest version also
+    had (same code) takes over its comment, responsible person, evidence note
+    and linked documents; every status is reset to "not assessed" and nothing
+    the auditors wrote is carried over.
+    """
+    revision = catalogue.current_revision()
+    if revision is None:
+        raise ValidationError(_("No requirement catalogue is loaded."), code="no_catalogue")
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise ValidationError(_("Choose a year between 2000 and next year."), code="bad_year")
+    previous = current(year - 1) if from_previous else None
+    carried = {}
+    if previous is not None:
+        carried = {a.code: a for a in answers(previous)}
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(year=year, version=1, revision=revision, created_by=by)
+            rows = []
+            for requirement in revision.requirements.order_by("position"):
+                answer = Answer(assessment=assessment, requirement=requirement)
+                for field in SNAPSHOT_FIELDS:
+                    setattr(answer, field, getattr(requirement, field))
+                old = carried.get(requirement.code)
+                if old is not None:
+                    answer.comment = old.comment
+                    answer.responsible = old.responsible
+                    answer.evidence_note = old.evidence_note
+                rows.append(answer)
+            Answer.objects.bulk_create(rows)
+            if carried:
+                by_code = {a.code: a for a in assessment.answers.all()}
+                EvidenceLink.objects.bulk_create(
+                    EvidenceLink(answer=by_code[code], document=link.document)
+                    for code, old in carried.items()
+                    if code in by_code
+                    for link in old.links.all()
+                )
+    except IntegrityError:
+        raise ValidationError(_("The assessment of %(year)s has already been started.") % {"year": year}) from None
+    return assessment
+
+
+def new_version(*, assessment: Assessment, by) -> Assessment:
+    """Copy a frozen version into a new, editable one. The frozen version stays as it is."""
+    with transaction.atomic():
+        newest = Assessment.objects.select_for_update().filter(year=assessment.year).order_by("-version").first()
+        if newest.pk != assessment.pk:
+            raise ValidationError(_("A newer version of this year already exists."), code="not_newest")
+        if not newest.frozen:
+            raise ValidationError(_("This version is not signed yet: it can still be edited."), code="not_frozen")
+        copy = Assessment.objects.create(
+            year=newest.year, version=newest.version + 1, revision=newest.revision, previous=newest, created_by=by
+        )
+        old_answers = list(answers(newest))
+        copies = []
+        for old in old_answers:
+            answer = Answer(assessment=copy, requirement_id=old.requirement_id)
+            for field in SNAPSHOT_FIELDS + ("status", "comment", "responsible_id", "evidence_note", "evidence_date"):
+                setattr(answer, field, getattr(old, field))
+            answer.review_date = old.review_date
+            copies.append(answer)
+        Answer.objects.bulk_create(copies)
+        by_code = {a.code: a for a in copy.answers.all()}
+        EvidenceLink.objects.bulk_create(
+            EvidenceLink(answer=by_code[old.code], document=link.document)
+            for old in old_answers
+            for link in old.links.all()
+        )
+    return copy
+
+
+# -- editing ---------------------------------------------------------------
+
+
+class StaleEdit(Exception):
+    """Someone saved the same answer after this edit's copy was loaded."""
+
+    def __init__(self, current: Answer):
+        super().__init__("stale answer")
+        self.current = current
+
+
+def _editable_answer(answer_id: int, lock_version: int) -> Answer:
+    answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)
+    assessment = Assessment.objects.select_for_update().get(pk=answer.assessment_id)
+    if assessment.frozen:
+        raise ValidationError(
+            _("This version has been signed and cannot change. Start a new version to make corrections."),
+            code="frozen",
+        )
+    if answer.lock_version != lock_version:
+        raise StaleEdit(answer)
+    return answer
+
+
+def save_board_answer(*, answer_id: int, lock_version: int, data: dict, by) -> Answer:
+    if by.role not in (Role.COORDINATOR, Role.BOARD_MEMBER):
+        raise ValidationError(_("Only the coordinator and the board assess requirements."), code="role")
+    with transaction.atomic():
+        answer = _editable_answer(answer_id, lock_version)
+        for field in BOARD_FIELDS:
+            setattr(answer, field, data[field])
+        answer.updated_at = timezone.now()
+        answer.updated_by = by
+        answer.lock_version += 1
+        answer.save()
+    return answer
+
+
+def save_auditor_answer(*, answer_id: int, lock_version: int, data: dict, by) -> Answer:
+    if by.role != Role.AUDITOR:
+        raise ValidationError(_("Only the auditors write their verdict."), code="role")
+    with transaction.atomic():
+        answer = _editable_answer(answer_id, lock_version)
+        for field in AUDITOR_FIELDS:
+            setattr(answer, field, data[field])
+        answer.auditor_updated_at = timezone.now()
+        answer.auditor_updated_by = by
+        answer.lock_version += 1
+        answer.save()
+    return answer
+
+
+def _check_answer_editable(answer: Answer) -> None:
+    if Assessment.objects.filter(pk=answer.assessment_id).exclude(content_sha256="").exists():
+        raise ValidationError(
+            _("This version has been signed and cannot change. Start a new version to make corrections."),
+            code="frozen",
+        )
+
+
+def add_evidence_file(*, answer: Answer, upload, title: str, by, document: EvidenceDocument | None = None):
+    """Store an uploaded file as a new document linked to the answer, or as the
+    next revision of `document`. Returns the revision."""
+    kind = uploads.validate_upload(upload)
+    _check_answer_editable(answer)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    size = upload.tell()
+    stored = uploads.store(upload, "evidence")
+    try:
+        with transaction.atomic():
+            if document is None:
+                document = EvidenceDocument.objects.create(title=title, created_by=by)
+            else:
+                document = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
+            number = (document.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+            revision = EvidenceRevision.objects.create(
+                document=document,
+                number=number,
+                file=stored,
+                kind=kind,
+                size=size,
+                sha256=digest.hexdigest(),
+                uploaded_by=by,
+            )
+            EvidenceLink.objects.get_or_create(answer=answer, document=document)
+    except Exception:
+        uploads.delete(stored)
+        raise
+    return revision
+
+
+def link_document(*, answer: Answer, document: EvidenceDocument) -> None:
+    _check_answer_editable(answer)
+    EvidenceLink.objects.get_or_create(answer=answer, document=document)
+
+
+def unlink_document(*, answer: Answer, document: EvidenceDocument) -> None:
+    _check_answer_editable(answer)
+    EvidenceLink.objects.filter(answer=answer, document=document).delete()
+
+
+# -- review, readiness and signing -----------------------------------------
+
+
+def can_mark_ready(user, day: date | None = None) -> bool:
+    """The coordinator or the board's chair."""
+    if user.role == Role.COORDINATOR:
+        return True
+    if user.role != Role.BOARD_MEMBER:
+        return False
+    from members.models import BoardRole, BoardTerm, active_on
+
+    day = day or timezone.localdate()
+    return BoardTerm.objects.filter(active_on(day), role=BoardRole.CHAIR, person__account=user).exists()
+
+
+def mark_ready(*, assessment: Assessment, by) -> Assessment:
+    if not can_mark_ready(by):
+        raise ValidationError(_("Only the coordinator or the chair marks the year ready for audit."), code="role")
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if assessment.state != AssessmentState.DRAFT:
+            raise ValidationError(_("This version is already with the auditors."), code="state")
+        unassessed = assessment.answers.filter(status=Status.UNASSESSED).count()
+        if unassessed:
+            raise ValidationError(
+                _("%(n)s requirements have no status yet: assess every requirement first.") % {"n": unassessed},
+                code="unassessed",
+            )
+        assessment.state = AssessmentState.READY
+        assessment.ready_at = timezone.now()
+        assessment.ready_by = by
+        assessment.save(update_fields=["state", "ready_at", "ready_by"])
+        from jour.queue import enqueue_on_commit
+
+        from . import tasks
+
+        enqueue_on_commit(tasks.remind_auditors, assessment.pk)
+    return assessment
+
+
+def sign(*, assessment: Assessment, by, code: str) -> Signature:
+    """An auditor signs a version. A fresh code from the auditor's authenticator
+    app is required (a backup code or a code already used does not count). The
+    first signature freezes the content; later ones sign that same content."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if by.role != Role.AUDITOR:
+        raise ValidationError(_("Only auditors sign the assurance."), code="role")
+    code = "".join((code or "").split())
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if current(assessment.year).pk != assessment.pk:
+            raise ValidationError(_("A newer version of this year exists: sign that one."), code="not_newest")
+        if assessment.state not in (AssessmentState.READY, AssessmentState.SIGNING):
+            raise ValidationError(_("This version is not ready for audit."), code="state")
+        if assessment.signatures.filter(auditor=by).exists():
+            raise ValidationError(_("You have already signed this version."), code="signed")
+        # Lock the device so that the same code cannot be used by two requests at once.
+        device = TOTPDevice.objects.select_for_update().filter(user=by, confirmed=True).first()
+        if device is None or not code.isdigit() or not device.verify_token(code):
+            raise ValidationError(
+                _("The code is not valid. Enter the current six digits from your authenticator app."), code="otp"
+            )
+        if not assessment.frozen:
+            assessment.frozen_json = content.canonical(content.build(assessment))
+            assessment.content_sha256 = hashlib.sha256(assessment.frozen_json.encode()).hexdigest()
+            assessment.frozen_at = timezone.now()
+        signature = Signature.objects.create(
+            assessment=assessment, auditor=by, name=by.name, content_sha256=assessment.content_sha256
+        )
+        done = assessment.signatures.count() >= signatures_required()
+        assessment.state = AssessmentState.SIGNED if done else AssessmentState.SIGNING
+        assessment.save(update_fields=["state", "frozen_json", "content_sha256", "frozen_at"])
+        if done:
+            from jour.queue import enqueue_on_commit
+
+            from . import tasks
+
+            enqueue_on_commit(tasks.render_assurance, assessment.pk)
+    return signature

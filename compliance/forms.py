@@ -1,0 +1,152 @@
+"""Forms of the yearly cycle. The rules themselves live in compliance.assessment."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.board_forms import DateInput
+from members.models import BoardTerm, Person
+
+from .models import ActionItem, ActionPlan, Answer, ReportSubmission
+
+
+def board_members(year: int):
+    """People who sat on the board at some time in the year (the choices for 'responsible')."""
+    start, end = f"{year}-01-01", f"{year + 1}-01-01"
+    sat = BoardTerm.objects.filter(Q(end__isnull=True) | Q(end__gt=start), start__lt=end).values("person")
+    return Person.objects.filter(pk__in=sat).order_by("name", "pk")
+
+
+class StartYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    from_previous = forms.BooleanField(
+        label=_("Start from last year's answers"),
+        required=False,
+        initial=True,
+        help_text=_("Comments, responsible persons and evidence documents are copied; every status starts unassessed."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class BoardAnswerForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Answer
+        fields = ["status", "comment", "responsible", "evidence_note", "evidence_date", "review_date"]
+        widgets = {
+            "evidence_date": DateInput(),
+            "review_date": DateInput(),
+            "comment": forms.Textarea(attrs={"rows": 3}),
+            "evidence_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "evidence_note": _("What shows the requirement is met: a decision, a log, a document (no seeker's data)."),
+            "evidence_date": _("The date of that decision or document."),
+        }
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        responsible = self.fields["responsible"]
+        choices = board_members(year)
+        if self.instance.responsible_id:  # keep a past choice even if the term has ended
+            choices = Person.objects.filter(Q(pk__in=choices) | Q(pk=self.instance.responsible_id)).order_by("name")
+        responsible.queryset = choices
+        responsible.label_from_instance = lambda p: p.name
+        self.fields["lock_version"].initial = self.instance.lock_version
+
+
+class AuditorAnswerForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Answer
+        fields = ["auditor_verdict", "auditor_comment"]
+        widgets = {"auditor_comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
+
+
+class EvidenceUploadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: Board minutes 2026-03-12 §4."))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+
+
+class EvidenceRevisionForm(forms.Form):
+    file = forms.FileField(label=_("New version of the file"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+
+
+class LinkDocumentForm(forms.Form):
+    document = forms.ModelChoiceField(label=_("Existing document"), queryset=None)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = queryset
+        self.fields["document"].label_from_instance = lambda d: d.title
+
+
+class SignForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits your authenticator app shows now.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("A fresh code is needed to sign, even though you are logged in; backup codes do not work here."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have reviewed the year's assessment and evidence and sign the assurance."), required=True
+    )
+
+
+class ActionPlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["federation_contacted_on", "note"]
+        widgets = {"federation_contacted_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["requirement_code", "what", "owner", "due_on", "done_on"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput(), "what": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = Person.objects.order_by("name", "pk")
+        owner.label_from_instance = lambda p: p.name
+        self.fields["requirement_code"] = forms.ChoiceField(
+            label=_("Requirement"), choices=[("", "—")] + [(c, c) for c in codes], required=False
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        done = cleaned.get("done_on")
+        if done and done > timezone.localdate():
+            self.add_error("done_on", _("The done date cannot be in the future."))
+        return cleaned
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ReportSubmission
+        fields = ["kind", "year", "sent_on", "recipient", "note"]
+        widgets = {"sent_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
+        self.fields["sent_on"].initial = timezone.localdate()
+
+    def clean_sent_on(self):
+        sent = self.cleaned_data["sent_on"]
+        if sent > timezone.localdate():
+            raise forms.ValidationError(_("The date a report was sent cannot be in the future."))
+        return sent

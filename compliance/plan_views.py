@@ -1,0 +1,107 @@
+"""The action plan of a year and the record of reports sent to the federation."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jour.access import GOVERNANCE_ROLES, for_roles
+from jour.models import Role
+
+from . import assessment as cycle
+from .forms import ActionItemForm, ActionPlanForm, ReportForm
+from .models import ActionItem, ActionPlan, ReportSubmission, Status
+
+PLAN_WRITERS = (Role.COORDINATOR, Role.BOARD_MEMBER)
+
+
+def _codes(year: int) -> list[str]:
+    newest = cycle.current(year)
+    if newest is None:
+        return []
+    return list(newest.answers.order_by("position").values_list("code", flat=True))
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_http_methods(["GET", "POST"])
+def action_plan(request, year):
+    newest = cycle.current(year)
+    plan = ActionPlan.objects.filter(year=year).first()
+    can_edit = request.user.role in PLAN_WRITERS
+    plan_form = ActionPlanForm(instance=plan, prefix="plan") if can_edit else None
+    item_form = ActionItemForm(codes=_codes(year), prefix="item") if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            return redirect("action_plan", year)
+        if "plan-federation_contacted_on" in request.POST:
+            plan_form = ActionPlanForm(request.POST, instance=plan or ActionPlan(year=year), prefix="plan")
+            if plan_form.is_valid():
+                plan_form.save()
+                messages.success(request, _("The action plan is saved."))
+                return redirect("action_plan", year)
+        else:
+            item_form = ActionItemForm(request.POST, codes=_codes(year), prefix="item")
+            if item_form.is_valid():
+                with transaction.atomic():
+                    plan, _created = ActionPlan.objects.get_or_create(year=year)
+                    item = item_form.save(commit=False)
+                    item.plan = plan
+                    item.save()
+                messages.success(request, _("The item is added to the plan."))
+                return redirect("action_plan", year)
+    not_met = []
+    if newest is not None:
+        not_met = list(
+            newest.answers.filter(status__in=[Status.NOT_MET, Status.PARTLY])
+            .order_by("position")
+            .values("code", "title_sv", "title_en", "status")
+        )
+    items = list(plan.items.select_related("owner")) if plan else []
+    today = timezone.localdate()
+    for item in items:
+        item.overdue = item.done_on is None and item.due_on < today
+    return render(
+        request,
+        "compliance/action_plan.html",
+        {
+            "year": year,
+            "plan": plan,
+            "items": items,
+            "plan_form": plan_form,
+            "item_form": item_form,
+            "not_met": not_met,
+            "english": (request.LANGUAGE_CODE or "sv").startswith("en"),
+        },
+    )
+
+
+@for_roles(PLAN_WRITERS)
+@require_http_methods(["GET", "POST"])
+def action_item_edit(request, pk):
+    item = get_object_or_404(ActionItem.objects.select_related("plan"), pk=pk)
+    form = ActionItemForm(request.POST or None, instance=item, codes=_codes(item.plan.year))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The item is saved."))
+        return redirect("action_plan", item.plan.year)
+    return render(request, "compliance/action_item_form.html", {"form": form, "item": item})
+
+
+@for_roles(GOVERNANCE_ROLES)
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    can_record = request.user.role == Role.COORDINATOR
+    form = ReportForm(request.POST or None) if can_record else None
+    if request.method == "POST":
+        if not can_record:
+            return redirect("report_list")
+        if form.is_valid():
+            report = form.save(commit=False)
+            report.recorded_by = request.user
+            report.save()
+            messages.success(request, _("The report is recorded."))
+            return redirect("report_list")
+    reports = ReportSubmission.objects.all()
+    return render(request, "compliance/report_list.html", {"reports": reports, "form": form})
