@@ -18,6 +18,7 @@ $(STAMP): $(LOCKS)
 run: $(STAMP)
 	@mkdir -p var
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py create_seal_key --if-missing
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) ./scripts/run-dev.sh
 

@@ -44,6 +44,16 @@ SNAPSHOT_FIELDS = (
 )
 BOARD_FIELDS = ("status", "comment", "responsible", "evidence_note", "evidence_date", "review_date")
 AUDITOR_FIELDS = ("auditor_verdict", "auditor_comment")
+COPIED_FIELDS = (
+    "status",
+    "comment",
+    "responsible_id",
+    "evidence_note",
+    "evidence_date",
+    "review_date",
+    "auditor_verdict",
+    "auditor_comment",
+)
 
 
 def signatures_required() -> int:
@@ -143,9 +153,9 @@ def new_version(*, assessment: Assessment, by) -> Assessment:
         copies = []
         for old in old_answers:
             answer = Answer(assessment=copy, requirement_id=old.requirement_id)
-            for field in SNAPSHOT_FIELDS + ("status", "comment", "responsible_id", "evidence_note", "evidence_date"):
+            # A correction keeps everything, the auditors' verdicts included; they sign again anyway.
+            for field in SNAPSHOT_FIELDS + COPIED_FIELDS:
                 setattr(answer, field, getattr(old, field))
-            answer.review_date = old.review_date
             copies.append(answer)
         Answer.objects.bulk_create(copies)
         by_code = {a.code: a for a in copy.answers.all()}
@@ -316,6 +326,11 @@ def sign(*, assessment: Assessment, by, code: str) -> Signature:
             raise ValidationError(_("A newer version of this year exists: sign that one."), code="not_newest")
         if assessment.state not in (AssessmentState.READY, AssessmentState.SIGNING):
             raise ValidationError(_("This version is not ready for audit."), code="state")
+        if assessment.answers.filter(status=Status.UNASSESSED).exists():
+            raise ValidationError(
+                _("Some requirements have no status from the board: the board completes them before signing."),
+                code="unassessed",
+            )
         if assessment.signatures.filter(auditor=by).exists():
             raise ValidationError(_("You have already signed this version."), code="signed")
         # Lock the device so that the same code cannot be used by two requests at once.

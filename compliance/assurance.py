@@ -218,11 +218,15 @@ def _embedded_json(data: bytes, result: Verification) -> bytes | None:
     return raw
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes) -> str | None:
+    """The PDF's text without white space, or None when a page cannot be read."""
     import pypdf
 
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return "".join("".join((page.extract_text() or "").split()) for page in reader.pages)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        return "".join("".join((page.extract_text() or "").split()) for page in reader.pages)
+    except Exception:  # a damaged file is a failed check, not a crash
+        return None
 
 
 def verify(data: bytes) -> Verification:
@@ -234,11 +238,14 @@ def verify(data: bytes) -> Verification:
     if raw is None:
         return result
     record = json.loads(raw.decode())
-    body = record.get("content") or {}
+    body = record.get("content") if isinstance(record, dict) else None
+    if not isinstance(body, dict) or not isinstance(record.get("signatures", []), list):
+        result.add("json", False, _("The embedded JSON is not an assurance record."))
+        return result
     digest = hashlib.sha256(content.canonical(body).encode()).hexdigest()
     claimed = record.get("content_sha256", "")
     signatures = record.get("signatures") or []
-    hash_ok = digest == claimed and all(s.get("content_sha256") == digest for s in signatures)
+    hash_ok = digest == claimed and all(isinstance(s, dict) and s.get("content_sha256") == digest for s in signatures)
     result.add(
         "hash",
         hash_ok,
@@ -246,14 +253,19 @@ def verify(data: bytes) -> Verification:
         if hash_ok
         else _("The content does not match the SHA-256 it claims."),
     )
+    printed = digest in (_pdf_text(data) or "")
     result.add(
         "printed_hash",
-        digest in _pdf_text(data),
+        printed,
         _("The SHA-256 printed in the PDF matches the content.")
-        if digest in _pdf_text(data)
+        if printed
         else _("The PDF does not print the content's SHA-256."),
     )
-    result.year, result.version = body.get("year"), body.get("version")
+    year, version = body.get("year"), body.get("version")
+    if not (isinstance(year, int) and isinstance(version, int)) or isinstance(year, bool) or isinstance(version, bool):
+        result.add("record", False, _("The embedded JSON names no valid year and version."))
+        return result
+    result.year, result.version = year, version
     stored = (
         Assurance.objects.filter(assessment__year=result.year, assessment__version=result.version)
         .select_related("assessment")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.board_forms import DateInput
-from members.models import BoardTerm, Person
+from members.models import BoardTerm, Employment, Person
 
 from .models import ActionItem, ActionPlan, Answer, ReportSubmission
 
@@ -117,10 +117,16 @@ class ActionItemForm(forms.ModelForm):
         fields = ["requirement_code", "what", "owner", "due_on", "done_on"]
         widgets = {"due_on": DateInput(), "done_on": DateInput(), "what": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, codes, **kwargs):
+    def __init__(self, *args, year: int, codes, **kwargs):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
-        owner.queryset = Person.objects.order_by("name", "pk")
+        # The board and the jour's employees: the people register itself is the coordinator's.
+        employed = Employment.objects.filter(
+            Q(end__isnull=True) | Q(end__gt=f"{year}-01-01"), start__lt=f"{year + 2}-01-01"
+        ).values("person")
+        owner.queryset = Person.objects.filter(
+            Q(pk__in=board_members(year)) | Q(pk__in=employed) | Q(pk=self.instance.owner_id or 0)
+        ).order_by("name", "pk")
         owner.label_from_instance = lambda p: p.name
         self.fields["requirement_code"] = forms.ChoiceField(
             label=_("Requirement"), choices=[("", "—")] + [(c, c) for c in codes], required=False

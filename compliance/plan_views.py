@@ -31,7 +31,7 @@ def action_plan(request, year):
     plan = ActionPlan.objects.filter(year=year).first()
     can_edit = request.user.role in PLAN_WRITERS
     plan_form = ActionPlanForm(instance=plan, prefix="plan") if can_edit else None
-    item_form = ActionItemForm(codes=_codes(year), prefix="item") if can_edit else None
+    item_form = ActionItemForm(year=year, codes=_codes(year), prefix="item") if can_edit else None
     if request.method == "POST":
         if not can_edit:
             return redirect("action_plan", year)
@@ -42,7 +42,7 @@ def action_plan(request, year):
                 messages.success(request, _("The action plan is saved."))
                 return redirect("action_plan", year)
         else:
-            item_form = ActionItemForm(request.POST, codes=_codes(year), prefix="item")
+            item_form = ActionItemForm(request.POST, year=year, codes=_codes(year), prefix="item")
             if item_form.is_valid():
                 with transaction.atomic():
                     plan, _created = ActionPlan.objects.get_or_create(year=year)
@@ -81,7 +81,7 @@ def action_plan(request, year):
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("plan"), pk=pk)
-    form = ActionItemForm(request.POST or None, instance=item, codes=_codes(item.plan.year))
+    form = ActionItemForm(request.POST or None, instance=item, year=item.plan.year, codes=_codes(item.plan.year))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The item is saved."))

@@ -47,15 +47,16 @@ def _addresses(role: str) -> list[str]:
 
 
 def _send(template: str, recipients: list[str], context: dict) -> None:
-    if not recipients:
-        return
     with override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"compliance/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"compliance/email/{template}.txt", context)
     send_mail(subject, body, None, recipients)
 
 
-def _once(kind: str, key, send) -> bool:
+def _once(kind: str, key, recipients: list[str], send) -> bool:
+    """Send once. With nobody to send to, nothing is recorded: whoever gets the role later is reminded."""
+    if not recipients:
+        return False
     with transaction.atomic():
         _, created = ReminderSent.objects.get_or_create(kind=kind, key=str(key))
         if not created:
@@ -78,7 +79,8 @@ def remind_board(day: date) -> bool:
     if newest is not None and newest.state == AssessmentState.SIGNED:
         return False
     context = {"year": year, "due": due.isoformat(), "link": _link("assessment_list")}
-    return _once("board", year, lambda: _send("board", _addresses(Role.BOARD_MEMBER), context))
+    recipients = _addresses(Role.BOARD_MEMBER)
+    return _once("board", year, recipients, lambda: _send("board", recipients, context))
 
 
 def remind_auditors(assessment_id: int) -> bool:
@@ -90,7 +92,8 @@ def remind_auditors(assessment_id: int) -> bool:
         "version": assessment.version,
         "link": _link("assessment_detail", assessment.year),
     }
-    return _once("auditors", assessment.pk, lambda: _send("auditors", _addresses(Role.AUDITOR), context))
+    recipients = _addresses(Role.AUDITOR)
+    return _once("auditors", assessment.pk, recipients, lambda: _send("auditors", recipients, context))
 
 
 def remind_reports(day: date) -> bool:
@@ -101,7 +104,8 @@ def remind_reports(day: date) -> bool:
     if ReportSubmission.objects.filter(kind=ReportKind.ANNUAL, year=year).exists():
         return False
     context = {"year": year, "due": due.isoformat(), "link": _link("report_list")}
-    return _once("reports", year, lambda: _send("reports", _addresses(Role.COORDINATOR), context))
+    recipients = _addresses(Role.COORDINATOR)
+    return _once("reports", year, recipients, lambda: _send("reports", recipients, context))
 
 
 def overdue_items(day: date):
@@ -116,7 +120,7 @@ def remind_overdue_items(day: date) -> int:
         if account is not None and account.is_active and account.email not in recipients:
             recipients.append(account.email)
         context = {"year": item.plan.year, "due": item.due_on.isoformat(), "link": _link("action_plan", item.plan.year)}
-        sent += _once("action", item.pk, lambda r=recipients, c=context: _send("action", r, c))
+        sent += _once("action", item.pk, recipients, lambda r=recipients, c=context: _send("action", r, c))
     return sent
 
 

@@ -20,6 +20,7 @@ DEMO_ACCOUNTS = [
     ("stodperson@demo.example", "Alex Berg", Role.SUPPORT_PERSON),
     ("styrelse@demo.example", "Maria Holm", Role.BOARD_MEMBER),
     ("revisor@demo.example", "Johan Ek", Role.AUDITOR),
+    ("revisor2@demo.example", "Eva Sund", Role.AUDITOR),
 ]
 
 
@@ -68,7 +69,7 @@ def seed_people_and_cases() -> None:
 
     if Person.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
         return
-    users = {u.role: u for u in User.objects.filter(email__endswith="@" + DEMO_DOMAIN)}
+    users = {u.role: u for u in User.objects.filter(email__endswith="@" + DEMO_DOMAIN).order_by("-pk")}
     coordinator, volunteer = users[Role.COORDINATOR], users[Role.SUPPORT_PERSON]
     today = timezone.localdate()
     since = today - timedelta(days=700)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors as case_selectors
+from compliance import dashboard as compliance_dashboard
 from members import followup
 
 from . import accounts
-from .access import ALL_ROLES, accounts_visible_to, for_roles, public
+from .access import ALL_ROLES, GOVERNANCE_ROLES, accounts_visible_to, for_roles, public
 from .audit import entries_for_coordinators, record_access
 from .forms import InviteForm
 from .models import Invitation, Role
@@ -34,6 +35,8 @@ def healthz(request):
 def start(request):
     """A start page per role: the coordinator's deadlines, the volunteer's own cases."""
     context = {}
+    if request.user.role in GOVERNANCE_ROLES:
+        context["year_panel"] = compliance_dashboard.year_panel(request.user)
     if request.user.role == Role.COORDINATOR:
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()
@@ -124,6 +127,10 @@ def audit_log(request):
     if action.isdigit():
         entries = entries.filter(action=int(action))
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        # A list, not the dict: a field named like a dict method ("items") would
+        # shadow .items in the template.
+        entry.change_rows = list(entry.changes_dict.items())
     template = "audit/_rows.html" if request.htmx else "audit/log.html"
     return render(request, template, {"page": page, "action": action})
 

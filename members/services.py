@@ -9,6 +9,7 @@ from datetime import date
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -140,6 +141,24 @@ def erase_person(*, person: Person, by: User) -> ErasureRecord:
     an erasure happened, by whom and when."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from compliance.models import ActionItem, Answer
+
+    years = sorted(
+        set(Answer.objects.filter(responsible=person).values_list("assessment__year", flat=True))
+        | set(ActionItem.objects.filter(owner=person).values_list("plan__year", flat=True))
+    )
+    if years:
+        # The yearly assessment names who answered for each requirement; a signed
+        # assurance must stay as it was signed (a legal obligation, GDPR art. 17(3)(b)).
+        raise ValidationError(
+            _(
+                "This person is named as responsible in the minimum-requirement assessment of %(years)s. "
+                "That record is kept as signed, so the person cannot be erased; their contact details can be "
+                "cleared by editing the person instead."
+            )
+            % {"years": ", ".join(str(y) for y in years)},
+            code="named_in_assessment",
+        )
     with transaction.atomic(), set_actor(by):
         person = Person.objects.select_for_update().get(pk=person.pk)
         files = [v.pledge_scan for v in person.volunteering.all() if v.pledge_scan]

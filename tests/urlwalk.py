@@ -48,6 +48,8 @@ def real_url_kwargs(people) -> dict[str, dict]:
     """URL arguments that point at real rows, so that a walk reaches the views
     themselves and not only their 404: an open invitation and a case of Alex's."""
     from cases import services
+    from compliance import assessment as cycle
+    from compliance.models import ActionItem, ActionPlan, EvidenceDocument, EvidenceLink, EvidenceRevision
     from jour.models import Invitation, Role
     from members.models import BoardTerm, Membership, Person, VolunteerAssignment
 
@@ -73,6 +75,20 @@ def real_url_kwargs(people) -> dict[str, dict]:
     volunteering = VolunteerAssignment.objects.create(person=person, start=since)
     term = BoardTerm.objects.create(person=person, role="chair", start=since)
     on_person = {"pk": person.pk}
+    year = people.coordinator.date_joined.year
+    assessment = cycle.start_year(year=year, by=people.coordinator)
+    answer = assessment.answers.order_by("position").first()
+    document = EvidenceDocument.objects.create(title="Protokoll", created_by=people.coordinator)
+    revision = EvidenceRevision.objects.create(
+        document=document, number=1, file="evidence/missing.pdf", kind="pdf", size=1, sha256="0" * 64
+    )
+    EvidenceLink.objects.create(answer=answer, document=document)
+    plan = ActionPlan.objects.create(year=year)
+    item = ActionItem.objects.create(plan=plan, what="Rutin", owner=person, due_on=since)
+    on_year = {"year": year}
+    on_answer = {"year": year, "code": answer.code}
+    on_document = {**on_answer, "document": document.pk}
+    on_version = {"year": year, "version": 1}
     return {
         "account_detail": {"pk": people.alex.pk},
         "account_action": {"pk": people.alex.pk, "action": "deactivate"},
@@ -88,4 +104,13 @@ def real_url_kwargs(people) -> dict[str, dict]:
         "pledge_download": {"pk": volunteering.pk},
         "board_term_end": {"pk": term.pk},
         "federation_export": {"fmt": "csv"},
+        **dict.fromkeys(
+            ("assessment_detail", "assessment_ready", "assessment_sign", "assessment_new_version", "action_plan"),
+            on_year,
+        ),
+        **dict.fromkeys(("answer_edit", "evidence_upload", "evidence_link"), on_answer),
+        **dict.fromkeys(("evidence_new_revision", "evidence_unlink"), on_document),
+        **dict.fromkeys(("assurance_status", "assurance_pdf", "assurance_json"), on_version),
+        "evidence_download": {"pk": revision.pk},
+        "action_item_edit": {"pk": item.pk},
     }

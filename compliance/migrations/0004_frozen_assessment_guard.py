@@ -10,10 +10,11 @@ from django.db import migrations
 
 GUARD = """
 CREATE OR REPLACE FUNCTION compliance_refuse_frozen() RETURNS trigger AS $$
-DECLARE
-    target integer;
 BEGIN
     IF TG_TABLE_NAME = 'compliance_assessment' THEN
+        IF TG_OP = 'INSERT' THEN
+            RETURN NEW;
+        END IF;
         IF OLD.content_sha256 <> '' AND (
             TG_OP = 'DELETE'
             OR NEW.frozen_json IS DISTINCT FROM OLD.frozen_json
@@ -26,15 +27,27 @@ BEGIN
             RAISE EXCEPTION 'assessment % is signed and cannot change', OLD.id USING ERRCODE = 'integrity_constraint_violation';
         END IF;
     ELSIF TG_TABLE_NAME = 'compliance_answer' THEN
-        IF EXISTS (SELECT 1 FROM compliance_assessment WHERE id = OLD.assessment_id AND content_sha256 <> '') THEN
-            RAISE EXCEPTION 'answer % belongs to a signed assessment', OLD.id USING ERRCODE = 'integrity_constraint_violation';
+        -- The row's assessment before (update, delete) and after (insert, update).
+        IF EXISTS (
+            SELECT 1 FROM compliance_assessment WHERE content_sha256 <> '' AND (
+                (TG_OP <> 'INSERT' AND id = OLD.assessment_id) OR (TG_OP <> 'DELETE' AND id = NEW.assessment_id)
+            )
+        ) THEN
+            RAISE EXCEPTION 'answers of a signed assessment cannot change' USING ERRCODE = 'integrity_constraint_violation';
         END IF;
     ELSIF TG_TABLE_NAME = 'compliance_evidencelink' THEN
-        SELECT assessment_id INTO target FROM compliance_answer WHERE id = OLD.answer_id;
-        IF EXISTS (SELECT 1 FROM compliance_assessment WHERE id = target AND content_sha256 <> '') THEN
-            RAISE EXCEPTION 'evidence link % belongs to a signed assessment', OLD.id USING ERRCODE = 'integrity_constraint_violation';
+        IF EXISTS (
+            SELECT 1 FROM compliance_answer a JOIN compliance_assessment s ON s.id = a.assessment_id
+            WHERE s.content_sha256 <> '' AND (
+                (TG_OP <> 'INSERT' AND a.id = OLD.answer_id) OR (TG_OP <> 'DELETE' AND a.id = NEW.answer_id)
+            )
+        ) THEN
+            RAISE EXCEPTION 'evidence links of a signed assessment cannot change' USING ERRCODE = 'integrity_constraint_violation';
         END IF;
     ELSIF TG_TABLE_NAME IN ('compliance_signature', 'compliance_assurance', 'compliance_evidencerevision') THEN
+        IF TG_OP = 'INSERT' THEN
+            RETURN NEW;
+        END IF;
         IF TG_OP = 'DELETE' OR to_jsonb(NEW) - 'id' IS DISTINCT FROM to_jsonb(OLD) - 'id' THEN
             RAISE EXCEPTION '% rows are never changed', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
         END IF;
@@ -62,7 +75,7 @@ def install(apps, schema_editor):
     schema_editor.execute(GUARD, params=None)
     for table in TABLES:
         schema_editor.execute(
-            f"CREATE TRIGGER {table}_frozen BEFORE UPDATE OR DELETE ON {table} "
+            f"CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION compliance_refuse_frozen()"
         )
 

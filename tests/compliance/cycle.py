@@ -6,9 +6,9 @@ from django_otp.oath import TOTP
 
 from compliance import assessment as cycle
 from compliance.models import Status
+from jour.models import Role
 from members.models import BoardRole, BoardTerm, Person
 from tests.personas import make_user, totp_device
-from jour.models import Role
 
 
 def fresh_code(user) -> str:
@@ -51,3 +51,12 @@ def chair_person(user):
     person = Person.objects.create(name=user.name, account=user)
     BoardTerm.objects.create(person=person, role=BoardRole.CHAIR, start="2020-01-01")
     return person
+
+
+def ready_year(year, by):
+    """A year started afresh, every requirement met, and marked ready for audit."""
+    assessment = cycle.start_year(year=year, by=by, from_previous=False)
+    assess_all(assessment, by)
+    cycle.mark_ready(assessment=assessment, by=by)
+    assessment.refresh_from_db()
+    return assessment

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from calendars.workdays import STOCKHOLM
 from compliance import evidence
+from compliance.models import ReportKind, ReportSubmission
 from members.models import BoardTerm, Person, VolunteerAssignment
 from tests.cases.factories import attempt, make_case
 from tests.personas import login_verified
@@ -24,7 +26,8 @@ def test_first_contact_share_against_the_target(people, settings):
     for case in in_time:
         attempt(case, case.received_at + timedelta(hours=1), by=people.coordinator)
     make_case(people.coordinator, received_at=start)  # overdue, no attempt
-    found = evidence.first_contact_kpi(DAY)
+    with override("en"):  # an earlier test's request may have left Swedish active
+        found = evidence.first_contact_kpi(DAY)
     assert found.state == evidence.OK and "3 of 4" in found.summary and "75" in found.summary
     settings.JOUR_FIRST_CONTACT_TARGET = 0.9
     assert evidence.first_contact_kpi(DAY).state == evidence.NOT_OK
@@ -55,9 +58,24 @@ def test_coordinator_rule_and_leavers(people):
 
 
 def test_signals_without_a_source_say_so(db):
-    for signal in ("paper_shredded", "phone_forwarding", "mailbox_read", "yearly_reports"):
+    for signal in ("paper_shredded", "phone_forwarding", "mailbox_read"):
         assert evidence.evidence(signal, DAY).state == evidence.MANUAL
     assert evidence.evidence("", DAY) is None
+
+
+def test_yearly_reports_need_the_annual_report(people):
+    assert evidence.yearly_reports(DAY).state == evidence.NOT_OK
+    ReportSubmission.objects.create(
+        kind=ReportKind.MUNICIPAL, year=DAY.year - 1, sent_on=DAY.replace(month=1, day=15), recipient="Kommunen"
+    )
+    found = evidence.yearly_reports(DAY)
+    assert found.state == evidence.NOT_OK and DAY.replace(month=1, day=15).isoformat() in found.summary
+    ReportSubmission.objects.create(
+        kind=ReportKind.ANNUAL, year=DAY.year - 1, sent_on=DAY.replace(month=1, day=20), recipient="Förbundet"
+    )
+    assert evidence.yearly_reports(DAY).state == evidence.OK
+    # A report sent in another year is not this year's evidence.
+    assert evidence.yearly_reports(DAY.replace(year=DAY.year + 1)).state == evidence.NOT_OK
 
 
 def test_the_catalogue_page_shows_the_evidence_without_personal_data(client, people):

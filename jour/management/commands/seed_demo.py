@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from compliance import demo as compliance_demo
 from jour import demo
 
 
@@ -10,6 +11,9 @@ class Command(BaseCommand):
         demo.refuse_in_production()
         users = demo.seed_accounts()
         demo.seed_people_and_cases()
+        signed = compliance_demo.seed_signed_year(demo_domain=demo.DEMO_DOMAIN)
+        if signed is not None:
+            self.stdout.write(f"Minimum requirements {signed.year}: assessed and signed by two demo auditors.")
         self.stdout.write(self.style.SUCCESS(f"Demo jour ready: {len(users)} accounts."))
         self.stdout.write("")
         self.stdout.write(f"Log in at http://127.0.0.1:8000 with the password {demo.DEMO_PASSWORD!r} and:")

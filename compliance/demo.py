@@ -1,0 +1,89 @@
+"""Last year, assessed and signed by the two demo auditors, so that a new user
+of the demo sees the finished cycle. Used by seed_demo only."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from jour.models import Role, User
+
+from . import assessment as cycle
+from . import assurance, seal
+from .models import ActionItem, ActionPlan, Assessment, ReportKind, ReportSubmission, Status
+
+COMMENTS = {
+    Status.MET: "Uppfyllt. Styrelsen har gått igenom underlaget på sitt möte i november.",
+    Status.PARTLY: "Delvis: rutinen finns men har inte gåtts igenom med alla stödpersoner.",
+}
+
+
+def seed_signed_year(*, demo_domain: str) -> Assessment | None:
+    """Assess, mark ready and sign last year once; render the PDF when the seal exists."""
+    from jour.demo import current_code
+    from members.models import BoardRole, BoardTerm
+
+    year = timezone.localdate().year - 1
+    if Assessment.objects.filter(year=year).exists():
+        return None
+    users = User.objects.filter(email__endswith="@" + demo_domain)
+    coordinator = users.get(role=Role.COORDINATOR)
+    auditors = list(users.filter(role=Role.AUDITOR).order_by("pk"))
+    chair = BoardTerm.objects.filter(role=BoardRole.CHAIR).select_related("person").first()
+    with transaction.atomic():
+        ReportSubmission.objects.create(
+            kind=ReportKind.MUNICIPAL,
+            year=year - 1,
+            sent_on=date(year, 3, 14),
+            recipient="Exempelstads kommun",
+            recorded_by=coordinator,
+        )
+        ReportSubmission.objects.create(
+            kind=ReportKind.ANNUAL,
+            year=year - 1,
+            sent_on=date(year, 4, 22),
+            recipient="Brottsofferjourernas förbund",
+            recorded_by=coordinator,
+        )
+        assessment = cycle.start_year(year=year, by=coordinator, from_previous=False)
+        partly = None
+        for answer in assessment.answers.order_by("position"):
+            status = Status.PARTLY if answer.signal == "volunteer_followup" else Status.MET
+            partly = partly or (answer if status == Status.PARTLY else None)
+            cycle.save_board_answer(
+                answer_id=answer.pk,
+                lock_version=answer.lock_version,
+                data={
+                    "status": status,
+                    "comment": COMMENTS[status],
+                    "responsible": chair.person if chair else None,
+                    "evidence_note": "Protokoll från styrelsemöte 12 november.",
+                    "evidence_date": date(year, 11, 12),
+                    "review_date": date(year, 11, 12),
+                },
+                by=coordinator,
+            )
+        if partly is not None and chair is not None:
+            plan = ActionPlan.objects.create(year=year, federation_contacted_on=date(year, 12, 1))
+            ActionItem.objects.create(
+                plan=plan,
+                requirement_code=partly.code,
+                what="Gå igenom rutinen för uppföljning med varje stödperson.",
+                owner=chair.person,
+                due_on=date(year + 1, 2, 28),
+                done_on=min(date(year + 1, 2, 20), timezone.localdate()),
+            )
+        for answer in assessment.answers.all():
+            answer.refresh_from_db()
+            cycle.save_auditor_answer(
+                answer_id=answer.pk,
+                lock_version=answer.lock_version,
+                data={"auditor_verdict": answer.status, "auditor_comment": ""},
+                by=auditors[0],
+            )
+        cycle.mark_ready(assessment=assessment, by=coordinator)
+        for auditor in auditors[:2]:
+            cycle.sign(assessment=assessment, by=auditor, code=current_code(auditor))
+    if seal.exists():
+        assurance.produce(assessment.pk)
+    return assessment
