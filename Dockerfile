@@ -49,8 +49,9 @@ RUN SECRET_KEY=build-only-throwaway-key-for-collectstatic-never-used-at-runtime-
 # Writable state lives under /app/var: media and beat are named volumes in
 # docker-compose.yml (a new named volume copies this ownership); static stays
 # read-only (owned by root) in the image.
-RUN mkdir -p /app/var/static /app/var/media /app/var/beat \
-    && chown jour:jour /app/var/media /app/var/beat
+RUN mkdir -p /app/var/static /app/var/media /app/var/beat /app/var/seal-key /app/var/seal-cert \
+    && chown jour:jour /app/var/media /app/var/beat /app/var/seal-key /app/var/seal-cert \
+    && chmod 700 /app/var/seal-key
 
 USER jour:jour
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from jour.models import Role, User
 
 from . import assessment as cycle
-from . import assurance, seal
+from . import assurance, catalogue, seal
 from .models import ActionItem, ActionPlan, Assessment, ReportKind, ReportSubmission, Status
 
 COMMENTS = {
@@ -26,6 +26,7 @@ def seed_signed_year(*, demo_domain: str) -> Assessment | None:
     year = timezone.localdate().year - 1
     if Assessment.objects.filter(year=year).exists():
         return None
+    catalogue.load_bundled()  # a migration loads it, but a flushed database has lost it
     users = User.objects.filter(email__endswith="@" + demo_domain)
     coordinator = users.get(role=Role.COORDINATOR)
     auditors = list(users.filter(role=Role.AUDITOR).order_by("pk"))
