@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Assignment, Case, ContactAttempt
+        from .models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold
 
         # Personal data and free text are masked entirely in the stored changes.
         auditlog.register(
@@ -17,3 +17,5 @@ class CasesConfig(AppConfig):
         )
         auditlog.register(Assignment, mask_fields=["note", "end_note"])
         auditlog.register(ContactAttempt, mask_fields=["note"])
+        auditlog.register(PaperRecord, mask_fields=["description"])
+        auditlog.register(RetentionHold, mask_fields=["reason"])

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jour.models import Role, User
 
-from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason
+from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind
 from .services import EDITABLE_FIELDS
 
 
@@ -98,3 +98,47 @@ class KpiForm(forms.Form):
         choices=[("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))],
         initial="month",
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PaperForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=PaperKind.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("What the paper is, without names (for example: notes from the meeting on 3 May)."),
+    )
+    filed_on = forms.DateField(label=_("Filed on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("For example: witness support continues, the trial is set for March. No names."),
+    )
+    until = forms.DateField(label=_("Keep until"), widget=DateInput())
+
+
+class EraseSeekerForm(forms.Form):
+    confirm = forms.CharField(label=_("Type the case number to confirm"), max_length=12)
+
+    def __init__(self, *args, number: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["confirm"].widget.attrs["autocomplete"] = "off"
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"].strip()
+        if typed != self.number:
+            raise forms.ValidationError(
+                _("Type %(number)s to confirm the erasure. Nothing has been erased.") % {"number": self.number}
+            )
+        return typed

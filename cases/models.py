@@ -1,6 +1,7 @@
 """Cases, assignments, contact attempts and deadline notifications."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -123,8 +124,13 @@ class Case(models.Model):
         _("reported to the police"), max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
 
-    # The seeker: only what is needed to reach them.
-    first_name = models.CharField(_("first name"), max_length=60)
+    # The seeker: only what is needed to reach them; nothing at all for an anonymous contact.
+    anonymous = models.BooleanField(
+        _("anonymous contact"),
+        default=False,
+        help_text=_("The seeker stays anonymous: no name, contact details or notes, only statistics."),
+    )
+    first_name = models.CharField(_("first name"), max_length=60, blank=True)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -169,6 +175,10 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason.choices, blank=True)
 
+    # Set when the personal data was removed (retention period passed, or the seeker asked).
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True, editable=False)
+    anonymised_rule = models.CharField(max_length=40, blank=True, editable=False)
+
     # Bumped on every save; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -202,6 +212,27 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    def clean(self):
+        super().clean()
+        if self.anonymised_at:
+            return
+        if self.anonymous:
+            errors = {
+                field: _("An anonymous contact has no %(what)s: leave it empty.") % {"what": label}
+                for field, label in (
+                    ("first_name", _("name")),
+                    ("last_name", _("name")),
+                    ("phone", _("phone number")),
+                    ("email", _("e-mail address")),
+                    ("notes", _("notes")),
+                )
+                if getattr(self, field)
+            }
+            if errors:
+                raise ValidationError(errors)
+        elif not self.first_name.strip():
+            raise ValidationError({"first_name": _("Give the seeker's first name, or mark the contact as anonymous.")})
 
     @property
     def is_closed(self) -> bool:
@@ -320,3 +351,82 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"notification #{self.pk}"
+
+
+# ---------------------------------------------------------------------------
+# Paper kept in the locked cabinet, and how long personal data is kept.
+
+
+class PaperKind(models.TextChoices):
+    POLICE_REFERRAL = "police_referral", _("Police referral form")
+    NOTES = "notes", _("Handwritten notes")
+    LETTER = "letter", _("Letter or copy of a document")
+    OTHER = "other", _("Other paper")
+
+
+class PaperRecord(models.Model):
+    """A paper document about a case in the locked cabinet, until someone confirms it shredded.
+
+    A police referral form is shredded once the first contact attempt is made;
+    everything else once the case is closed.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="paper_records")
+    kind = models.CharField(_("document"), max_length=20, choices=PaperKind.choices)
+    description = models.CharField(
+        _("description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the paper is, without names (for example: notes from the meeting on 3 May)."),
+    )
+    filed_on = models.DateField(_("filed in the cabinet on"), default=timezone.localdate)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shredded_at = models.DateTimeField(_("shredded"), null=True, blank=True)
+    shredded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["filed_on", "pk"]
+        indexes = [models.Index(fields=["case"], condition=Q(shredded_at__isnull=True), name="paper_unshredded_idx")]
+
+    def __str__(self):
+        return f"paper record #{self.pk}"
+
+
+class RetentionHold(models.Model):
+    """Keeps a closed case's personal data past the retention period, with a reason, until a date."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="holds")
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        help_text=_("For example: witness support continues, the trial is set for March. No names."),
+    )
+    until = models.DateField(_("keep until"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"retention hold #{self.pk}"
+
+
+class ShreddingReminder(models.Model):
+    """One row per person and day: the shredding reminder goes out at most once a day."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    records = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="shredding_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"shredding reminder #{self.pk}"

@@ -12,15 +12,18 @@ from django.utils.translation import gettext as _
 from jour.models import Role, User
 
 from . import deadlines
-from .models import Assignment, AssignmentKind, Case, CaseNumberSequence, ContactAttempt, Status
+from .models import Assignment, AssignmentKind, Case, CaseNumberSequence, Channel, ContactAttempt, Status
 
 # Fields a case form may change; everything else is set by these functions.
+# Channels where the contact itself happened when the case was registered.
+ANSWERED_AT_ONCE = (Channel.PHONE, Channel.WALK_IN)
 EDITABLE_FIELDS = [
     "received_at",
     "channel",
     "priority",
     "crime_category",
     "reported_to_police",
+    "anonymous",
     "first_name",
     "last_name",
     "phone",
@@ -80,6 +83,11 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
             status=Status.NEW,
         )
         deadlines.set_deadline(case)
+        if case.anonymous and case.channel in ANSWERED_AT_ONCE:
+            # The anonymous call or visit is itself the contact: there is nobody to call back.
+            case.first_contact_at = case.received_at
+            case.first_contact_hours = deadlines.hours_to_first_contact(case)
+            case.status = Status.ACTIVE
         case.full_clean(exclude=["registered_by"])
         case.save()
     return case
@@ -96,6 +104,8 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         _check_received_at(data["received_at"], now)
     with transaction.atomic(), set_actor(by):
         current = Case.objects.select_for_update().get(pk=case.pk)
+        if current.anonymised_at:
+            raise ValidationError(_("The personal data of this case has been removed; it can no longer be edited."))
         if current.version != expected_version:
             raise EditConflict(current)
         if current.first_contact_at and data.get("received_at", current.received_at) > current.first_contact_at:
@@ -207,6 +217,10 @@ def reopen_case(*, case: Case, by: User) -> Case:
         case = Case.objects.select_for_update().get(pk=case.pk)
         if not case.is_closed:
             return case
+        if case.anonymised_at:
+            raise ValidationError(
+                _("The personal data of this case has been removed: register a new case if the seeker returns.")
+            )
         case.status = Status.NEW
         case.closed_at = None
         case.closing_reason = ""

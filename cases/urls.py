@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lifecycle_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
@@ -15,4 +15,12 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read, name="notification_read"),
     path("first-contact/", views.kpi, name="kpi"),
+    path("<int:pk>/paper/", lifecycle_views.paper_create, name="paper_create"),
+    path("<int:pk>/paper/<int:record_pk>/shredded/", lifecycle_views.paper_shredded, name="paper_shredded"),
+    path("shredding/", lifecycle_views.shredding_list, name="shredding_list"),
+    path("retention/", lifecycle_views.retention_preview, name="retention_preview"),
+    path("<int:pk>/hold/", lifecycle_views.hold_create, name="hold_create"),
+    path("holds/<int:pk>/release/", lifecycle_views.hold_release, name="hold_release"),
+    path("<int:pk>/seeker-data.<slug:fmt>", lifecycle_views.seeker_data_export, name="seeker_data_export"),
+    path("<int:pk>/erase/", lifecycle_views.seeker_erase, name="seeker_erase"),
 ]

@@ -18,7 +18,17 @@ from jour.forms import apply_validation_error
 from jour.models import Role
 
 from . import deadlines, notifications, selectors, services
-from .forms import AssignForm, AttemptForm, CaseForm, CloseForm, EndAssignmentForm, KpiForm, SupportPersonCaseForm
+from .forms import (
+    AssignForm,
+    AttemptForm,
+    CaseForm,
+    CloseForm,
+    EndAssignmentForm,
+    HoldForm,
+    KpiForm,
+    PaperForm,
+    SupportPersonCaseForm,
+)
 from .models import Assignment, Case
 
 LIST_PAGE_SIZE = 50
@@ -69,6 +79,11 @@ def _detail_context(request, case, **extra):
         "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
         "assign_form": extra.pop("assign_form", None) or AssignForm(),
         "close_form": extra.pop("close_form", None) or CloseForm(),
+        "paper_records": case.paper_records.select_related("filed_by", "shredded_by"),
+        "paper_form": PaperForm(),
+        "holds": case.holds.select_related("created_by", "released_by") if can_manage_cases(request.user) else [],
+        "hold_form": HoldForm() if can_manage_cases(request.user) else None,
+        "today": timezone.localdate(),
         **extra,
     }
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jour import uploads
 from jour.models import Role
@@ -296,7 +297,12 @@ def mark_ready(*, assessment: Assessment, by) -> Assessment:
         unassessed = assessment.answers.filter(status=Status.UNASSESSED).count()
         if unassessed:
             raise ValidationError(
-                _("%(n)s requirements have no status yet: assess every requirement first.") % {"n": unassessed},
+                ngettext(
+                    "%(n)s requirement has no status yet: assess every requirement first.",
+                    "%(n)s requirements have no status yet: assess every requirement first.",
+                    unassessed,
+                )
+                % {"n": unassessed},
                 code="unassessed",
             )
         assessment.state = AssessmentState.READY

@@ -190,7 +190,8 @@ def _check_seal(data: bytes, result: Verification) -> bool:
     if not _padding_is_clean(bytes(embedded.sig_object["/Contents"])):
         problems.append(_("the seal's data was altered"))
     if problems:
-        return result.add("seal", False, "; ".join(problems).capitalize() + ".")
+        text = "; ".join(problems)
+        return result.add("seal", False, text[:1].upper() + text[1:] + ".")
     return result.add("seal", True, _("Sealed with the jour's key (certificate %(fp)s).") % {"fp": seal.fingerprint()})
 
 

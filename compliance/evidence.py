@@ -126,7 +126,7 @@ def yearly_reports(day: date) -> Evidence:
 
     sent = list(ReportSubmission.objects.filter(sent_on__year=day.year, sent_on__lte=day).order_by("sent_on"))
     if not sent:
-        return Evidence(NOT_OK, _("No report to the federation sent in %(year)s is recorded.") % {"year": day.year})
+        return Evidence(NOT_OK, _("No report sent in %(year)s is recorded.") % {"year": day.year})
     labels = dict(ReportKind.choices)
     summary = "; ".join(
         _("%(report)s: sent %(date)s") % {"report": labels[r.kind], "date": r.sent_on.isoformat()} for r in sent
@@ -134,6 +134,30 @@ def yearly_reports(day: date) -> Evidence:
     if not any(r.kind == ReportKind.ANNUAL for r in sent):
         return Evidence(NOT_OK, _("No annual report is recorded for this year.") + " " + summary + ".")
     return Evidence(OK, summary + ".")
+
+
+def paper_shredded(day: date) -> Evidence:
+    from cases.models import PaperRecord
+    from cases.paper import overdue_after_closing
+
+    days = settings.JOUR_SHRED_WITHIN_DAYS
+    left = overdue_after_closing(day, days).count()
+    if left:
+        return Evidence(
+            NOT_OK,
+            ngettext(
+                "%(n)s paper document of a case closed more than %(days)s days ago is not confirmed shredded.",
+                "%(n)s paper documents of cases closed more than %(days)s days ago are not confirmed shredded.",
+                left,
+            )
+            % {"n": left, "days": days},
+        )
+    shredded = PaperRecord.objects.filter(shredded_at__year=day.year, shredded_at__date__lte=day).count()
+    return Evidence(
+        OK,
+        _("No paper of a case closed more than %(days)s days ago is left; %(n)s documents shredded this year.")
+        % {"days": days, "n": shredded},
+    )
 
 
 SIGNALS = {
@@ -144,6 +168,7 @@ SIGNALS = {
     "leavers_blocked": leavers_blocked,
     "federation_export": federation_export,
     "yearly_reports": yearly_reports,
+    "paper_shredded": paper_shredded,
 }
 
 

@@ -1,5 +1,7 @@
 """Forms of the yearly cycle. The rules themselves live in compliance.assessment."""
 
+from datetime import date
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +15,7 @@ from .models import ActionItem, ActionPlan, Answer, ReportSubmission
 
 def board_members(year: int):
     """People who sat on the board at some time in the year (the choices for 'responsible')."""
-    start, end = f"{year}-01-01", f"{year + 1}-01-01"
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
     sat = BoardTerm.objects.filter(Q(end__isnull=True) | Q(end__gt=start), start__lt=end).values("person")
     return Person.objects.filter(pk__in=sat).order_by("name", "pk")
 
@@ -122,7 +124,7 @@ class ActionItemForm(forms.ModelForm):
         owner = self.fields["owner"]
         # The board and the jour's employees: the people register itself is the coordinator's.
         employed = Employment.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=f"{year}-01-01"), start__lt=f"{year + 2}-01-01"
+            Q(end__isnull=True) | Q(end__gt=date(year, 1, 1)), start__lt=date(year + 2, 1, 1)
         ).values("person")
         owner.queryset = Person.objects.filter(
             Q(pk__in=board_members(year)) | Q(pk__in=employed) | Q(pk=self.instance.owner_id or 0)

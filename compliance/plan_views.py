@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,11 @@ from .models import ActionItem, ActionPlan, ReportSubmission, Status
 PLAN_WRITERS = (Role.COORDINATOR, Role.BOARD_MEMBER)
 
 
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise Http404
+
+
 def _codes(year: int) -> list[str]:
     newest = cycle.current(year)
     if newest is None:
@@ -27,6 +33,7 @@ def _codes(year: int) -> list[str]:
 @for_roles(GOVERNANCE_ROLES)
 @require_http_methods(["GET", "POST"])
 def action_plan(request, year):
+    _check_year(year)
     newest = cycle.current(year)
     plan = ActionPlan.objects.filter(year=year).first()
     can_edit = request.user.role in PLAN_WRITERS

@@ -45,6 +45,10 @@ JOUR_PHONE = env_str("JOUR_PHONE", "")
 JOUR_FIRST_CONTACT_TARGET = env_int("JOUR_FIRST_CONTACT_TARGET_PERCENT", 90) / 100
 # A volunteer without supervision for longer than this is flagged.
 JOUR_FOLLOWUP_MONTHS = env_int("JOUR_FOLLOWUP_MONTHS", 3)
+# Personal data of a closed case is removed this many months after closing.
+JOUR_RETENTION_MONTHS = env_int("JOUR_RETENTION_MONTHS", 12)
+# Paper of a closed case still unshredded this many days after closing fails the checklist.
+JOUR_SHRED_WITHIN_DAYS = env_int("JOUR_SHRED_WITHIN_DAYS", 7)
 # The yearly assurance: how many auditors sign, when it is due at the federation
 # (month-day of the year after the assessed one), how many weeks ahead the board
 # is reminded, and when the yearly reports to the federation are due.
@@ -273,6 +277,14 @@ CELERY_BEAT_SCHEDULE = {
     "yearly-compliance-reminders": {
         "task": "compliance.tasks.send_reminders",
         "schedule": crontab(minute=10, hour=7),
+    },
+    "anonymise-expired-cases": {
+        "task": "cases.tasks.anonymise_expired_cases",
+        "schedule": crontab(minute=40, hour=2),
+    },
+    "shredding-reminders": {
+        "task": "cases.tasks.send_shredding_reminders",
+        "schedule": crontab(minute=30, hour=8),
     },
     "clear-expired-sessions": {
         "task": "jour.tasks.clear_expired_sessions",

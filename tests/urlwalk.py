@@ -48,6 +48,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     """URL arguments that point at real rows, so that a walk reaches the views
     themselves and not only their 404: an open invitation and a case of Alex's."""
     from cases import services
+    from cases.models import PaperRecord, RetentionHold
     from compliance import assessment as cycle
     from compliance.models import ActionItem, ActionPlan, EvidenceDocument, EvidenceLink, EvidenceRevision
     from jour.models import Invitation, Role
@@ -89,6 +90,8 @@ def real_url_kwargs(people) -> dict[str, dict]:
     on_answer = {"year": year, "code": answer.code}
     on_document = {**on_answer, "document": document.pk}
     on_version = {"year": year, "version": 1}
+    paper = PaperRecord.objects.create(case=case, kind="police_referral", filed_by=people.coordinator)
+    hold = RetentionHold.objects.create(case=case, reason="Rättegång", until=since, created_by=people.coordinator)
     return {
         "account_detail": {"pk": people.alex.pk},
         "account_action": {"pk": people.alex.pk, "action": "deactivate"},
@@ -113,4 +116,8 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("assurance_status", "assurance_pdf", "assurance_json"), on_version),
         "evidence_download": {"pk": revision.pk},
         "action_item_edit": {"pk": item.pk},
+        **dict.fromkeys(("paper_create", "hold_create", "seeker_erase"), on_case),
+        "paper_shredded": {"pk": case.pk, "record_pk": paper.pk},
+        "hold_release": {"pk": hold.pk},
+        "seeker_data_export": {"pk": case.pk, "fmt": "json"},
     }

@@ -58,7 +58,7 @@ def test_coordinator_rule_and_leavers(people):
 
 
 def test_signals_without_a_source_say_so(db):
-    for signal in ("paper_shredded", "phone_forwarding", "mailbox_read"):
+    for signal in ("phone_forwarding", "mailbox_read"):
         assert evidence.evidence(signal, DAY).state == evidence.MANUAL
     assert evidence.evidence("", DAY) is None
 

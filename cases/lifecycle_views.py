@@ -1,0 +1,152 @@
+"""The personal-data lifecycle of cases: paper in the cabinet, retention and holds,
+and the seeker's rights (access, erasure). Scoping as everywhere: a case outside
+the user's scope is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jour.access import CASE_ROLES, cases_visible_to, for_roles
+from jour.models import Role
+
+from . import paper, retention, seeker_data
+from .forms import EraseSeekerForm, HoldForm, PaperForm
+from .models import PaperRecord, RetentionHold
+
+
+def _visible_case(request, pk):
+    return get_object_or_404(cases_visible_to(request.user), pk=pk)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def paper_create(request, pk):
+    case = _visible_case(request, pk)
+    form = PaperForm(request.POST)
+    if form.is_valid():
+        try:
+            paper.file_paper(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The paper is recorded as filed in the locked cabinet."))
+    else:
+        messages.error(request, _("Choose what kind of paper it is and when it was filed."))
+    return redirect("case_detail", pk=case.pk)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def paper_shredded(request, pk, record_pk):
+    case = _visible_case(request, pk)
+    record = get_object_or_404(PaperRecord, pk=record_pk, case=case)
+    paper.confirm_shredded(record=record, by=request.user)
+    messages.success(request, _("The paper is confirmed shredded."))
+    if request.POST.get("next") == "shredding_list":
+        return redirect("shredding_list")
+    return redirect("case_detail", pk=case.pk)
+
+
+@for_roles(CASE_ROLES)
+@require_GET
+def shredding_list(request):
+    """Paper due for shredding: all of it for a coordinator, their own cases' for a support person."""
+    records = paper.due_for_shredding().filter(case__in=cases_visible_to(request.user))
+    now = timezone.now()
+    rows = [(record, (now - record.due_at).days) for record in records]
+    return render(request, "cases/shredding_list.html", {"rows": rows})
+
+
+@for_roles(Role.COORDINATOR)
+@require_GET
+def retention_preview(request):
+    return render(
+        request,
+        "cases/retention.html",
+        {
+            "preview": retention.preview(),
+            "months": retention.retention_months(),
+            "holds": retention.open_holds(),
+        },
+    )
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def hold_create(request, pk):
+    case = _visible_case(request, pk)
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        try:
+            retention.hold(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request,
+                _("The case is held back from anonymisation until %(day)s.")
+                % {"day": form.cleaned_data["until"].isoformat()},
+            )
+    else:
+        messages.error(request, _("Give a reason and the date until which the data must be kept."))
+    return redirect("case_detail", pk=case.pk)
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def hold_release(request, pk):
+    found = get_object_or_404(RetentionHold.objects.filter(case__in=cases_visible_to(request.user)), pk=pk)
+    retention.release(hold=found, by=request.user)
+    messages.success(request, _("The hold is released; the case follows the normal retention period."))
+    return redirect("case_detail", pk=found.case_id)
+
+
+@for_roles(Role.COORDINATOR)
+@require_GET
+def seeker_data_export(request, pk, fmt):
+    case = _visible_case(request, pk)
+    data = seeker_data.collect(case)
+    if fmt == "json":
+        body, content_type = seeker_data.as_json(data), "application/json; charset=utf-8"
+    elif fmt == "pdf":
+        body, content_type = seeker_data.as_pdf(data), "application/pdf"
+    else:
+        return HttpResponse(status=404)
+    seeker_data.record_export(case=case, by=request.user, fmt=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="personuppgifter-{case.number}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@for_roles(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def seeker_erase(request, pk):
+    case = _visible_case(request, pk)
+    form = EraseSeekerForm(request.POST or None, number=case.number)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                retention.erase_on_request(case=case, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The seeker's personal data in case %(number)s is erased; the statistics remain.")
+                    % {"number": case.number},
+                )
+                return redirect("case_detail", pk=case.pk)
+        status = 400
+    context = {"case": case, "form": form, "related": seeker_data.related_cases(case).exclude(pk=case.pk)}
+    return render(request, "cases/seeker_erase.html", context, status=status)

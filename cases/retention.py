@@ -1,0 +1,238 @@
+"""Keeping the promise to forget: personal data of a closed case is removed once
+the retention period has passed, unless a coordinator holds the case back.
+
+What goes: the seeker's name and contact details, the notes, the free text of
+contact attempts, handover notes and paper descriptions, and the reasons of
+old holds. What stays: the case number, dates, channel, priority, crime
+category, gender, age group, municipality, role, whether it was reported to
+the police and the first-contact figures, so statistics and the KPI do not
+change. The audit trail keeps that it happened and by which rule, and its old
+entries of the case lose whatever values they held.
+"""
+
+import logging
+from datetime import date, datetime
+
+from auditlog.models import LogEntry
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jour.models import User
+
+from .models import (
+    Assignment,
+    Case,
+    ClosingReason,
+    ContactAttempt,
+    ContactWay,
+    PaperRecord,
+    RetentionHold,
+    Status,
+    YesNoUnknown,
+)
+
+logger = logging.getLogger(__name__)
+
+RULE_RETENTION = "retention"
+RULE_ERASURE = "erasure_request"
+BATCH = 200
+REMOVED = "[removed]"
+
+# Fields of each model whose values are personal data or free text.
+PERSONAL_FIELDS = {
+    Case: ("first_name", "last_name", "phone", "email", "notes"),
+    ContactAttempt: ("note",),
+    Assignment: ("note", "end_note"),
+    PaperRecord: ("description",),
+    RetentionHold: ("reason",),
+}
+
+
+def retention_months() -> int:
+    return settings.JOUR_RETENTION_MONTHS
+
+
+def cutoff(now: datetime | None = None) -> datetime:
+    """Cases closed before this instant are past the retention period."""
+    return (now or timezone.now()) - relativedelta(months=retention_months())
+
+
+def active_holds(day: date | None = None):
+    day = day or timezone.localdate()
+    return RetentionHold.objects.filter(released_at__isnull=True, until__gte=day)
+
+
+def due(now: datetime | None = None):
+    """Closed cases past the retention period, not yet anonymised and not held back."""
+    now = now or timezone.now()
+    held = active_holds(timezone.localtime(now).date()).filter(case=OuterRef("pk"))
+    return (
+        Case.objects.filter(status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lt=cutoff(now))
+        .exclude(Exists(held))
+        .order_by("closed_at", "pk")
+    )
+
+
+def held_back(now: datetime | None = None):
+    """Cases that would be due now but for a hold (the coordinator's preview shows them)."""
+    now = now or timezone.now()
+    held = active_holds(timezone.localtime(now).date()).filter(case=OuterRef("pk"))
+    return Case.objects.filter(
+        Exists(held), status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lt=cutoff(now)
+    ).order_by("closed_at", "pk")
+
+
+def _scrub_audit_trail(case: Case) -> None:
+    """Old audit entries of the case and its rows keep who/when/what changed, not the values."""
+    targets = [(Case, [case.pk])]
+    for model in (ContactAttempt, Assignment, PaperRecord, RetentionHold):
+        targets.append((model, list(model.objects.filter(case=case).values_list("pk", flat=True))))
+    for model, ids in targets:
+        if not ids:
+            continue
+        fields = set(PERSONAL_FIELDS[model])
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        ).only("pk", "changes", "changes_text", "additional_data", "serialized_data")
+        for entry in entries:
+            changes = entry.changes if isinstance(entry.changes, dict) else {}
+            scrubbed = {field: ([REMOVED, REMOVED] if field in fields else values) for field, values in changes.items()}
+            entry.changes = scrubbed
+            entry.changes_text = ""
+            entry.serialized_data = None
+            entry.save(update_fields=["changes", "changes_text", "serialized_data"])
+
+
+def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | None = None) -> bool:
+    """Remove one case's personal data. Returns False if it was already done.
+
+    Runs in one transaction with the case row locked, so two runs at once do it once.
+    Queryset updates are used on purpose: a model save would make auditlog write the
+    old values into a new entry.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.anonymised_at is not None:
+            return False
+        Case.objects.filter(pk=case.pk).update(
+            anonymous=True,
+            first_name="",
+            last_name="",
+            phone="",
+            email="",
+            notes="",
+            preferred_contact=ContactWay.PHONE,
+            safe_to_leave_message=YesNoUnknown.UNKNOWN,
+            anonymised_at=now,
+            anonymised_rule=rule,
+            version=case.version + 1,
+        )
+        ContactAttempt.objects.filter(case=case).update(note="")
+        Assignment.objects.filter(case=case).update(note="", end_note="")
+        PaperRecord.objects.filter(case=case).update(description="")
+        RetentionHold.objects.filter(case=case).update(reason="")
+        _scrub_audit_trail(case)
+        LogEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(Case),
+            object_pk=str(case.pk),
+            object_id=case.pk,
+            object_repr=case.number,
+            action=LogEntry.Action.UPDATE,
+            changes={"personal data": ["", REMOVED]},
+            actor=by,
+            additional_data={"anonymised": rule, "retention_months": retention_months()},
+        )
+    return True
+
+
+def anonymise_due(now: datetime | None = None, limit: int | None = None) -> list[str]:
+    """Anonymise every case past the retention period; returns their numbers.
+
+    Each batch takes its rows with SKIP LOCKED, so a second run at the same
+    time takes other cases or none, and every case is done once.
+    """
+    now = now or timezone.now()
+    done = []
+    while limit is None or len(done) < limit:
+        with transaction.atomic():
+            batch = list(due(now).select_for_update(skip_locked=True, of=("self",))[:BATCH])
+            if not batch:
+                break
+            for case in batch:
+                if anonymise(case=case, rule=RULE_RETENTION, now=now):
+                    done.append(case.number)
+    if done:
+        logger.info("Anonymised %s cases past the retention period", len(done))
+    return done
+
+
+# -- holds and erasure -----------------------------------------------------
+
+
+def hold(*, case: Case, reason: str, until: date, by: User) -> RetentionHold:
+    from auditlog.context import set_actor
+
+    today = timezone.localdate()
+    if case.anonymised_at:
+        raise ValidationError(_("The personal data of this case has already been removed."))
+    if until <= today:
+        raise ValidationError({"until": _("Choose a date after today.")})
+    if until > today + relativedelta(years=3):
+        raise ValidationError({"until": _("A hold lasts at most three years; renew it if it is still needed.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the data must be kept.")})
+    with transaction.atomic(), set_actor(by):
+        return RetentionHold.objects.create(case=case, reason=reason.strip(), until=until, created_by=by)
+
+
+def release(*, hold: RetentionHold, by: User) -> None:
+    from auditlog.context import set_actor
+
+    with transaction.atomic(), set_actor(by):
+        hold = RetentionHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.released_at is None:
+            hold.released_at = timezone.now()
+            hold.released_by = by
+            hold.save(update_fields=["released_at", "released_by"])
+
+
+def erase_on_request(*, case: Case, by: User) -> Case:
+    """The seeker asked to be forgotten (GDPR art. 17): close the case if open, then anonymise now.
+
+    A hold (a legal reason to keep the data) is respected: release it first if it no longer applies.
+    """
+    from . import services
+
+    if active_holds().filter(case=case).exists():
+        raise ValidationError(
+            _("The case is held back from anonymisation. Release the hold first if the reason no longer applies.")
+        )
+    if not case.is_closed:
+        services.close_case(case=case, reason=ClosingReason.OTHER, by=by)
+    anonymise(case=case, rule=RULE_ERASURE, by=by)
+    case.refresh_from_db()
+    return case
+
+
+def preview(now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    return {
+        "due": list(due(now).values("pk", "number", "closed_at")),
+        "held": list(held_back(now).values("pk", "number", "closed_at")),
+        "cutoff": cutoff(now),
+    }
+
+
+def open_holds():
+    return (
+        RetentionHold.objects.filter(released_at__isnull=True)
+        .filter(Q(until__gte=timezone.localdate()))
+        .select_related("case", "created_by")
+    )
