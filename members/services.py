@@ -152,9 +152,9 @@ def erase_person(*, person: Person, by: User) -> ErasureRecord:
         # assurance must stay as it was signed (a legal obligation, GDPR art. 17(3)(b)).
         raise ValidationError(
             _(
-                "This person is named as responsible in the minimum-requirement assessment of %(years)s. "
-                "That record is kept as signed, so the person cannot be erased; their contact details can be "
-                "cleared by editing the person instead."
+                "This person is named in the minimum-requirement work of %(years)s (responsible for a "
+                "requirement or owner of an action item). That record is kept, so the person cannot be erased; "
+                "their contact details can be cleared by editing the person instead."
             )
             % {"years": ", ".join(str(y) for y in years)},
             code="named_in_assessment",
