@@ -16,7 +16,7 @@ $(STAMP): $(LOCKS)
 	touch $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/broker/queue var/broker/processed
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py create_seal_key --if-missing
 	$(DEV_ENV) $(PY) manage.py seed_demo

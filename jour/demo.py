@@ -114,3 +114,13 @@ def seed_people_and_cases() -> None:
         case_services.log_attempt(
             case=late, made_at=now - timedelta(days=1), method="phone", outcome="reached", by=volunteer
         )
+        # The referral form of the late case is due for shredding now that the first attempt is made.
+        from cases import paper
+
+        paper.file_paper(
+            case=late, kind="police_referral", description="", filed_on=(now - timedelta(days=6)).date(), by=coordinator
+        )
+        case_services.register_case(
+            data={**base, "received_at": now - timedelta(hours=5), "anonymous": True, "gender": "man"},
+            by=coordinator,
+        )
