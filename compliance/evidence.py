@@ -155,7 +155,11 @@ def paper_shredded(day: date) -> Evidence:
     shredded = PaperRecord.objects.filter(shredded_at__year=day.year, shredded_at__date__lte=day).count()
     return Evidence(
         OK,
-        _("No paper of a case closed more than %(days)s days ago is left; %(n)s documents shredded this year.")
+        ngettext(
+            "No paper of a case closed more than %(days)s days ago is left; %(n)s document shredded this year.",
+            "No paper of a case closed more than %(days)s days ago is left; %(n)s documents shredded this year.",
+            shredded,
+        )
         % {"days": days, "n": shredded},
     )
 
