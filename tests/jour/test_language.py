@@ -36,22 +36,24 @@ def test_the_compiled_catalogue_matches_the_sources():
 
 
 def _parse_po(path: Path) -> dict[str, str]:
-    """Singular entries of a .po file (enough for this check)."""
-    entries, key, current = {}, None, {"msgid": "", "msgstr": ""}
+    """Singular entries of a .po file (enough for this check), keyed as in a .mo:
+    "context\x04msgid" for an entry with a msgctxt."""
+    entries, key, current = {}, None, {"msgctxt": "", "msgid": "", "msgstr": ""}
     lines = path.read_text(encoding="utf-8").splitlines() + [""]
     for line in lines:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             key = line.split(" ", 1)[0]
             current[key] = _unquote(line.split(" ", 1)[1])
         elif line.startswith('"') and key:
             current[key] += _unquote(line)
         elif not line.strip():
             if current["msgid"] and key:
-                entries[current["msgid"]] = current["msgstr"]
-            key, current = None, {"msgid": "", "msgstr": ""}
+                prefix = current["msgctxt"] + "\x04" if current["msgctxt"] else ""
+                entries[prefix + current["msgid"]] = current["msgstr"]
+            key, current = None, {"msgctxt": "", "msgid": "", "msgstr": ""}
         elif line.startswith(("msgid_plural", "msgstr[")):
             key = None
-            current = {"msgid": "", "msgstr": ""}
+            current = {"msgctxt": "", "msgid": "", "msgstr": ""}
     return entries
 
 
