@@ -136,6 +136,8 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         )
         ContactAttempt.objects.filter(case=case).update(note="")
         Assignment.objects.filter(case=case).update(note="", end_note="")
+        # Nobody keeps the case on their list: there is nothing left to support with.
+        Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         PaperRecord.objects.filter(case=case).update(description="")
         RetentionHold.objects.filter(case=case).update(reason="")
         _scrub_audit_trail(case)
@@ -210,6 +212,7 @@ def erase_on_request(*, case: Case, by: User) -> Case:
     """
     from . import services
 
+    case = Case.objects.get(pk=case.pk)
     if active_holds().filter(case=case).exists():
         raise ValidationError(
             _("The case is held back from anonymisation. Release the hold first if the reason no longer applies.")

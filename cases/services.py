@@ -166,7 +166,8 @@ def end_assignment(*, assignment: Assignment, note: str = "", by: User | None) -
             return
         assignment.ended_at = timezone.now()
         assignment.ended_by = by
-        assignment.end_note = note.strip()
+        # An anonymised case keeps no free text, whoever writes it.
+        assignment.end_note = "" if case.anonymised_at else note.strip()
         assignment.save()
         _refresh_status(case)
         _save_case(case, ["status"])
@@ -181,6 +182,8 @@ def log_attempt(
         raise ValidationError({"made_at": _("A contact attempt cannot be in the future.")})
     with transaction.atomic(), set_actor(by):
         case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.anonymised_at:
+            raise ValidationError(_("The personal data of this case has been removed; nothing more is recorded on it."))
         if made_at < case.received_at:
             raise ValidationError(
                 {"made_at": _("A contact attempt cannot be earlier than when the case reached the jour.")}

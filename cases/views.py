@@ -200,8 +200,12 @@ def case_close(request, pk):
 @require_POST
 def case_reopen(request, pk):
     case = _visible_case(request, pk)
-    services.reopen_case(case=case, by=request.user)
-    messages.success(request, _("The case is open again."))
+    try:
+        services.reopen_case(case=case, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case is open again."))
     return redirect("case_detail", pk=case.pk)
 
 
