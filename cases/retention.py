@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jour.audit import record_event
 from jour.models import User
 
 from .models import (
@@ -141,14 +142,11 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         PaperRecord.objects.filter(case=case).update(description="")
         RetentionHold.objects.filter(case=case).update(reason="")
         _scrub_audit_trail(case)
-        LogEntry.objects.create(
-            content_type=ContentType.objects.get_for_model(Case),
-            object_pk=str(case.pk),
-            object_id=case.pk,
-            object_repr=case.number,
+        record_event(
+            obj=case,
             action=LogEntry.Action.UPDATE,
-            changes={"personal data": ["", REMOVED]},
             actor=by,
+            changes={"personal data": ["", REMOVED]},
             additional_data={"anonymised": rule, "retention_months": retention_months()},
         )
     return True

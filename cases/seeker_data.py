@@ -9,11 +9,12 @@ import json
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
+
+from jour.audit import record_event
 
 from .models import Case
 
@@ -119,13 +120,9 @@ def as_pdf(data: dict) -> bytes:
 
 
 def record_export(*, case: Case, by, fmt: str) -> None:
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Case),
-        object_pk=str(case.pk),
-        object_id=case.pk,
-        object_repr=case.number,
+    record_event(
+        obj=case,
         action=LogEntry.Action.ACCESS,
-        changes={},
         actor=by,
         additional_data={"seeker_data_export": "GDPR art. 15", "format": fmt},
     )

@@ -192,32 +192,28 @@ def _editable_answer(answer_id: int, lock_version: int) -> Answer:
     return answer
 
 
-def save_board_answer(*, answer_id: int, lock_version: int, data: dict, by) -> Answer:
-    if by.role not in (Role.COORDINATOR, Role.BOARD_MEMBER):
-        raise ValidationError(_("Only the coordinator and the board assess requirements."), code="role")
+def _save_answer(answer_id: int, lock_version: int, data: dict, by, fields, stamp: str) -> Answer:
     with transaction.atomic():
         answer = _editable_answer(answer_id, lock_version)
-        for field in BOARD_FIELDS:
+        for field in fields:
             setattr(answer, field, data[field])
-        answer.updated_at = timezone.now()
-        answer.updated_by = by
+        setattr(answer, f"{stamp}_at", timezone.now())
+        setattr(answer, f"{stamp}_by", by)
         answer.lock_version += 1
         answer.save()
     return answer
+
+
+def save_board_answer(*, answer_id: int, lock_version: int, data: dict, by) -> Answer:
+    if by.role not in (Role.COORDINATOR, Role.BOARD_MEMBER):
+        raise ValidationError(_("Only the coordinator and the board assess requirements."), code="role")
+    return _save_answer(answer_id, lock_version, data, by, BOARD_FIELDS, "updated")
 
 
 def save_auditor_answer(*, answer_id: int, lock_version: int, data: dict, by) -> Answer:
     if by.role != Role.AUDITOR:
         raise ValidationError(_("Only the auditors write their verdict."), code="role")
-    with transaction.atomic():
-        answer = _editable_answer(answer_id, lock_version)
-        for field in AUDITOR_FIELDS:
-            setattr(answer, field, data[field])
-        answer.auditor_updated_at = timezone.now()
-        answer.auditor_updated_by = by
-        answer.lock_version += 1
-        answer.save()
-    return answer
+    return _save_answer(answer_id, lock_version, data, by, AUDITOR_FIELDS, "auditor_updated")
 
 
 def _check_answer_editable(answer: Answer) -> None:

@@ -36,6 +36,26 @@ def record_access(request, obj) -> None:
     accessed.send(sender=obj.__class__, instance=obj)
 
 
+def record_event(*, obj, action, actor, additional_data, changes=None) -> LogEntry:
+    """An audit entry for something auditlog's signals do not see (an export, an
+    anonymisation done with queryset updates): what happened to which record, never its values."""
+    from auditlog.cid import get_cid
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj.__class__),
+        object_pk=str(obj.pk),
+        object_id=obj.pk,
+        object_repr=str(obj),
+        action=action,
+        changes=changes or {},
+        additional_data=additional_data,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        cid=get_cid(),
+    )
+
+
 def record_bulk_access(*, model, actor, label: str, changes=None, additional_data=None) -> LogEntry:
     """One access entry for a list or an export of many records: who, when and
     what (a label and counts), never the records' contents. One entry per

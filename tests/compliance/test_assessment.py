@@ -261,7 +261,7 @@ def test_ready_is_refused_while_a_requirement_is_unassessed(client, people):
 
     with override("en"), pytest.raises(ValidationError) as refused:
         cycle.mark_ready(assessment=assessment, by=people.coordinator)
-    assert refused.value.messages == ["1 requirements have no status yet: assess every requirement first."]
+    assert refused.value.messages == ["1 requirement has no status yet: assess every requirement first."]
 
     login_verified(client, people.coordinator)
     response = client.post(reverse("assessment_ready", args=[YEAR]))
