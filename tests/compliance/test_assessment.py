@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, ngettext, override
 
 from compliance import assessment as cycle
 from compliance.assessment import SNAPSHOT_FIELDS
@@ -267,7 +267,11 @@ def test_ready_is_refused_while_a_requirement_is_unassessed(client, people):
     response = client.post(reverse("assessment_ready", args=[YEAR]))
     assert response.status_code == 302
     with override(settings.LANGUAGE_CODE):
-        expected = gettext("%(n)s requirements have no status yet: assess every requirement first.") % {"n": 1}
+        expected = ngettext(
+            "%(n)s requirement has no status yet: assess every requirement first.",
+            "%(n)s requirements have no status yet: assess every requirement first.",
+            1,
+        ) % {"n": 1}
     assert _messages(response) == [expected]
     assessment.refresh_from_db()
     assert (assessment.state, assessment.ready_at, assessment.ready_by) == (AssessmentState.DRAFT, None, None)
