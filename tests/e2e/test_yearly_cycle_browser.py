@@ -11,7 +11,8 @@ from django.db import connections
 from django.utils import timezone
 
 from compliance import assurance, catalogue, tasks
-from compliance.models import Assessment, AssessmentState, Status
+from compliance.models import Assessment, AssessmentState, Assurance, Status
+from jour import queue
 from jour.models import Role
 from tests.compliance.cycle import assess_all, chair_person, fresh_code
 from tests.personas import PASSWORD, build_personas, make_user
@@ -54,7 +55,12 @@ def test_a_year_from_assessment_to_sealed_pdf(live_server, browser, settings, mo
     seal.create(name="Testjouren")
     # No worker here: the signature queues nothing, and the test renders "as the worker" below,
     # so that the page's progress display is what is tested.
-    monkeypatch.setattr(tasks.render_assurance, "delay", lambda *args: None)
+    queue_for_real = queue.enqueue_on_commit
+    monkeypatch.setattr(
+        queue,
+        "enqueue_on_commit",
+        lambda task, *ids: None if task.name == tasks.render_assurance.name else queue_for_real(task, *ids),
+    )
     catalogue.load_bundled()  # transactional tests before this one flushed what the migration loaded
     people = build_personas()
     eva = make_user("eva@jour.test", "Eva Auditor", Role.AUDITOR)
@@ -94,6 +100,7 @@ def test_a_year_from_assessment_to_sealed_pdf(live_server, browser, settings, mo
 
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SIGNED
+    assert not Assurance.objects.exists()  # nothing rendered it yet: the page must be waiting
     page.get_by_text("The assurance PDF is being made and sealed").wait_for()
     _off_the_event_loop(assurance.produce, assessment.pk)  # the worker's part
     link = page.get_by_role("link", name="Download the PDF")
