@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jour.forms import DateInput
 from jour.models import Role, User
 
 from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind
@@ -98,13 +99,6 @@ class KpiForm(forms.Form):
         choices=[("month", _("month")), ("quarter", _("quarter")), ("year", _("year"))],
         initial="month",
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PaperForm(forms.Form):

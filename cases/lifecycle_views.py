@@ -16,10 +16,7 @@ from jour.models import Role
 from . import paper, retention, seeker_data
 from .forms import EraseSeekerForm, HoldForm, PaperForm
 from .models import PaperRecord, RetentionHold
-
-
-def _visible_case(request, pk):
-    return get_object_or_404(cases_visible_to(request.user), pk=pk)
+from .views import visible_case
 
 
 def _errors(error: ValidationError) -> str:
@@ -29,7 +26,7 @@ def _errors(error: ValidationError) -> str:
 @for_roles(CASE_ROLES)
 @require_POST
 def paper_create(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = PaperForm(request.POST)
     if form.is_valid():
         try:
@@ -46,7 +43,7 @@ def paper_create(request, pk):
 @for_roles(CASE_ROLES)
 @require_POST
 def paper_shredded(request, pk, record_pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     record = get_object_or_404(PaperRecord, pk=record_pk, case=case)
     paper.confirm_shredded(record=record, by=request.user)
     messages.success(request, _("The paper is confirmed shredded."))
@@ -82,7 +79,7 @@ def retention_preview(request):
 @for_roles(Role.COORDINATOR)
 @require_POST
 def hold_create(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = HoldForm(request.POST)
     if form.is_valid():
         try:
@@ -112,7 +109,7 @@ def hold_release(request, pk):
 @for_roles(Role.COORDINATOR)
 @require_GET
 def seeker_data_export(request, pk, fmt):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     data = seeker_data.collect(case)
     if fmt == "json":
         body, content_type = seeker_data.as_json(data), "application/json; charset=utf-8"
@@ -131,7 +128,7 @@ def seeker_data_export(request, pk, fmt):
 @for_roles(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def seeker_erase(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = EraseSeekerForm(request.POST or None, number=case.number)
     status = 200
     if request.method == "POST":

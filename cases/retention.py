@@ -69,24 +69,24 @@ def active_holds(day: date | None = None):
     return RetentionHold.objects.filter(released_at__isnull=True, until__gte=day)
 
 
-def due(now: datetime | None = None):
-    """Closed cases past the retention period, not yet anonymised and not held back."""
-    now = now or timezone.now()
+def _past_retention(now: datetime):
+    """Closed, not yet anonymised, closed before the cutoff; and whether a hold keeps it."""
     held = active_holds(timezone.localtime(now).date()).filter(case=OuterRef("pk"))
     return (
         Case.objects.filter(status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lt=cutoff(now))
-        .exclude(Exists(held))
+        .annotate(held=Exists(held))
         .order_by("closed_at", "pk")
     )
 
 
+def due(now: datetime | None = None):
+    """Closed cases past the retention period, not yet anonymised and not held back."""
+    return _past_retention(now or timezone.now()).filter(held=False)
+
+
 def held_back(now: datetime | None = None):
     """Cases that would be due now but for a hold (the coordinator's preview shows them)."""
-    now = now or timezone.now()
-    held = active_holds(timezone.localtime(now).date()).filter(case=OuterRef("pk"))
-    return Case.objects.filter(
-        Exists(held), status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lt=cutoff(now)
-    ).order_by("closed_at", "pk")
+    return _past_retention(now or timezone.now()).filter(held=True)
 
 
 def _scrub_audit_trail(case: Case) -> None:

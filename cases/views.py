@@ -34,7 +34,7 @@ from .models import Assignment, Case
 LIST_PAGE_SIZE = 50
 
 
-def _visible_case(request, pk) -> Case:
+def visible_case(request, pk) -> Case:
     return get_object_or_404(cases_visible_to(request.user), pk=pk)
 
 
@@ -91,7 +91,7 @@ def _detail_context(request, case, **extra):
 @for_roles(CASE_ROLES)
 @require_GET
 def case_detail(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     record_access(request, case)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
@@ -99,7 +99,7 @@ def case_detail(request, pk):
 @for_roles(CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form_class = CaseForm if can_manage_cases(request.user) else SupportPersonCaseForm
     form = form_class(request.POST or None, instance=case)
     conflict = None
@@ -135,7 +135,7 @@ def case_edit(request, pk):
 @for_roles(Role.COORDINATOR)
 @require_POST
 def case_assign(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -151,7 +151,7 @@ def case_assign(request, pk):
 @for_roles(Role.COORDINATOR)
 @require_POST
 def assignment_end(request, pk, assignment_pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     assignment = get_object_or_404(Assignment, pk=assignment_pk, case=case)
     form = EndAssignmentForm(request.POST)
     if form.is_valid():
@@ -163,7 +163,7 @@ def assignment_end(request, pk, assignment_pk):
 @for_roles(CASE_ROLES)
 @require_POST
 def attempt_create(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = AttemptForm(request.POST)
     if form.is_valid():
         try:
@@ -183,7 +183,7 @@ def attempt_create(request, pk):
 @for_roles(Role.COORDINATOR)
 @require_POST
 def case_close(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -199,7 +199,7 @@ def case_close(request, pk):
 @for_roles(Role.COORDINATOR)
 @require_POST
 def case_reopen(request, pk):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     try:
         services.reopen_case(case=case, by=request.user)
     except ValidationError as error:

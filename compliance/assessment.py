@@ -179,14 +179,22 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def _editable_answer(answer_id: int, lock_version: int) -> Answer:
-    answer = Answer.objects.select_for_update().select_related("assessment").get(pk=answer_id)
-    assessment = Assessment.objects.select_for_update().get(pk=answer.assessment_id)
+def _refuse_if_frozen(assessment: Assessment) -> None:
+    """Refuse any change to a signed (frozen) version."""
     if assessment.frozen:
         raise ValidationError(
             _("This version has been signed and cannot change. Start a new version to make corrections."),
             code="frozen",
         )
+
+
+def _check_answer_editable(answer: Answer) -> None:
+    _refuse_if_frozen(Assessment.objects.only("content_sha256").get(pk=answer.assessment_id))
+
+
+def _editable_answer(answer_id: int, lock_version: int) -> Answer:
+    answer = Answer.objects.select_for_update().get(pk=answer_id)
+    _refuse_if_frozen(Assessment.objects.select_for_update().get(pk=answer.assessment_id))
     if answer.lock_version != lock_version:
         raise StaleEdit(answer)
     return answer
@@ -214,14 +222,6 @@ def save_auditor_answer(*, answer_id: int, lock_version: int, data: dict, by) ->
     if by.role != Role.AUDITOR:
         raise ValidationError(_("Only the auditors write their verdict."), code="role")
     return _save_answer(answer_id, lock_version, data, by, AUDITOR_FIELDS, "auditor_updated")
-
-
-def _check_answer_editable(answer: Answer) -> None:
-    if Assessment.objects.filter(pk=answer.assessment_id).exclude(content_sha256="").exists():
-        raise ValidationError(
-            _("This version has been signed and cannot change. Start a new version to make corrections."),
-            code="frozen",
-        )
 
 
 def add_evidence_file(*, answer: Answer, upload, title: str, by, document: EvidenceDocument | None = None):

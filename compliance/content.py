@@ -12,8 +12,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import override
 
-from calendars.workdays import STOCKHOLM
-
 from . import evidence
 
 FORMAT = "jour-assurance/1"
@@ -34,27 +32,6 @@ def _iso(value) -> str | None:
 def evidence_day(year: int) -> date:
     """The day a year's live evidence is computed for: today, or the year's last day."""
     return min(timezone.localdate(), date(year, 12, 31))
-
-
-def first_contact_figures(year: int) -> dict:
-    """The first-contact KPI of a year, by priority and in all (aggregates only)."""
-    from cases.selectors import kpi
-
-    start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
-    end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
-    rows = kpi(start=start, end=end, granularity="year")
-    figures = {}
-    for priority in ("normal", "urgent", None):
-        chosen = [r for r in rows if priority is None or r.priority == priority]
-        decided = sum(r.decided for r in chosen)
-        kept = sum(r.kept for r in chosen)
-        figures[priority or "all"] = {
-            "decided": decided,
-            "kept": kept,
-            "per_mille": round(kept * 1000 / decided) if decided else None,
-        }
-    figures["target_per_mille"] = round(settings.JOUR_FIRST_CONTACT_TARGET * 1000)
-    return figures
 
 
 def build(assessment) -> dict:
@@ -124,7 +101,7 @@ def build(assessment) -> dict:
             "by": assessment.ready_by.name if assessment.ready_by else None,
         },
         "signatures_required": signatures_required(),
-        "first_contact": first_contact_figures(assessment.year),
+        "first_contact": evidence.first_contact_figures(assessment.year),
         "requirements": requirements,
         "action_plan": action_plan,
     }

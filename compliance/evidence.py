@@ -24,14 +24,30 @@ class Evidence:
     summary: str
 
 
-def first_contact_kpi(day: date) -> Evidence:
+def first_contact_figures(year: int) -> dict:
+    """The first-contact KPI of a year, by priority and in all (aggregates only)."""
     from cases.selectors import kpi
 
-    start = datetime(day.year, 1, 1, tzinfo=STOCKHOLM)
-    end = datetime(day.year + 1, 1, 1, tzinfo=STOCKHOLM)
+    start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
+    end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
     rows = kpi(start=start, end=end, granularity="year")
-    decided = sum(r.decided for r in rows)
-    kept = sum(r.kept for r in rows)
+    figures = {}
+    for priority in ("normal", "urgent", None):
+        chosen = [r for r in rows if priority is None or r.priority == priority]
+        decided = sum(r.decided for r in chosen)
+        kept = sum(r.kept for r in chosen)
+        figures[priority or "all"] = {
+            "decided": decided,
+            "kept": kept,
+            "per_mille": round(kept * 1000 / decided) if decided else None,
+        }
+    figures["target_per_mille"] = round(settings.JOUR_FIRST_CONTACT_TARGET * 1000)
+    return figures
+
+
+def first_contact_kpi(day: date) -> Evidence:
+    total = first_contact_figures(day.year)["all"]
+    decided, kept = total["decided"], total["kept"]
     if not decided:
         return Evidence(MANUAL, _("No case this year has reached its deadline or a first attempt yet."))
     share = kept / decided

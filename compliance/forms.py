@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.board_forms import DateInput
+from jour.forms import DateInput
 from members.models import BoardTerm, Employment, Person
 
 from .models import ActionItem, ActionPlan, Answer, ReportSubmission

@@ -100,7 +100,7 @@ def _requested_version(request) -> int | None:
 def _figures(assessment: Assessment, frozen: dict | None) -> dict:
     if frozen is not None:
         return frozen["first_contact"]
-    return content.first_contact_figures(assessment.year)
+    return evidence.first_contact_figures(assessment.year)
 
 
 def _percent(figure: dict) -> str:

@@ -7,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from .models import Role
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),

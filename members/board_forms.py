@@ -5,17 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jour.forms import DateInput
+
 from . import board
 from .models import BoardTerm, Person
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class BoardTermForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jour.forms import DateInput
 from jour.models import User, normalise_email
 
 from .models import Membership, MembershipKind, Person
@@ -32,13 +33,6 @@ FIRST_ENGAGEMENT_CHOICES = [
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-/]+$")
 POSTCODE = re.compile(r"^(\d{3}) ?(\d{2})$")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _off(widget_class, **attrs):

@@ -8,21 +8,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jour import uploads
+from jour.forms import DateInput
 
 from . import followup
 from .models import SupervisionKind, SupervisionSession, VolunteerAssignment
 
 PLEDGE_SCAN_KINDS = ("pdf", "png", "jpeg")
 PLEDGE_SCAN_MAX_BYTES = 10 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_in_future(value, message):
