@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class CalendarsConfig(AppConfig):
     # Not "calendar": that name would shadow the standard-library module.
     name = "calendars"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Appointment, MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
+
+        # A title should hold no name, but one typed there anyway is not copied into the log.
+        auditlog.register(Appointment, mask_fields=["title"], exclude_fields=["version"], m2m_fields={"participants"})
+        auditlog.register(PhoneHours)
+        auditlog.register(PhoneClosure)
+        auditlog.register(PhoneForwarding)
+        auditlog.register(MailboxCheck)
+        # FeedToken is not registered: its digest has no place in a log.

@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calendars.models import Appointment
 from jour.audit import record_event
 from jour.models import User
 
@@ -141,6 +142,7 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         PaperRecord.objects.filter(case=case).update(description="")
         RetentionHold.objects.filter(case=case).update(reason="")
+        Appointment.objects.filter(case=case).update(title="")
         _scrub_audit_trail(case)
         record_event(
             obj=case,

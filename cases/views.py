@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calendars.workdays import STOCKHOLM
-from jour.access import CASE_ROLES, KPI_ROLES, can_manage_cases, cases_visible_to, for_roles
+from jour.access import (
+    CASE_ROLES,
+    KPI_ROLES,
+    appointments_visible_to,
+    can_manage_cases,
+    cases_visible_to,
+    for_roles,
+)
 from jour.audit import record_access
 from jour.forms import apply_validation_error
 from jour.models import Role
@@ -84,6 +91,9 @@ def _detail_context(request, case, **extra):
         "holds": case.holds.select_related("created_by", "released_by") if can_manage_cases(request.user) else [],
         "hold_form": HoldForm() if can_manage_cases(request.user) else None,
         "today": timezone.localdate(),
+        "appointments": appointments_visible_to(request.user)
+        .filter(case=case, ends_at__gte=timezone.now())
+        .order_by("starts_at"),
         **extra,
     }
 

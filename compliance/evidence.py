@@ -6,7 +6,7 @@ it cannot know.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -180,6 +180,61 @@ def paper_shredded(day: date) -> Evidence:
     )
 
 
+def _counted_days(day: date, since: date | None) -> tuple[date, date] | None:
+    """The days of ``day``'s year that count: from when the log began (or 1
+    January) to ``day``, and never today, which is not over yet."""
+    if since is None:
+        return None
+    first = max(date(day.year, 1, 1), since)
+    last = min(day, timezone.localdate() - timedelta(days=1))
+    return (first, last) if first <= last else None
+
+
+def _missing_summary(missing: list[date], total_text: str) -> str:
+    shown = ", ".join(d.isoformat() for d in missing[-5:])
+    return total_text + " " + _("Latest: %(days)s.") % {"days": shown}
+
+
+def phone_forwarding(day: date) -> Evidence:
+    """Every closing of the staffed phone followed by a logged forwarding to 116 006."""
+    from calendars import phone
+
+    span = _counted_days(day, phone.counting_since())
+    if span is None:
+        return Evidence(NOT_OK, _("No staffed phone hours are set, so no forwarding to 116 006 can be shown."))
+    first, last = span
+    missing = phone.unconfirmed_closings(first, last)
+    since = _("Counted since %(date)s.") % {"date": first.isoformat()}
+    if missing:
+        text = ngettext(
+            "%(n)s closing of the phone without a logged forwarding to 116 006.",
+            "%(n)s closings of the phone without a logged forwarding to 116 006.",
+            len(missing),
+        ) % {"n": len(missing)}
+        return Evidence(NOT_OK, _missing_summary(missing, text + " " + since))
+    return Evidence(OK, _("Every closing of the phone has a logged forwarding to 116 006.") + " " + since)
+
+
+def mailbox_read(day: date) -> Evidence:
+    """A logged mailbox check on every working day."""
+    from calendars import mailbox
+
+    span = _counted_days(day, mailbox.counting_since())
+    if span is None:
+        return Evidence(NOT_OK, _("No check of the jour's mailbox is logged."))
+    first, last = span
+    missing = mailbox.missing_days(first, last)
+    since = _("Counted since %(date)s.") % {"date": first.isoformat()}
+    if missing:
+        text = ngettext(
+            "%(n)s working day without a logged mailbox check.",
+            "%(n)s working days without a logged mailbox check.",
+            len(missing),
+        ) % {"n": len(missing)}
+        return Evidence(NOT_OK, _missing_summary(missing, text + " " + since))
+    return Evidence(OK, _("The mailbox was logged as read on every working day.") + " " + since)
+
+
 SIGNALS = {
     "first_contact_kpi": first_contact_kpi,
     "pledges_signed": pledges_signed,
@@ -189,6 +244,8 @@ SIGNALS = {
     "federation_export": federation_export,
     "yearly_reports": yearly_reports,
     "paper_shredded": paper_shredded,
+    "phone_forwarding": phone_forwarding,
+    "mailbox_read": mailbox_read,
 }
 
 

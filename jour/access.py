@@ -107,3 +107,45 @@ def can_manage_cases(user) -> bool:
 def can_manage_people(user) -> bool:
     """The member register, volunteers and supervision are the coordinator's."""
     return user.role == Role.COORDINATOR
+
+
+# --- Calendar ------------------------------------------------------------
+# Coordinators see every appointment. A support person sees the shared ones
+# (board meetings, group supervision) and those they take part in, a seeker's
+# only while the case is theirs. Board members and auditors see board
+# meetings and nothing that concerns a seeker.
+def appointments_visible_to(user):
+    from django.db.models import Q
+
+    from calendars.models import SHARED_KINDS, Appointment, AppointmentKind
+
+    if not user.is_authenticated or not user.is_active:
+        return Appointment.objects.none()
+    if user.role == Role.COORDINATOR:
+        return Appointment.objects.all()
+    if user.role == Role.SUPPORT_PERSON:
+        own = Appointment.objects.filter(participants=user).filter(
+            Q(case__isnull=True) | Q(case__in=cases_visible_to(user).values("pk"))
+        )
+        return Appointment.objects.filter(Q(kind__in=SHARED_KINDS) | Q(pk__in=own.values("pk")))
+    return Appointment.objects.filter(kind=AppointmentKind.BOARD)
+
+
+def can_plan_appointments(user) -> bool:
+    return user.role in CASE_ROLES
+
+
+def can_change_appointment(user, appointment) -> bool:
+    """Coordinators plan everything; a support person changes the seeker
+    meetings and hearings they take part in (the caller has already scoped)."""
+    from calendars.models import CASE_KINDS
+
+    if user.role == Role.COORDINATOR:
+        return True
+    if user.role == Role.SUPPORT_PERSON and appointment.kind in CASE_KINDS:
+        return appointment.participants.filter(pk=user.pk).exists()
+    return False
+
+
+def can_manage_phone_hours(user) -> bool:
+    return user.role == Role.COORDINATOR

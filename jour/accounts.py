@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from calendars.models import FeedToken
+
 from .models import Invitation, Role, User, normalise_email
 from .otp import remove_all_devices
 from .queue import enqueue_on_commit
@@ -188,6 +190,7 @@ def deactivate_user(*, user: User, by: User | None) -> None:
         user.session_epoch += 1
         user.save()
         _revoke_open(Invitation.objects.filter(user=user))
+        FeedToken.objects.filter(user=user).delete()
     _delete_sessions_of(user)
 
 

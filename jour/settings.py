@@ -286,6 +286,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.send_shredding_reminders",
         "schedule": crontab(minute=30, hour=8),
     },
+    # Hourly through the working day, so an appointment booked today for
+    # tomorrow is still reminded of; each reminder is sent once.
+    "appointment-reminders": {
+        "task": "calendars.tasks.send_appointment_reminders",
+        "schedule": crontab(minute=20, hour="7-19"),
+    },
     "clear-expired-sessions": {
         "task": "jour.tasks.clear_expired_sessions",
         "schedule": crontab(minute=30, hour=3),
@@ -329,7 +335,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"feed_tokens": {"()": "jour.logfilters.RedactFeedTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["feed_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines carry paths only, but quieten them all the same.

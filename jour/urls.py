@@ -24,5 +24,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("people/", include("members.urls")),
     path("compliance/", include("compliance.urls")),
+    path("calendar/", include("calendars.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,11 @@ def sample_path(route: str) -> str:
 def real_url_kwargs(people) -> dict[str, dict]:
     """URL arguments that point at real rows, so that a walk reaches the views
     themselves and not only their 404: an open invitation and a case of Alex's."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calendars.models import Appointment, PhoneClosure
     from cases import services
     from cases.models import PaperRecord, RetentionHold
     from compliance import assessment as cycle
@@ -106,6 +111,13 @@ def real_url_kwargs(people) -> dict[str, dict]:
     on_version = {"year": year, "version": 1}
     paper = PaperRecord.objects.create(case=case, kind="police_referral", filed_by=people.coordinator)
     hold = RetentionHold.objects.create(case=case, reason="Rättegång", until=since, created_by=people.coordinator)
+    start = timezone.now() + timedelta(days=3)
+    meeting = Appointment.objects.create(
+        kind="meeting", case=case, starts_at=start, ends_at=start + timedelta(hours=1), created_by=people.coordinator
+    )
+    meeting.participants.add(people.alex)
+    closure = PhoneClosure.objects.create(day=start.date(), reason="Utbildning", created_by=people.coordinator)
+    on_appointment = {"pk": meeting.pk}
     return {
         "account_detail": {"pk": people.alex.pk},
         "account_action": {"pk": people.alex.pk, "action": "deactivate"},
@@ -134,4 +146,9 @@ def real_url_kwargs(people) -> dict[str, dict]:
         "paper_shredded": {"pk": case.pk, "record_pk": paper.pk},
         "hold_release": {"pk": hold.pk},
         "seeker_data_export": {"pk": case.pk, "fmt": "json"},
+        "calendar_month": {"year": start.year, "month": start.month},
+        "calendar_week": {"year": start.isocalendar().year, "week": start.isocalendar().week},
+        **dict.fromkeys(("appointment_detail", "appointment_edit", "appointment_delete"), on_appointment),
+        "phone_closure_remove": {"pk": closure.pk},
+        "calendar_feed": {"token": "not-a-token"},
     }

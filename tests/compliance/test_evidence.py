@@ -58,9 +58,13 @@ def test_coordinator_rule_and_leavers(people):
 
 
 def test_signals_without_a_source_say_so(db):
-    for signal in ("phone_forwarding", "mailbox_read"):
-        assert evidence.evidence(signal, DAY).state == evidence.MANUAL
+    assert evidence.evidence("not_recorded_anywhere", DAY).state == evidence.MANUAL
     assert evidence.evidence("", DAY) is None
+
+
+def test_phone_and_mailbox_without_any_log_are_not_met(db):
+    for signal in ("phone_forwarding", "mailbox_read"):
+        assert evidence.evidence(signal, DAY).state == evidence.NOT_OK
 
 
 def test_yearly_reports_need_the_annual_report(people):

@@ -77,6 +77,21 @@ MATRIX = {
     "board_term_create": {C},
     "board_term_end": {C},
     "federation_export": {C},
+    # calendars: appointments, feeds, the phone and the mailbox
+    "calendar": EVERYONE,
+    "calendar_month": EVERYONE,
+    "calendar_week": EVERYONE,
+    "appointment_create": {C, S},
+    "appointment_detail": EVERYONE,
+    "appointment_edit": {C, S},
+    "appointment_delete": {C, S},
+    "feed_settings": EVERYONE,
+    "phone_page": {C, S},
+    "phone_hours": {C},
+    "phone_closure_add": {C},
+    "phone_closure_remove": {C},
+    "phone_forwarded": {C, S},
+    "mailbox_read": {C, S},
 }
 
 ROLE_VIEWS = [

@@ -9,7 +9,8 @@ from tests.personas import login_password_only
 from tests.urlwalk import admin_routes, sample_path, site_views
 
 # The complete list of views that work without a verified second factor.
-PUBLIC_VIEWS = {"healthz", "set_language", "login", "invitation", "invitation_password"}
+# calendar_feed: calendar apps cannot log in; its long random token is the key (tests/calendars).
+PUBLIC_VIEWS = {"healthz", "set_language", "login", "invitation", "invitation_password", "calendar_feed"}
 PASSWORD_STEP_VIEWS = {"verify", "enrol", "logout"}
 
 VIEWS = list(site_views())

@@ -1,0 +1,199 @@
+"""The jour's calendar: appointments, staffed phone hours, the forwarding and
+mailbox logs, personal feed tokens and the reminders sent.
+
+The information-security policy says a calendar holds first names only, so
+nothing here stores a seeker's name: an appointment points at its case and
+shows the case's first name (or only the case number) when it is rendered.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+NO_NAMES_HELP = _("The calendar holds first names only: never write a seeker's surname, phone number or crime here.")
+
+
+class AppointmentKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting with a seeker")
+    COURT = "court", _("Court hearing (witness support)")
+    GROUP_SUPERVISION = "group_sup", _("Group supervision")
+    INDIVIDUAL_SUPERVISION = "indiv_sup", _("Individual supervision")
+    BOARD = "board", _("Board meeting")
+
+
+# Seen by every coordinator and support person (board meetings also by the
+# board and the auditors); the other kinds only by those taking part.
+SHARED_KINDS = (AppointmentKind.GROUP_SUPERVISION, AppointmentKind.BOARD)
+# The kinds that may concern a seeker, and so may point at a case.
+CASE_KINDS = (AppointmentKind.MEETING, AppointmentKind.COURT)
+# The kinds a support person is reminded of the working day before.
+REMINDED_KINDS = CASE_KINDS
+
+
+class Appointment(models.Model):
+    kind = models.CharField(_("kind"), max_length=10, choices=AppointmentKind.choices)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("case"),
+    )
+    place = models.CharField(
+        _("place"), max_length=150, blank=True, help_text=_("For a hearing: the court. Otherwise the address or room.")
+    )
+    room = models.CharField(_("courtroom or room"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=120, blank=True, help_text=NO_NAMES_HELP)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="appointments", blank=True, verbose_name=_("who goes")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Optimistic lock: two people editing the same appointment lose nothing.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"),
+            models.CheckConstraint(
+                condition=~Q(kind=AppointmentKind.MEETING) | Q(case__isnull=False), name="appointment_meeting_has_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CASE_KINDS) | Q(case__isnull=True), name="appointment_case_only_for_seekers"
+            ),
+        ]
+
+    def __str__(self):
+        return f"appointment #{self.pk}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.kind in SHARED_KINDS
+
+    @property
+    def seeker_label(self) -> str:
+        """The seeker as the calendar may show them: a first name, or only the
+        case number when the identity is protected, the contact anonymous or
+        the personal data already removed."""
+        case = self.case
+        if case is None:
+            return ""
+        if case.protected_identity or case.anonymous or case.anonymised_at or not case.first_name.strip():
+            return case.number
+        return case.first_name.strip()
+
+    @property
+    def summary(self) -> str:
+        """One line for lists, feeds and e-mails' subjects; never a surname."""
+        label = self.get_kind_display()
+        if self.case_id is not None:
+            label = f"{label}: {self.seeker_label}"
+        if self.title:
+            label = f"{label} – {self.title}"
+        return label
+
+
+WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
+
+class PhoneHours(models.Model):
+    """When the jour's support phone is staffed on one weekday. A weekday
+    without a row is not staffed; public holidays and the eves never are."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), unique=True)  # 0 = Monday
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["weekday"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="phone_hours_weekday"),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="phone_hours_close_after_open"),
+        ]
+
+    def __str__(self):
+        return f"phone hours #{self.pk}"
+
+    @property
+    def weekday_label(self):
+        return WEEKDAYS[self.weekday]
+
+
+class PhoneClosure(models.Model):
+    """A working day on which the phone is not staffed after all."""
+
+    day = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("reason"), max_length=120, help_text=_("For example: training day. No names."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"phone closure #{self.pk}"
+
+
+class PhoneForwarding(models.Model):
+    """Someone confirmed that the phone is forwarded to 116 006."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"phone forwarding #{self.pk}"
+
+
+class MailboxCheck(models.Model):
+    """The jour's mailbox was read on this day; one row per day."""
+
+    day = models.DateField(unique=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"mailbox check #{self.pk}"
+
+
+class FeedToken(models.Model):
+    """A user's private calendar feed. Only the token's SHA-256 is stored: the
+    token itself is shown once, when it is made."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"feed token #{self.pk}"
+
+
+class AppointmentReminder(models.Model):
+    """A reminder e-mail went out. Keyed on the start time too, so that a
+    moved appointment is reminded of again."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "recipient", "starts_at"], name="appointment_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"appointment reminder #{self.pk}"

@@ -1,0 +1,261 @@
+"""Calendar pages: month and week, an appointment, planning, and the feed."""
+
+import contextlib
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jour.access import (
+    ALL_ROLES,
+    CASE_ROLES,
+    appointments_visible_to,
+    can_change_appointment,
+    can_plan_appointments,
+    cases_visible_to,
+    for_roles,
+    public,
+)
+from jour.audit import record_access, record_bulk_access
+from jour.forms import apply_validation_error
+
+from . import appointments, feeds
+from .forms import AppointmentForm
+from .models import Appointment, AppointmentKind, FeedToken
+from .workdays import STOCKHOLM
+
+
+def _record_view(request, label: str, count: int) -> None:
+    record_bulk_access(model=Appointment, actor=request.user, label=label, changes={"rows": ["", str(count)]})
+
+
+def _month_link(day: date) -> dict:
+    return {"year": day.year, "month": day.month}
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def month_view(request, year=None, month=None):
+    today = timezone.localdate()
+    year, month = (year, month) if year else (today.year, today.month)
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    first = date(year, month, 1)
+    weeks = appointments.month(request.user, year, month)
+    count = sum(len(day.appointments) for week in weeks for day in week)
+    _record_view(request, f"calendar: month {year}-{month:02d}", count)
+    context = {
+        "weeks": weeks,
+        "first": first,
+        "previous": _month_link(first - timedelta(days=1)),
+        "next": _month_link(first + timedelta(days=32)),
+        "this_week": today.isocalendar(),
+        "can_plan": can_plan_appointments(request.user),
+    }
+    return render(request, "calendars/month.html", context)
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def week_view(request, year, week):
+    if not 2000 <= year <= 2100:
+        raise Http404
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError as error:
+        raise Http404 from error
+    days = appointments.week(request.user, year, week)
+    _record_view(request, f"calendar: week {year}-W{week:02d}", sum(len(day.appointments) for day in days))
+    previous, following = (monday - timedelta(days=7)).isocalendar(), (monday + timedelta(days=7)).isocalendar()
+    context = {
+        "days": days,
+        "year": year,
+        "week": week,
+        "previous": {"year": previous.year, "week": previous.week},
+        "next": {"year": following.year, "week": following.week},
+        "month": _month_link(monday),
+        "can_plan": can_plan_appointments(request.user),
+    }
+    return render(request, "calendars/week.html", context)
+
+
+def _visible(request, pk) -> Appointment:
+    return get_object_or_404(appointments_visible_to(request.user).select_related("case"), pk=pk)
+
+
+def _changeable(request, pk) -> Appointment:
+    appointment = _visible(request, pk)
+    if not can_change_appointment(request.user, appointment):
+        raise Http404
+    return appointment
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def appointment_detail(request, pk):
+    appointment = _visible(request, pk)
+    record_access(request, appointment)
+    context = {
+        "appointment": appointment,
+        "participants": appointment.participants.order_by("name"),
+        "can_change": can_change_appointment(request.user, appointment),
+        "case_visible": appointment.case_id is not None
+        and cases_visible_to(request.user).filter(pk=appointment.case_id).exists(),
+    }
+    return render(request, "calendars/appointment_detail.html", context)
+
+
+def _initial(request) -> dict:
+    """Prefill from the link that led here: a case (by id) and a date."""
+    initial = {"kind": AppointmentKind.MEETING}
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit():
+        case = cases_visible_to(request.user).filter(pk=int(case_id)).only("number").first()
+        if case is not None:
+            initial["case_number"] = case.number
+    with contextlib.suppress(ValueError):
+        initial["day"] = date.fromisoformat(request.GET.get("date", ""))
+    if request.GET.get("kind") in AppointmentKind.values:
+        initial["kind"] = request.GET["kind"]
+    return initial
+
+
+def _save(request, form, appointment):
+    """Save a valid form; returns the saved appointment or None with the form's errors set."""
+    if "participants" in form.fields:
+        participants = form.cleaned_data["participants"]
+    elif appointment is None:
+        participants = [request.user]
+    else:
+        # A support person's edit keeps whoever else goes.
+        participants = appointment.participants.all()
+    try:
+        return appointments.save_appointment(
+            appointment=appointment,
+            data=form.appointment_data(),
+            participants=participants,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except appointments.EditConflict as error:
+        form.data = form.data.copy()
+        form.data["version"] = error.current.version
+        form.add_error(
+            None,
+            _(
+                "Someone else saved this appointment while you were editing. Nothing of yours is saved yet: "
+                "check the calendar and save again to keep your changes."
+            ),
+        )
+    except ValidationError as error:
+        _map_errors(form, error)
+    return None
+
+
+def _map_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        renamed = {}
+        for name, errors in error.error_dict.items():
+            target = {"case": "case_number", "ends_at": "ends", "starts_at": "starts"}.get(name, name)
+            renamed[target if target in form.fields else None] = errors
+        error = ValidationError({k or "__all__": v for k, v in renamed.items()})
+    apply_validation_error(form, error)
+
+
+@for_roles(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def appointment_create(request):
+    form = AppointmentForm(request.POST or None, user=request.user, initial=_initial(request))
+    if request.method == "POST" and form.is_valid():
+        appointment = _save(request, form, None)
+        if appointment is not None:
+            messages.success(request, _("The appointment is in the calendar."))
+            return redirect("appointment_detail", pk=appointment.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "calendars/appointment_form.html", {"form": form}, status=status)
+
+
+@for_roles(CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def appointment_edit(request, pk):
+    appointment = _changeable(request, pk)
+    local_start = timezone.localtime(appointment.starts_at, STOCKHOLM)
+    initial = {
+        "kind": appointment.kind,
+        "case_number": appointment.case.number if appointment.case_id else "",
+        "day": local_start.date(),
+        "starts": local_start.time(),
+        "ends": timezone.localtime(appointment.ends_at, STOCKHOLM).time(),
+        "place": appointment.place,
+        "room": appointment.room,
+        "title": appointment.title,
+        "participants": appointment.participants.all(),
+        "version": appointment.version,
+    }
+    form = AppointmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _save(request, form, appointment) is not None:
+            messages.success(request, _("The appointment is saved."))
+            return redirect("appointment_detail", pk=appointment.pk)
+    elif request.method == "GET":
+        record_access(request, appointment)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "appointment": appointment}
+    return render(request, "calendars/appointment_form.html", context, status=status)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def appointment_delete(request, pk):
+    appointment = _changeable(request, pk)
+    day = timezone.localtime(appointment.starts_at, STOCKHOLM).date()
+    appointments.delete_appointment(appointment=appointment, by=request.user)
+    messages.success(request, _("The appointment is removed from the calendar."))
+    return redirect("calendar_month", year=day.year, month=day.month)
+
+
+# --- Feeds -------------------------------------------------------------------
+
+
+@for_roles(ALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def feed_settings(request):
+    """Make, renew or revoke one's private feed. A new URL is shown once, in
+    the response to the POST that made it; it is never stored or logged."""
+    new_url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            token = feeds.create(request.user)
+            new_url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+            messages.success(request, _("Your new feed address is below. Any earlier address has stopped working."))
+        elif action == "revoke":
+            if feeds.revoke(request.user):
+                messages.success(request, _("Your feed address has stopped working."))
+            return redirect("feed_settings")
+        else:
+            return HttpResponse(status=400)
+    current = FeedToken.objects.filter(user=request.user).first()
+    return render(request, "calendars/feed_settings.html", {"new_url": new_url, "current": current})
+
+
+@public
+@require_GET
+def feed(request, token):
+    user = feeds.user_for(token)
+    if user is None:
+        response = HttpResponse(status=404, content_type="text/plain")
+        # Django logs every 4xx with its path, and this path is a secret: the
+        # logging filter redacts it too, but nothing needs logging here at all.
+        response._has_been_logged = True
+        return response
+    response = HttpResponse(feeds.render(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="jour.ics"'
+    response["Cache-Control"] = "no-store, private"
+    return response
