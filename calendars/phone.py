@@ -90,7 +90,7 @@ def state(now: datetime | None = None) -> PhoneState:
     staffed = bool(hours) and _at(today, hours[0]) <= now < _at(today, hours[1])
     closing_at = _at(today, hours[1]) if staffed else None
     closing_soon = staffed and now >= closing_at - FORWARD_GRACE
-    last = PhoneForwarding.objects.select_related("by").order_by("-at").first()
+    last = PhoneForwarding.objects.select_related("by").filter(at__lte=now).order_by("-at").first()
     if closing_soon:
         covers = closing_at
     elif staffed:
@@ -121,8 +121,9 @@ def confirm_forwarding(*, by, now: datetime | None = None) -> PhoneForwarding:
 
 
 def unconfirmed_closings(first: date, last: date, now: datetime | None = None) -> list[date]:
-    """Staffed days in [first, last] whose closing has passed without a
-    confirmation that the phone was forwarded. One query per table."""
+    """Staffed days in [first, last] whose closing passed without a
+    confirmation that the phone was forwarded. A closing whose window is still
+    open (the next opening has not come) is not missing yet. One query per table."""
     now = now or timezone.now()
     schedule = Schedule(first - timedelta(days=1), last + timedelta(days=LOOK_AROUND))
     closings = []
@@ -141,6 +142,8 @@ def unconfirmed_closings(first: date, last: date, now: datetime | None = None) -
     missing = []
     for day, closing in closings:
         until = schedule.opening_after(closing) or now
+        if until > now:
+            continue
         i = bisect_left(times, closing - FORWARD_GRACE)
         if i == len(times) or times[i] >= until:
             missing.append(day)
@@ -169,11 +172,19 @@ def set_hours(*, hours: dict[int, tuple[time, time]], by) -> None:
                 row.save()
 
 
-def add_closure(*, day: date, reason: str, by) -> PhoneClosure:
-    # A closure excuses a closing from the forwarding check, so it cannot be added afterwards.
-    if day < timezone.localdate():
+def add_closure(*, day: date, reason: str, by, now: datetime | None = None) -> PhoneClosure:
+    # A closure excuses a closing from the forwarding check, so it cannot be
+    # added once the day's hours have begun: then the phone is forwarded and logged.
+    now = now or timezone.now()
+    today = timezone.localtime(now, STOCKHOLM).date()
+    if day < today:
         raise ValidationError(
             {"day": _("A closure can be added for today or a later day, not for a day that has passed.")}
+        )
+    hours = Schedule(today, today).staffed(today) if day == today else None
+    if hours and now >= _at(today, hours[0]):
+        raise ValidationError(
+            {"day": _("Today's phone hours have begun: forward the phone and log it instead of adding a closure.")}
         )
     with transaction.atomic(), set_actor(by):
         return PhoneClosure.objects.create(day=day, reason=reason, created_by=by)

@@ -1,6 +1,8 @@
 """The working day before a meeting with a seeker or a court hearing, each
 person going gets an e-mail: kind, case number, time and place, and a link.
 Never the seeker's name, not even the first name: e-mail leaves the system.
+An appointment booked later than that (in the evening, at a weekend) is
+reminded of at the next run instead.
 
 An AppointmentReminder row is written in the transaction that sends, keyed
 on the appointment, the person and the start time: a rerun or a second
@@ -9,7 +11,7 @@ tries again, and a moved appointment is reminded of again.
 """
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,21 +21,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from cases.models import Assignment
+from jour.models import Role
+
 from .models import REMINDED_KINDS, Appointment, AppointmentReminder
-from .workdays import STOCKHOLM, is_working_day, next_working_day_start
+from .workdays import STOCKHOLM, next_working_day_start
 
 logger = logging.getLogger(__name__)
 
 
-def due(today: date):
-    """Appointments to remind of on ``today``: those starting after today up to
-    and including the next working day. Nothing is sent on non-working days."""
-    if not is_working_day(today):
-        return Appointment.objects.none()
-    tomorrow = datetime.combine(today + timedelta(days=1), time(), tzinfo=STOCKHOLM)
+def due(now: datetime):
+    """Appointments to remind of at ``now``: those still to come that start no
+    later than the end of the next working day. On a working day that is the
+    next day's (or, on a Friday, the weekend's and Monday's); an appointment
+    booked after the run the day before is caught by the next run."""
+    today = timezone.localtime(now, STOCKHOLM).date()
     next_day = next_working_day_start(today).date()
-    after_next = datetime.combine(next_day + timedelta(days=1), time(), tzinfo=STOCKHOLM)
-    return Appointment.objects.filter(kind__in=REMINDED_KINDS, starts_at__gte=tomorrow, starts_at__lt=after_next)
+    until = datetime.combine(next_day + timedelta(days=1), time(), tzinfo=STOCKHOLM)
+    return Appointment.objects.filter(kind__in=REMINDED_KINDS, starts_at__gt=now, starts_at__lt=until)
 
 
 def _send(appointment: Appointment, email: str) -> None:
@@ -55,22 +60,39 @@ def _send(appointment: Appointment, email: str) -> None:
 def send_due(now: datetime | None = None) -> int:
     """Send every reminder due now that has not gone out; returns how many."""
     now = now or timezone.now()
-    sent = 0
-    appointments = (
-        due(timezone.localtime(now, STOCKHOLM).date()).select_related("case").prefetch_related("participants")
+    sent = failed = 0
+    appointments = list(due(now).select_related("case").prefetch_related("participants"))
+    # A seeker's appointment is reminded of only to those who still have the case.
+    holders = set(
+        Assignment.objects.filter(
+            case__in=[a.case_id for a in appointments if a.case_id], ended_at__isnull=True
+        ).values_list("case_id", "person_id")
     )
     for appointment in appointments:
         for person in appointment.participants.all():
             if not person.is_active or not person.email:
                 continue
-            with transaction.atomic():
-                _, created = AppointmentReminder.objects.get_or_create(
-                    appointment=appointment, recipient=person, starts_at=appointment.starts_at
+            has_case = appointment.case_id is None or (appointment.case_id, person.pk) in holders
+            if not has_case and person.role != Role.COORDINATOR:
+                continue
+            try:
+                with transaction.atomic():
+                    _, created = AppointmentReminder.objects.get_or_create(
+                        appointment=appointment, recipient=person, starts_at=appointment.starts_at
+                    )
+                    if not created:
+                        continue
+                    _send(appointment, person.email)
+            except Exception as error:
+                # One refused address must not hold back everyone else's reminder;
+                # no row was kept, so the next run tries this one again. The
+                # error's text is not logged: an SMTP refusal quotes the address.
+                failed += 1
+                logger.warning(
+                    "Appointment reminder %s for user %s failed: %s", appointment.pk, person.pk, type(error).__name__
                 )
-                if not created:
-                    continue
-                _send(appointment, person.email)
+                continue
             sent += 1
-    if sent:
-        logger.info("Appointment reminders sent: %s", sent)
+    if sent or failed:
+        logger.info("Appointment reminders sent: %s, failed: %s", sent, failed)
     return sent

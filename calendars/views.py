@@ -103,6 +103,8 @@ def appointment_detail(request, pk):
     record_access(request, appointment)
     context = {
         "appointment": appointment,
+        # The week it is on in Stockholm: a Monday 00:30 is 23:30 on Sunday in UTC.
+        "week_of": timezone.localtime(appointment.starts_at, STOCKHOLM).date().isocalendar(),
         "participants": appointment.participants.order_by("name"),
         "can_change": can_change_appointment(request.user, appointment),
         "case_visible": appointment.case_id is not None

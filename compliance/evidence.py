@@ -180,14 +180,17 @@ def paper_shredded(day: date) -> Evidence:
     )
 
 
-def _counted_days(day: date, since: date | None) -> tuple[date, date] | None:
+def _counted_days(day: date, since: date) -> tuple[date, date]:
     """The days of ``day``'s year that count: from when the log began (or 1
-    January) to ``day``, and never today, which is not over yet."""
-    if since is None:
-        return None
+    January) to ``day``, and never today, which is not over yet. Empty
+    (first > last) on the first day of a log or on 1 January."""
     first = max(date(day.year, 1, 1), since)
     last = min(day, timezone.localdate() - timedelta(days=1))
-    return (first, last) if first <= last else None
+    return first, last
+
+
+def _nothing_yet(first: date) -> Evidence:
+    return Evidence(MANUAL, _("Nothing to count yet: counting starts %(date)s.") % {"date": first.isoformat()})
 
 
 def _missing_summary(missing: list[date], total_text: str) -> str:
@@ -199,10 +202,12 @@ def phone_forwarding(day: date) -> Evidence:
     """Every closing of the staffed phone followed by a logged forwarding to 116 006."""
     from calendars import phone
 
-    span = _counted_days(day, phone.counting_since())
-    if span is None:
+    since = phone.counting_since()
+    if since is None:
         return Evidence(NOT_OK, _("No staffed phone hours are set, so no forwarding to 116 006 can be shown."))
-    first, last = span
+    first, last = _counted_days(day, since)
+    if first > last:
+        return _nothing_yet(first)
     missing = phone.unconfirmed_closings(first, last)
     since = _("Counted since %(date)s.") % {"date": first.isoformat()}
     if missing:
@@ -219,10 +224,12 @@ def mailbox_read(day: date) -> Evidence:
     """A logged mailbox check on every working day."""
     from calendars import mailbox
 
-    span = _counted_days(day, mailbox.counting_since())
-    if span is None:
+    since = mailbox.counting_since()
+    if since is None:
         return Evidence(NOT_OK, _("No check of the jour's mailbox is logged."))
-    first, last = span
+    first, last = _counted_days(day, since)
+    if first > last:
+        return _nothing_yet(first)
     missing = mailbox.missing_days(first, last)
     since = _("Counted since %(date)s.") % {"date": first.isoformat()}
     if missing:

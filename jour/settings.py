@@ -286,8 +286,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.send_shredding_reminders",
         "schedule": crontab(minute=30, hour=8),
     },
-    # Hourly through the working day, so an appointment booked today for
-    # tomorrow is still reminded of; each reminder is sent once.
+    # Hourly through the day, every day, so that an appointment booked late is
+    # still reminded of before it starts; each reminder is sent once.
     "appointment-reminders": {
         "task": "calendars.tasks.send_appointment_reminders",
         "schedule": crontab(minute=20, hour="7-19"),

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from calendars import demo as calendar_demo
 from compliance import demo as compliance_demo
 from jour import demo
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         demo.refuse_in_production()
         users = demo.seed_accounts()
         demo.seed_people_and_cases()
+        calendar_demo.seed_calendar(demo.DEMO_DOMAIN)
         signed = compliance_demo.seed_signed_year(demo_domain=demo.DEMO_DOMAIN)
         if signed is not None:
             self.stdout.write(f"Minimum requirements {signed.year}: assessed and signed by two demo auditors.")

@@ -1,0 +1,21 @@
+"""`make run` seeds a calendar a first-time user can look at."""
+
+from django.core.management import call_command
+
+from calendars.models import Appointment, AppointmentKind, PhoneHours
+from jour.access import appointments_visible_to
+from jour.models import User
+
+
+def test_seed_demo_plans_a_week_and_is_idempotent(db, settings):
+    settings.JOUR_ENV = "development"  # seed_demo refuses production only
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert PhoneHours.objects.count() == 5
+    kinds = set(Appointment.objects.values_list("kind", flat=True))
+    assert {AppointmentKind.COURT, AppointmentKind.MEETING, AppointmentKind.BOARD} <= kinds
+    assert Appointment.objects.count() == 4
+    volunteer = User.objects.get(email="stodperson@demo.example")
+    assert appointments_visible_to(volunteer).filter(kind=AppointmentKind.COURT).exists()
+    board = User.objects.get(email="styrelse@demo.example")
+    assert set(appointments_visible_to(board).values_list("kind", flat=True)) == {AppointmentKind.BOARD}

@@ -1,0 +1,50 @@
+"""Figure 11 for the calendar's forms: any input gets an answer, never a server error."""
+
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calendars.models import Appointment, PhoneHours
+from tests.jour.test_forms_fuzz import FUZZ, junk, post
+from tests.personas import login_verified
+
+APPOINTMENT_FIELDS = ("kind", "case_number", "day", "starts", "ends", "place", "room", "title", "participants")
+HOURS_FIELDS = tuple(f"{edge}_{day}" for edge in ("opens", "closes") for day in range(7))
+
+
+def test_appointment_form(client, people):
+    login_verified(client, people.coordinator)
+
+    @FUZZ
+    @given(data=junk(*APPOINTMENT_FIELDS))
+    def run(data):
+        post(client, reverse("appointment_create"), data)
+
+    run()
+    # Junk never makes an appointment: a valid one needs a kind, a date and two times that parse.
+    assert Appointment.objects.count() == 0
+
+
+def test_support_persons_appointment_form(client, people):
+    login_verified(client, people.alex)
+
+    @FUZZ
+    @given(data=junk(*APPOINTMENT_FIELDS))
+    def run(data):
+        post(client, reverse("appointment_create"), data)
+
+    run()
+
+
+def test_phone_hours_and_closures(client, people):
+    login_verified(client, people.coordinator)
+
+    @FUZZ
+    @given(data=junk(*HOURS_FIELDS), closure=junk("day", "reason"), action=st.sampled_from(["create", "revoke", "x"]))
+    def run(data, closure, action):
+        post(client, reverse("phone_hours"), data)
+        post(client, reverse("phone_closure_add"), closure)
+        post(client, reverse("feed_settings"), {"action": action})
+
+    run()
+    assert all(row.closes > row.opens for row in PhoneHours.objects.all())
