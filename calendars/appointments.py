@@ -7,6 +7,7 @@ Views, the feed and the reminders all read appointments through
 
 import calendar as stdcalendar
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -43,11 +44,14 @@ def check_first_names_only(case, texts: dict[str, str]) -> None:
     if case is None:
         return
     errors = {}
-    surnames = [part for part in re.split(r"[\s-]+", case.last_name.lower()) if len(part) >= 2]
+    surnames = [
+        part for part in re.split(r"[\s-]+", unicodedata.normalize("NFC", case.last_name).lower()) if len(part) >= 2
+    ]
     phone = _digits(case.phone)
     email = case.email.lower()
     for name, text in texts.items():
-        lowered = text.lower()
+        # Compare composed characters: some keyboards send "ö" as "o" + a combining mark.
+        lowered = unicodedata.normalize("NFC", text).lower()
         words = set(re.split(r"[^\w]+", lowered))
         if (
             # The surname, also in the genitive ("Anderssons" hus).

@@ -10,8 +10,11 @@ class CalendarsConfig(AppConfig):
 
         from .models import Appointment, MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
 
-        # A title should hold no name, but one typed there anyway is not copied into the log.
-        auditlog.register(Appointment, mask_fields=["title"], exclude_fields=["version"], m2m_fields={"participants"})
+        # Title and place should hold no name or address of a seeker, but one typed
+        # there anyway is not copied into the log (anonymisation blanks them too).
+        auditlog.register(
+            Appointment, mask_fields=["title", "place", "room"], exclude_fields=["version"], m2m_fields={"participants"}
+        )
         auditlog.register(PhoneHours)
         auditlog.register(PhoneClosure)
         auditlog.register(PhoneForwarding)

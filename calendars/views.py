@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from jour.access import (
     ALL_ROLES,
@@ -143,7 +143,8 @@ def _save(request, form, appointment):
             data=form.appointment_data(),
             participants=participants,
             by=request.user,
-            expected_version=form.cleaned_data["version"],
+            # An edit without the version it started from cannot prove it saw the last save.
+            expected_version=None if appointment is None else form.cleaned_data["version"] or 0,
         )
     except appointments.EditConflict as error:
         form.data = form.data.copy()
@@ -248,7 +249,7 @@ def feed_settings(request):
 
 
 @public
-@require_GET
+@require_safe  # calendar apps may check a feed with HEAD
 def feed(request, token):
     user = feeds.user_for(token)
     if user is None:

@@ -142,7 +142,7 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         PaperRecord.objects.filter(case=case).update(description="")
         RetentionHold.objects.filter(case=case).update(reason="")
-        Appointment.objects.filter(case=case).update(title="")
+        Appointment.objects.filter(case=case).update(title="", place="", room="")
         _scrub_audit_trail(case)
         record_event(
             obj=case,

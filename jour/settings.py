@@ -339,6 +339,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["feed_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Drop Django's own handlers (its DEBUG console has no filter): django.* goes to the
+        # root handler, so that a calendar feed's path is redacted whatever the settings.
+        "django": {"handlers": [], "level": "INFO"},
         # Request lines carry paths only, but quieten them all the same.
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
