@@ -3,12 +3,15 @@ once per person and start time, with the case number but never the seeker's
 name, retried after a failed send, and run by Celery beat."""
 
 import contextlib
+import threading
+import time
 from datetime import date
 from smtplib import SMTPException, SMTPRecipientsRefused
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connections
 from django.urls import reverse
 
 from calendars import appointments as calendar_appointments
@@ -16,6 +19,7 @@ from calendars import reminders
 from calendars.models import AppointmentKind, AppointmentReminder
 from calendars.tasks import send_appointment_reminders
 from tests.cases.factories import SEEKER, assign, make_case
+from tests.personas import build_personas
 
 from .helpers import freeze_now, plan, sthlm
 
@@ -260,3 +264,40 @@ def test_the_task_is_in_the_beat_schedule():
     schedule = entries[0]["schedule"]
     # At least once during a working morning, so the day before is never missed.
     assert 8 in schedule.hour or 7 in schedule.hour
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_reminder_once(monkeypatch, mailoutbox):
+    """Beat can overlap a slow run with the next one, or two workers can take
+    the task: the unique row makes the second wait for the first and send nothing."""
+    people = build_personas()
+    case = make_case(people.coordinator)
+    assign(case, people.alex, by=people.coordinator)
+    hearing(people, case, participants=[people.alex])
+    mailoutbox.clear()
+    real_send, started = reminders._send, threading.Event()
+
+    def slow_send(appointment, email):
+        started.set()
+        time.sleep(0.5)  # hold the uncommitted row while the other worker arrives
+        real_send(appointment, email)
+
+    monkeypatch.setattr(reminders, "_send", slow_send)
+    results = []
+
+    def worker(wait_first):
+        try:
+            if wait_first:
+                started.wait(5)
+            results.append(reminders.send_due(sthlm(TUESDAY, 8)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n == 1,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [0, 1]
+    assert len(mailoutbox) == 1
+    assert AppointmentReminder.objects.count() == 1
