@@ -301,7 +301,11 @@ class ContactAttempt(models.Model):
 
     class Meta:
         ordering = ["made_at", "pk"]
-        indexes = [models.Index(fields=["case", "made_at"], name="attempt_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "made_at"], name="attempt_case_idx"),
+            # Statistics count a period's attempts.
+            models.Index(fields=["made_at"], name="attempt_made_idx"),
+        ]
 
     def __str__(self):
         return f"contact attempt #{self.pk}"

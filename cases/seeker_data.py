@@ -112,11 +112,11 @@ def as_json(data: dict) -> bytes:
 
 
 def as_pdf(data: dict) -> bytes:
-    import weasyprint
+    from jour import pdf
 
     with override(settings.LANGUAGE_CODE):
         html = render_to_string("cases/seeker_data_pdf.html", {"data": data})
-    return weasyprint.HTML(string=html).write_pdf()
+    return pdf.render(html)
 
 
 def record_export(*, case: Case, by, fmt: str) -> None:

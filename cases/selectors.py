@@ -154,6 +154,21 @@ class KpiRow:
         return self.kept / self.decided if self.decided else None
 
 
+def decided_cases(cases, now: datetime | None = None):
+    """The cases whose first-contact result is known: the first attempt is
+    logged, or the deadline has passed without one. A case closed before its
+    deadline without an attempt (registered by mistake, say) is left out."""
+    now = now or timezone.now()
+    return cases.filter(
+        Q(first_contact_at__isnull=False)
+        | (Q(first_contact_due__lte=now) & ~Q(status=Status.CLOSED, closed_at__lt=F("first_contact_due")))
+    )
+
+
+def kept_within_deadline() -> Q:
+    return Q(first_contact_at__isnull=False, first_contact_at__lte=F("first_contact_due"))
+
+
 def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: datetime | None = None) -> list[KpiRow]:
     """Share of cases whose first attempt came within the deadline, and the
     median working hours to it, per period and priority.
@@ -162,19 +177,12 @@ def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: date
     deadline has passed without one. A case closed before its deadline without
     an attempt (registered by mistake, say) is not counted.
     """
-    now = now or timezone.now()
-    decided = Q(first_contact_at__isnull=False) | (
-        Q(first_contact_due__lte=now) & ~Q(status=Status.CLOSED, closed_at__lt=F("first_contact_due"))
-    )
-    kept = Q(first_contact_at__isnull=False, first_contact_at__lte=F("first_contact_due"))
-    base = (
-        Case.objects.filter(received_at__gte=start, received_at__lt=end)
-        .filter(decided)
-        .annotate(period=TRUNC[granularity]("received_at", tzinfo=STOCKHOLM))
+    base = decided_cases(Case.objects.filter(received_at__gte=start, received_at__lt=end), now=now).annotate(
+        period=TRUNC[granularity]("received_at", tzinfo=STOCKHOLM)
     )
     qs = (
         base.values("period", "priority")
-        .annotate(decided=Count("pk"), kept=Count("pk", filter=kept))
+        .annotate(decided=Count("pk"), kept=Count("pk", filter=kept_within_deadline()))
         .order_by("period", "priority")
     )
     if connection.vendor == "postgresql":

@@ -37,6 +37,8 @@ def json_name(year: int) -> str:
 def render_pdf(assessment: Assessment, document_json: str) -> bytes:
     import weasyprint
 
+    from jour import pdf
+
     record = json.loads(document_json)
     body = record["content"]
     statuses = dict(Status.choices)
@@ -57,8 +59,8 @@ def render_pdf(assessment: Assessment, document_json: str) -> bytes:
         description="Canonical JSON of the signed assessment",
         relationship="Source",
     )
-    return weasyprint.HTML(string=html).write_pdf(
-        pdf_variant="pdf/a-3b", attachments=[attachment], pdf_identifier=record["content_sha256"][:32].encode()
+    return pdf.render(
+        html, pdf_variant="pdf/a-3b", attachments=[attachment], pdf_identifier=record["content_sha256"][:32].encode()
     )
 
 

@@ -49,6 +49,8 @@ JOUR_FOLLOWUP_MONTHS = env_int("JOUR_FOLLOWUP_MONTHS", 3)
 JOUR_RETENTION_MONTHS = env_int("JOUR_RETENTION_MONTHS", 12)
 # Paper of a closed case still unshredded this many days after closing fails the checklist.
 JOUR_SHRED_WITHIN_DAYS = env_int("JOUR_SHRED_WITHIN_DAYS", 7)
+# Statistics: a table cell counting fewer people than this is hidden from the board and in exports.
+JOUR_STATS_MINIMUM = env_int("JOUR_STATS_MINIMUM", 3)
 # The yearly assurance: how many auditors sign, when it is due at the federation
 # (month-day of the year after the assessed one), how many weeks ahead the board
 # is reminded, and when the yearly reports to the federation are due.
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "members",
     "compliance",
     "calendars",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -345,6 +348,8 @@ LOGGING = {
         # Request lines carry paths only, but quieten them all the same.
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Its progress lines ("Step 5 - Creating layout") say nothing worth keeping.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("people/", include("members.urls")),
     path("compliance/", include("compliance.urls")),
     path("calendar/", include("calendars.urls")),
+    path("statistics/", include("stats.urls")),
     path("admin/", admin.site.urls),
 ]

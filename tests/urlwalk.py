@@ -151,4 +151,5 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("appointment_detail", "appointment_edit", "appointment_delete"), on_appointment),
         "phone_closure_remove": {"pk": closure.pk},
         "calendar_feed": {"token": "not-a-token"},
+        "statistics_export": {"fmt": "csv"},
     }

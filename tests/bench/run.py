@@ -3,6 +3,8 @@
 - the working-day engine against a day-by-day loop and businesstimedelta;
 - the deadline sweep over 100,000 open cases (steady 5-minute tick and a
   catch-up where everything falls due at once), with its query count;
+- the statistics year report over the 50,000-case load, beside the same counts
+  made in a Python loop over the rows (`stats_year_ms`, target under 300 ms);
 - p50/p95 latency and requests per second of the case list and the
   coordinator's dashboard at 20 concurrent clients on gunicorn + PostgreSQL
   with the 50,000-case load, beside a trivial view (/healthz) on the same stack.
@@ -227,6 +229,89 @@ def bench_http() -> dict:
     return figures
 
 
+def _python_loop_report(period) -> dict:
+    """The baseline: the same report made in Python over every row of the
+    period (cases, their attempts), the way a report is often first written."""
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from cases.models import ContactAttempt
+    from stats.figures import cases_in
+
+    fields = ["crime_category", "age_group", "seeker_role", "channel", "reported_to_police"]
+    counts = {key: Counter() for key in [*fields, "referred_by", "seekers", "kpi"]}
+    referred = {"police_referral": "police", "other_organisation": "organisation"}
+    now = timezone.now()
+    rows = cases_in(period).values_list(
+        "gender", *fields, "priority", "first_contact_at", "first_contact_due", "status", "closed_at"
+    )
+    for gender, *values, priority, first_at, due, status, closed_at in rows:
+        counts["seekers"][gender] += 1
+        for key, value in zip(fields, values, strict=True):
+            counts[key][value, gender] += 1
+        counts["referred_by"][referred.get(values[3], "self"), gender] += 1
+        decided = first_at is not None or (due <= now and not (status == "closed" and closed_at < due))
+        if decided:
+            counts["kpi"][priority, "decided"] += 1
+            counts["kpi"][priority, "kept"] += first_at is not None and first_at <= due
+    attempts = ContactAttempt.objects.filter(made_at__gte=period.start_at, made_at__lt=period.end_at)
+    counts["attempts"] = Counter(attempts.values_list("case__gender", flat=True))
+    return counts
+
+
+def bench_stats(rounds: int = 7) -> dict:
+    """The year report over the 50,000-case load: median of several runs, beside
+    the Python-loop baseline on the same rows."""
+    from datetime import date
+
+    from django.db import connection
+    from django.db.models import Count, Max, Min
+    from django.db.models.functions import ExtractYear
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from cases.models import Case
+    from stats import figures
+
+    busiest = (
+        Case.objects.annotate(y=ExtractYear("received_at")).values("y").annotate(n=Count("pk")).order_by("-n").first()
+    )
+    year = busiest["y"]
+    period = figures.Period(date(year, 1, 1), date(year + 1, 1, 1))
+    ours, loop = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        figures.report(period)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        _python_loop_report(period)
+        loop.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as queries:
+        figures.report(period)
+    ours_ms, loop_ms = statistics.median(ours) * 1000, statistics.median(loop) * 1000
+    # And one period holding the whole load, for the worst case.
+    span = Case.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+    everything = figures.Period(
+        timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date() + timedelta(days=1)
+    )
+    whole = []
+    for _ in range(3):
+        start = time.perf_counter()
+        figures.report(everything)
+        whole.append(time.perf_counter() - start)
+    return {
+        "stats_all_cases": Case.objects.count(),
+        "stats_all_ms": round(statistics.median(whole) * 1000, 1),
+        "stats_year": year,
+        "stats_year_cases": busiest["n"],
+        "stats_year_ms": round(ours_ms, 1),
+        "stats_year_queries": len(queries),
+        "stats_year_python_loop_ms": round(loop_ms, 1),
+        "stats_year_ratio_loop_over_ours": round(loop_ms / ours_ms, 2),
+    }
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     _django()
@@ -240,6 +325,8 @@ def main() -> int:
     figures.update(bench_workdays())
     print("deadline sweep over 100,000 open cases ...", flush=True)
     figures.update(bench_sweep())
+    print("statistics: the busiest year of the load ...", flush=True)
+    figures.update(bench_stats())
     print("HTTP at 20 concurrent clients ...", flush=True)
     figures.update(bench_http())
     (OUT / "latest.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")

@@ -92,6 +92,9 @@ MATRIX = {
     "phone_closure_remove": {C},
     "phone_forwarded": {C, S},
     "mailbox_read": {C, S},
+    # stats: the report (each role its own view of it) and the protected exports
+    "statistics": EVERYONE,
+    "statistics_export": {C, B},
 }
 
 ROLE_VIEWS = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    # Not "statistics": that name would shadow the standard-library module.
+    name = "stats"

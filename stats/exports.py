@@ -1,0 +1,133 @@
+"""The report as CSV, XLSX and a one-page PDF for grant applications.
+
+Every export is protected (small numbers hidden), whoever downloads it: a
+file leaves the system and is passed on.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .display import ShownReport, ShownTable
+from .figures import GENDERS
+
+
+def _period_label(shown: ShownReport) -> str:
+    period = shown.report.period
+    text = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
+    if period.municipality:
+        text += f", {period.municipality}"
+    return text
+
+
+def _kpi_rows(shown: ShownReport) -> list[list[str]]:
+    return [[line.label, line.decided, line.kept, line.percent] for line in shown.first_contact]
+
+
+def _kpi_header() -> list[str]:
+    return [_("Priority"), _("Decided"), _("Within the deadline"), _("Share")]
+
+
+def _table_rows(table: ShownTable) -> list[list[str]]:
+    rows = [[label, *cells] for label, cells in table.rows]
+    if table.total:
+        rows.append([_("Total"), *table.total])
+    return rows
+
+
+def _all_tables(shown: ShownReport) -> list[ShownTable]:
+    return [shown.seekers, *shown.tables, shown.support]
+
+
+def _legend(shown: ShownReport) -> str:
+    return _(
+        "<%(n)s: fewer than %(n)s people. ·: hidden so that a small number cannot be worked out from the totals."
+    ) % {"n": shown.minimum}
+
+
+def to_csv(shown: ShownReport) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([settings.JOUR_NAME, _period_label(shown)])
+    writer.writerow([_legend(shown)])
+    for table in _all_tables(shown):
+        writer.writerow([])
+        writer.writerow([table.title, *table.columns])
+        writer.writerows(_table_rows(table))
+    writer.writerow([])
+    writer.writerow([_("First contact within the deadline"), *_kpi_header()[1:]])
+    writer.writerows(_kpi_rows(shown))
+    volunteering = shown.report.volunteering
+    writer.writerow([])
+    writer.writerow([_("Volunteers active"), volunteering.active])
+    writer.writerow([_("Hours at meetings and hearings"), volunteering.hours])
+    # A BOM so that Excel opens the Swedish letters right.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(shown: ShownReport) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Summary")[:31]
+    bold = Font(bold=True)
+    sheet.append([settings.JOUR_NAME, _period_label(shown)])
+    sheet.append([_legend(shown)])
+    for table in _all_tables(shown):
+        sheet.append([])
+        sheet.append([table.title, *table.columns])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for row in _table_rows(table):
+            sheet.append([_number(value) for value in row])
+    sheet.append([])
+    sheet.append([_("First contact within the deadline"), *_kpi_header()[1:]])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for row in _kpi_rows(shown):
+        sheet.append([_number(value) for value in row])
+    sheet.append([])
+    sheet.append([_("Volunteers active"), shown.report.volunteering.active])
+    sheet.append([_("Hours at meetings and hearings"), shown.report.volunteering.hours])
+    sheet.column_dimensions["A"].width = 42
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number(value):
+    """Numbers as numbers, so that the sheet can sum them; "<3" and "·" stay text."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def _short_columns() -> tuple[list[str], str]:
+    """Two-column tables on one page need short headers, explained once."""
+    short = [pgettext("gender, short", "W"), pgettext("gender, short", "M"), pgettext("gender, short", "O")]
+    short += [pgettext("gender, short", "?"), pgettext("total, short", "Tot")]
+    legend = "; ".join(
+        f"{abbreviation} = {label}" for abbreviation, (_value, label) in zip(short, GENDERS, strict=False)
+    )
+    return short, legend + "."
+
+
+def to_pdf(shown: ShownReport) -> bytes:
+    from jour import pdf
+
+    short, column_legend = _short_columns()
+    html = render_to_string(
+        "stats/summary_pdf.html",
+        {
+            "shown": shown,
+            "period_label": _period_label(shown),
+            "legend": _legend(shown),
+            "jour_name": settings.JOUR_NAME,
+            "short_columns": short,
+            "column_legend": column_legend,
+        },
+    )
+    return pdf.render(html)

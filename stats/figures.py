@@ -1,0 +1,259 @@
+"""The statistics of a period, from fields that outlive anonymisation.
+
+Every figure is a database aggregate (GROUP BY), never a loop over rows: a
+year of a large jour is one query per table. Each case is one seeker: after
+the personal data is removed a person who came back cannot be matched to
+their earlier case, so people are counted once per case. Gender is the first
+dimension of every table (the regional action plan asks for it).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case as When_
+from django.db.models import CharField, Count, F, Q, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from calendars.models import Appointment, AppointmentKind
+from calendars.workdays import STOCKHOLM
+from cases.models import (
+    AgeGroup,
+    Case,
+    Channel,
+    ContactAttempt,
+    CrimeCategory,
+    Gender,
+    Priority,
+    SeekerRole,
+    YesNoUnknown,
+)
+
+GENDERS = list(Gender.choices)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # first day
+    end: date  # first day after
+    municipality: str = ""
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time(), tzinfo=STOCKHOLM)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end, time(), tzinfo=STOCKHOLM)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+@dataclass
+class Table:
+    """Counts with gender across and one other dimension down."""
+
+    key: str
+    title: str
+    rows: list[tuple[str, str]]  # (value, label)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (row value, gender) -> n
+    note: str = ""
+
+    def matrix(self) -> list[list[int]]:
+        return [[self.counts.get((row, gender), 0) for gender, _label in GENDERS] for row, _label in self.rows]
+
+
+REFERRED_BY = [
+    ("police", _("The police (referral with consent)")),
+    ("organisation", _("Another organisation")),
+    ("self", _("The seeker themselves")),
+]
+
+_referred_by = When_(
+    When(channel=Channel.POLICE_REFERRAL, then=Value("police")),
+    When(channel=Channel.OTHER_ORGANISATION, then=Value("organisation")),
+    default=Value("self"),
+    output_field=CharField(),
+)
+
+# (key, title, choices, the field or expression grouped on)
+DIMENSIONS = [
+    ("crime_category", _("Crime"), CrimeCategory.choices, "crime_category"),
+    ("age_group", _("Age group"), AgeGroup.choices, "age_group"),
+    ("seeker_role", _("Victim, witness or relative"), SeekerRole.choices, "seeker_role"),
+    ("channel", _("How the case reached the jour"), Channel.choices, "channel"),
+    ("reported_to_police", _("Reported to the police"), YesNoUnknown.choices, "reported_to_police"),
+    ("referred_by", _("Referred by"), REFERRED_BY, _referred_by),
+]
+
+
+def cases_in(period: Period):
+    cases = Case.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+    if period.municipality:
+        cases = cases.filter(municipality=period.municipality)
+    return cases
+
+
+def seekers_by_gender(period: Period) -> Table:
+    table = Table("seekers", str(_("Seekers")), [("all", str(_("Seekers (one per case)")))])
+    for row in cases_in(period).values("gender").annotate(n=Count("pk")):
+        table.counts["all", row["gender"]] = row["n"]
+    return table
+
+
+def breakdown(period: Period, key: str, title, choices, grouped_on) -> Table:
+    table = Table(key, str(title), [(value, str(label)) for value, label in choices])
+    cases = cases_in(period)
+    if not isinstance(grouped_on, str):
+        cases = cases.annotate(**{key: grouped_on})
+    for row in cases.values(key, "gender").annotate(n=Count("pk")):
+        table.counts[row[key], row["gender"]] = row["n"]
+    return table
+
+
+SUPPORT_ROWS = [
+    ("attempts", _("Contact attempts")),
+    (AppointmentKind.MEETING.value, _("Meetings with a seeker")),
+    (AppointmentKind.COURT.value, _("Court hearings accompanied")),
+]
+
+
+def support_given(period: Period) -> Table:
+    """Support by the seeker's gender. A hearing without a case counts as "not known"."""
+    table = Table(
+        "support",
+        str(_("Support given")),
+        [(value, str(label)) for value, label in SUPPORT_ROWS],
+        note=str(_("Referrals to partners are counted once the jour records them.")),
+    )
+    attempts = ContactAttempt.objects.filter(made_at__gte=period.start_at, made_at__lt=period.end_at)
+    appointments = Appointment.objects.filter(
+        kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        starts_at__gte=period.start_at,
+        starts_at__lt=period.end_at,
+    )
+    if period.municipality:
+        attempts = attempts.filter(case__municipality=period.municipality)
+        appointments = appointments.filter(case__municipality=period.municipality)
+    for row in attempts.values("case__gender").annotate(n=Count("pk")):
+        table.counts["attempts", row["case__gender"]] = row["n"]
+    for row in appointments.values("kind", "case__gender").annotate(n=Count("pk")):
+        gender = row["case__gender"] or Gender.UNKNOWN
+        table.counts[row["kind"], gender] = table.counts.get((row["kind"], gender), 0) + row["n"]
+    return table
+
+
+@dataclass
+class KpiLine:
+    priority: str
+    label: str
+    decided: int
+    kept: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.kept / self.decided) if self.decided else None
+
+
+def first_contact(period: Period, now: datetime | None = None) -> list[KpiLine]:
+    """Cases decided (first attempt made, or deadline passed) and kept within it, by priority."""
+    from cases.selectors import decided_cases, kept_within_deadline
+
+    rows = {
+        row["priority"]: row
+        for row in decided_cases(cases_in(period), now=now)
+        .values("priority")
+        .annotate(decided=Count("pk"), kept=Count("pk", filter=kept_within_deadline()))
+    }
+    lines = [
+        KpiLine(value, str(label), rows.get(value, {}).get("decided", 0), rows.get(value, {}).get("kept", 0))
+        for value, label in Priority.choices
+    ]
+    lines.append(KpiLine("all", str(_("All")), sum(x.decided for x in lines), sum(x.kept for x in lines)))
+    return lines
+
+
+@dataclass
+class Volunteering:
+    active: int
+    hours: float
+
+
+def volunteering(period: Period) -> Volunteering:
+    """Volunteers active (logged an attempt or went to a meeting or hearing) and
+    the hours of the meetings and hearings they went to (the calendar's times)."""
+    from jour.models import Role
+
+    through = Appointment.participants.through
+    going = through.objects.filter(
+        appointment__kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        appointment__starts_at__gte=period.start_at,
+        appointment__starts_at__lt=period.end_at,
+        user__role=Role.SUPPORT_PERSON,
+    )
+    attempts = ContactAttempt.objects.filter(
+        made_at__gte=period.start_at, made_at__lt=period.end_at, made_by__role=Role.SUPPORT_PERSON
+    )
+    if period.municipality:
+        going = going.filter(appointment__case__municipality=period.municipality)
+        attempts = attempts.filter(case__municipality=period.municipality)
+    duration = going.aggregate(total=Sum(F("appointment__ends_at") - F("appointment__starts_at")))["total"]
+    # order_by(): the models' default ordering would make DISTINCT run over every row.
+    people = set(going.order_by().values_list("user_id", flat=True).distinct())
+    people |= set(attempts.order_by().values_list("made_by_id", flat=True).distinct())
+    return Volunteering(active=len(people), hours=round(duration.total_seconds() / 3600, 1) if duration else 0.0)
+
+
+@dataclass
+class Report:
+    period: Period
+    seekers: Table
+    tables: list[Table]
+    support: Table
+    first_contact: list[KpiLine]
+    volunteering: Volunteering
+
+
+def report(period: Period, now: datetime | None = None) -> Report:
+    return Report(
+        period=period,
+        seekers=seekers_by_gender(period),
+        tables=[breakdown(period, *dimension) for dimension in DIMENSIONS],
+        support=support_given(period),
+        first_contact=first_contact(period, now=now),
+        volunteering=volunteering(period),
+    )
+
+
+def municipalities() -> list[str]:
+    return list(
+        Case.objects.exclude(municipality="").order_by("municipality").values_list("municipality", flat=True).distinct()
+    )
+
+
+def own_work(user, period: Period) -> dict:
+    """A support person's own work in the period: no seeker data, only counts."""
+    attempts = ContactAttempt.objects.filter(made_by=user, made_at__gte=period.start_at, made_at__lt=period.end_at)
+    going = Appointment.participants.through.objects.filter(
+        user=user,
+        appointment__kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        appointment__starts_at__gte=period.start_at,
+        appointment__starts_at__lt=period.end_at,
+    )
+    by_kind = dict(going.values_list("appointment__kind").annotate(n=Count("pk")))
+    duration = going.aggregate(total=Sum(F("appointment__ends_at") - F("appointment__starts_at")))["total"]
+    cases = (
+        Case.objects.filter(assignments__person=user)
+        .filter(Q(assignments__ended_at__isnull=True) | Q(assignments__ended_at__gte=period.start_at))
+        .filter(assignments__assigned_at__lt=period.end_at)
+        .distinct()
+        .count()
+    )
+    return {
+        "cases": cases,
+        "attempts": attempts.count(),
+        "meetings": by_kind.get(AppointmentKind.MEETING, 0),
+        "hearings": by_kind.get(AppointmentKind.COURT, 0),
+        "hours": round(duration.total_seconds() / 3600, 1) if duration else 0.0,
+    }
