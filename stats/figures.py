@@ -125,7 +125,7 @@ def support_given(period: Period) -> Table:
         "support",
         str(_("Support given")),
         [(value, str(label)) for value, label in SUPPORT_ROWS],
-        note=str(_("Referrals to partners are counted once the jour records them.")),
+        note=str(_("Referrals to partners are not recorded in the system yet, so they are not counted here.")),
     )
     attempts = ContactAttempt.objects.filter(made_at__gte=period.start_at, made_at__lt=period.end_at)
     appointments = Appointment.objects.filter(

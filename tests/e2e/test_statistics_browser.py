@@ -1,0 +1,69 @@
+"""In a real browser: a board member opens the year's statistics, sees small
+numbers hidden, and downloads the grant-application summary (PDF) and the XLSX.
+The UI runs in Swedish, so the test finds things by URLs and ids."""
+
+import io
+
+import openpyxl
+import pypdf
+import pytest
+from django.utils import timezone
+
+from tests.cases.factories import SEEKER, make_case
+from tests.personas import PASSWORD, build_personas, totp_code
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(browser, base_url, user):
+    page = browser.new_context(locale="sv-SE", accept_downloads=True).new_page()
+    page.goto(base_url + "/accounts/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/accounts/verify/**")
+    page.locator("#id_code").fill(totp_code(user))
+    page.locator("#id_code").press("Enter")
+    page.wait_for_url(base_url + "/")
+    return page
+
+
+def _download(page, href_part: str) -> bytes:
+    with page.expect_download() as info:
+        page.locator(f"a[href*='{href_part}']").click()
+    return open(info.value.path(), "rb").read()  # noqa: SIM115 - Playwright owns the file
+
+
+def test_board_member_reads_the_year_and_downloads_the_summary(live_server, browser):
+    people = build_personas()
+    now = timezone.now()
+    for _ in range(4):
+        make_case(people.coordinator, received_at=now, gender="woman", crime_category="threats")
+    make_case(people.coordinator, received_at=now, gender="man", crime_category="threats")
+    for _ in range(3):
+        make_case(people.coordinator, received_at=now, gender="other", crime_category="threats")
+    year = timezone.localdate().year
+
+    page = _log_in(browser, live_server.url, people.board)
+    page.locator("nav a[href='/statistics/']").click()
+    page.wait_for_url("**/statistics/")
+    seekers = page.locator("#seekers-h").locator("xpath=..")
+    cells = seekers.locator("tbody td").all_inner_texts()
+    # Women, men (fewer than 3), other (hidden too, or 8 - 4 - 3 would give the men away), unknown, total.
+    assert cells == ["4", "<3", "·", "0", "8"], cells
+    assert page.locator("svg.chart").count() >= 7
+    body = page.content()
+    for value in (SEEKER["first_name"], SEEKER["last_name"], SEEKER["phone"]):
+        assert value not in body
+
+    pdf = _download(page, "export.pdf")
+    assert pdf.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert str(year) in text and "<3" in text
+
+    workbook = openpyxl.load_workbook(io.BytesIO(_download(page, "export.xlsx")))
+    rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    seekers_row = next(row for row in rows if row[1] == 4)
+    assert list(seekers_row[1:6]) == [4, "<3", "·", 0, 8]
