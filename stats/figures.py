@@ -243,10 +243,12 @@ def own_work(user, period: Period) -> dict:
     )
     by_kind = dict(going.values_list("appointment__kind").annotate(n=Count("pk")))
     duration = going.aggregate(total=Sum(F("appointment__ends_at") - F("appointment__starts_at")))["total"]
+    # One filter() call: all three conditions hold for the same assignment of this person.
     cases = (
-        Case.objects.filter(assignments__person=user)
-        .filter(Q(assignments__ended_at__isnull=True) | Q(assignments__ended_at__gte=period.start_at))
-        .filter(assignments__assigned_at__lt=period.end_at)
+        Case.objects.filter(
+            Q(assignments__person=user, assignments__assigned_at__lt=period.end_at)
+            & (Q(assignments__ended_at__isnull=True) | Q(assignments__ended_at__gte=period.start_at))
+        )
         .distinct()
         .count()
     )

@@ -17,7 +17,7 @@ class PeriodForm(forms.Form):
     """The period of a report, from the query string (no personal data in it)."""
 
     kind = forms.ChoiceField(label=_("Period"), choices=KINDS, initial="year")
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), choices=[(n, f"Q{n}") for n in range(1, 5)], coerce=int, required=False
     )
@@ -28,7 +28,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         today = timezone.localdate()
-        if not data or "year" not in data:
+        if not data or "kind" not in data:  # the first visit: this year
             data = {"kind": "year", "year": today.year, "municipality": (data or {}).get("municipality", "")}
         super().__init__(data, **kwargs)
         self.fields["municipality"].choices = [("", _("All municipalities"))] + [(m, m) for m in municipalities()]

@@ -163,6 +163,11 @@ SEEDED_VALUES = [
     "johan@jour.test",
     "Eva Auditor",
     "eva@jour.test",
+    # tests/stats/dataset.py
+    "Vera Volunteer",
+    "vera.volunteer@jour.test",
+    "Ulf Volunteer",
+    "ulf.volunteer@jour.test",
     "Lo Coordinator",
     "lo@jour.test",
     "Lena Samordnare",

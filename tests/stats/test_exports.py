@@ -1,0 +1,217 @@
+"""The exports: CSV, XLSX and PDF for the coordinator and the board only, always
+protected (the coordinator's too), with the board's numbers and no seeker's data."""
+
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from django.conf import settings
+from openpyxl import load_workbook
+
+from tests.calendars.helpers import client_for
+from tests.cases.factories import SEEKER_SECRETS
+
+from . import pages
+from .test_views import YEAR_QUERY, page
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def export(user, fmt: str, query: str = YEAR_QUERY, language: str = "en"):
+    return client_for(user, language).get(f"/statistics/export.{fmt}?{query}")
+
+
+def page_sections(html: str) -> list[list[list[str]]]:
+    """The board's page laid out as the CSV lays out its tables: a header row
+    (title and columns), the rows, and the total row."""
+    result = []
+    for table in pages.tables(html).values():
+        rows = [[table.title, *table.columns]]
+        rows += [[label, *cells] for label, cells in table.rows]
+        if table.total:
+            rows.append(["Total", *table.total])
+        result.append(rows)
+    return result
+
+
+def kpi_section(html: str) -> list[list[str]]:
+    return [["First contact within the deadline", "Decided", "Within the deadline", "Share"], *pages.kpi(html)]
+
+
+def volunteer_section(html: str) -> list[list[str]]:
+    return [[name, value] for name, value in pages.facts(html).items()]
+
+
+# --- who may download -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("who", ["alex", "sam", "auditor"])
+def test_only_the_coordinator_and_the_board_may_download(world, who, fmt):
+    user = world.users.get(who) or getattr(world.people, who)
+    response = export(user, fmt)
+    assert response.status_code == 403
+    assert not response.get("Content-Disposition")
+    assert not LogEntry.objects.filter(object_repr__startswith="statistics export").exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("who", ["coordinator", "board"])
+def test_the_coordinator_and_the_board_download_and_it_is_audited(world, who, fmt):
+    user = getattr(world.people, who)
+    response = export(user, fmt)
+    assert response.status_code == 200
+    assert response["Content-Type"] == FORMATS[fmt]
+    assert response["Content-Disposition"] == f'attachment; filename="statistik-2026-01-01-2026-12-31.{fmt}"'
+    entry = LogEntry.objects.get(object_repr=f"statistics export ({fmt})")
+    assert entry.actor == user
+    assert entry.action == LogEntry.Action.ACCESS
+
+
+def test_an_unknown_format_is_not_found(world):
+    assert export(world.people.coordinator, "json").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_invalid_period_is_a_400(world, fmt):
+    response = export(world.people.board, fmt, "kind=quarter&year=2026")
+    assert response.status_code == 400
+    assert response.content.decode() == "Choose a valid period."
+    assert not LogEntry.objects.filter(object_repr__startswith="statistics export").exists()
+
+
+# --- the numbers ------------------------------------------------------------------------
+
+
+def test_the_csv_has_the_boards_numbers(world):
+    board = page(world.people.board)
+    sections = pages.csv_sections(export(world.people.board, "csv").content)
+
+    assert sections[0] == [
+        [settings.JOUR_NAME, "2026-01-01 – 2026-12-31"],
+        ["<3: fewer than 3 people. ·: hidden so that a small number cannot be worked out from the totals."],
+    ]
+    tables = page_sections(board)
+    assert len(tables) == 8
+    assert sections[1 : 1 + len(tables)] == tables
+    assert sections[1] == [
+        ["Seekers", "Woman", "Man", "Other or non-binary", "Not known", "Total"],
+        ["Seekers (one per case)", "16", "·", "<3", "<3", "26"],
+    ]
+    assert sections[2][2] == ["Honour-related violence and oppression", "<3", "0", "0", "0", "<3"]
+    assert sections[9] == kpi_section(board)
+    assert (
+        sections[10]
+        == volunteer_section(board)
+        == [
+            ["Volunteers active", "3"],
+            ["Hours at meetings and hearings", "11.0"],
+        ]
+    )
+    assert len(sections) == 11
+
+
+def test_the_coordinators_export_is_protected_too(world):
+    coordinator_page = pages.tables(page(world.people.coordinator))
+    assert coordinator_page["seekers"].rows[0][1] == ["16", "8", "1", "1", "26"]
+
+    for fmt in ("csv", "xlsx"):
+        mine = export(world.people.coordinator, fmt).content
+        boards = export(world.people.board, fmt).content
+        sections = pages.csv_sections(mine) if fmt == "csv" else pages.xlsx_sections(mine)
+        theirs = pages.csv_sections(boards) if fmt == "csv" else pages.xlsx_sections(boards)
+        assert sections == theirs
+        assert sections[1][1] == ["Seekers (one per case)", "16", "·", "<3", "<3", "26"]
+        assert sections[2][2] == ["Honour-related violence and oppression", "<3", "0", "0", "0", "<3"]
+    text = pages.pdf_text(export(world.people.coordinator, "pdf").content)
+    assert "16 · <3 <3 26" in " ".join(text.split())
+    assert "16 8 1 1 26" not in " ".join(text.split())
+
+
+def test_the_xlsx_has_the_boards_numbers_as_numbers(world):
+    board = page(world.people.board)
+    content = export(world.people.board, "xlsx").content
+    sections = pages.xlsx_sections(content)
+
+    assert sections[0][0] == [settings.JOUR_NAME, "2026-01-01 – 2026-12-31"]
+    tables = page_sections(board)
+    assert sections[1 : 1 + len(tables)] == tables
+    assert sections[9] == kpi_section(board)
+    # Hours are a number in the sheet: 11.0 reads back as 11.
+    assert [[name, float(value)] for name, value in sections[10]] == [
+        [name, float(value)] for name, value in volunteer_section(board)
+    ]
+    # Numbers are numbers (the sheet can sum them), hidden cells text.
+    sheet = load_workbook(io.BytesIO(content)).active
+    seekers = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "Seekers (one per case)")
+    assert list(seekers) == ["Seekers (one per case)", 16, "·", "<3", "<3", 26]
+
+
+def _pdf(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_pdf_has_the_boards_numbers(world):
+    board = pages.tables(page(world.people.board))
+    text = _pdf(pages.pdf_text(export(world.people.board, "pdf").content))
+
+    assert "2026-01-01 – 2026-12-31" in text
+    seekers = board["seekers"]
+    assert " ".join(seekers.columns) in text
+    assert " ".join(seekers.rows[0][1]) in text  # 16 · <3 <3 26
+    # Each breakdown: every row with all its cells, in the order of the page.
+    for key in ("crime_category", "age_group", "referred_by"):
+        table = board[key]
+        assert table.title in text
+        position = text.index(table.title)
+        for label, cells in table.rows:
+            line = f"{label} {' '.join(cells)}"
+            assert line in text[position:], (key, line)
+            position = text.index(line, position)
+    # Support given: the totals; the first-contact figures as on the page.
+    for label, cells in board["support"].rows:
+        assert f"{label} {cells[-1]}" in text
+    for label, decided, kept, share in pages.kpi(page(world.people.board)):
+        assert f"{label} {decided} {kept} {share}" in text
+    assert "Volunteers active 3" in text
+    assert "Hours at meetings and hearings 11.0" in text
+
+
+def test_the_export_follows_the_period_and_municipality(world):
+    query = "kind=quarter&year=2026&quarter=1&municipality=Norrby"
+    board = page(world.people.board, query)
+    response = export(world.people.board, "csv", query)
+    assert response["Content-Disposition"] == 'attachment; filename="statistik-2026-01-01-2026-03-31.csv"'
+    sections = pages.csv_sections(response.content)
+    assert sections[0][0] == [settings.JOUR_NAME, "2026-01-01 – 2026-03-31, Norrby"]
+    assert sections[1 : 1 + 8] == page_sections(board)
+    # n01 (a man) and n02 (a woman): one each, hidden, and so is their total of 2 (as a "·":
+    # "<3" + "<3" = "<3" would pin both to 1).
+    label, woman, man, other, unknown, total = sections[1][1]
+    assert label == "Seekers (one per case)" and (other, unknown) == ("0", "0")
+    assert {woman, man, total} <= {"<3", "·"}
+    pdf = _pdf(pages.pdf_text(export(world.people.board, "pdf", query).content))
+    assert "2026-01-01 – 2026-03-31, Norrby" in pdf
+
+
+# --- no personal data -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_seekers_data_in_an_export(world, fmt):
+    content = export(world.people.coordinator, fmt).content
+    if fmt == "csv":
+        text = content.decode("utf-8")
+    elif fmt == "xlsx":
+        text = "\n".join("\t".join(row) for section in pages.xlsx_sections(content) for row in section)
+    else:
+        text = pages.pdf_text(content)
+    assert "Honour-related violence and" in text  # the text was read
+    for secret in SEEKER_SECRETS:
+        assert secret not in text
+    for case in world.cases.values():
+        assert case.number not in text

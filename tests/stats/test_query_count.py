@@ -1,0 +1,82 @@
+"""figures.report() runs a fixed number of queries, however many cases,
+attempts and appointments the period holds."""
+
+from datetime import date, timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stats import figures
+from stats.figures import Period
+from tests.calendars.helpers import client_for, plan
+from tests.cases.factories import attempt, make_case
+
+from .dataset import at
+
+PERIOD = Period(date(2026, 1, 1), date(2027, 1, 1))
+GENDERS = ["woman", "man", "other", "unknown"]
+CRIMES = ["assault", "threats", "fraud", "sexual", "close_relationship"]
+CHANNELS = ["phone", "email", "police_referral", "walk_in", "other_organisation"]
+
+
+def add_cases(people, start: int, stop: int) -> None:
+    """Cases with all sorts of values, an attempt for every other one, a meeting for every third."""
+    for n in range(start, stop):
+        received = at(2026, 1 + n % 10, 2 + n % 20, 10)
+        case = make_case(
+            people.coordinator,
+            now=received + timedelta(minutes=5),
+            received_at=received,
+            gender=GENDERS[n % 4],
+            crime_category=CRIMES[n % 5],
+            channel=CHANNELS[n % 5],
+            municipality=["Exempelstad", "Norrby"][n % 2],
+            priority=["normal", "urgent"][n % 3 == 0],
+        )
+        if n % 2:
+            made_at = received + timedelta(hours=1)
+            attempt(case, made_at, by=[people.alex, people.sam][n % 4 == 1], now=made_at)
+        if n % 3 == 0:
+            plan("meeting", by=people.coordinator, day=received.date() + timedelta(days=1), case=case,
+                 participants=[people.alex])  # fmt: skip
+
+
+def queries_of_report(period: Period = PERIOD) -> tuple[int, figures.Report]:
+    with CaptureQueriesContext(connection) as context:
+        report = figures.report(period)
+    return len(context.captured_queries), report
+
+
+def test_the_report_runs_as_many_queries_for_60_cases_as_for_5(people):
+    add_cases(people, 0, 5)
+    few, small = queries_of_report()
+    assert small.seekers.matrix()[0] and sum(small.seekers.matrix()[0]) == 5
+
+    add_cases(people, 5, 60)
+    many, large = queries_of_report()
+    assert sum(large.seekers.matrix()[0]) == 60
+    assert sum(large.support.matrix()[0]) == 30  # the attempts
+    assert sum(large.support.matrix()[1]) == 20  # the meetings
+
+    assert many == few
+    # One per table, the KPI and three for the volunteers.
+    assert few <= 1 + len(figures.DIMENSIONS) + 2 + 1 + 3
+
+
+def test_a_municipality_costs_no_extra_query(people):
+    add_cases(people, 0, 12)
+    everywhere, _report = queries_of_report()
+    norrby, report = queries_of_report(Period(PERIOD.start, PERIOD.end, "Norrby"))
+    assert norrby == everywhere
+    assert sum(report.seekers.matrix()[0]) == 6
+
+
+def test_the_page_runs_as_many_queries_for_60_cases_as_for_5(people):
+    board = client_for(people.board)
+    add_cases(people, 0, 5)
+    with CaptureQueriesContext(connection) as few:
+        assert board.get("/statistics/?kind=year&year=2026").status_code == 200
+    add_cases(people, 5, 60)
+    with CaptureQueriesContext(connection) as many:
+        assert board.get("/statistics/?kind=year&year=2026").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
