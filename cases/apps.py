@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold
+        from .models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold, RiskCheck
 
         # Personal data and free text are masked entirely in the stored changes.
         auditlog.register(
@@ -19,3 +19,4 @@ class CasesConfig(AppConfig):
         auditlog.register(ContactAttempt, mask_fields=["note"])
         auditlog.register(PaperRecord, mask_fields=["description"])
         auditlog.register(RetentionHold, mask_fields=["reason"])
+        auditlog.register(RiskCheck)

@@ -434,3 +434,36 @@ class ShreddingReminder(models.Model):
 
     def __str__(self):
         return f"shredding reminder #{self.pk}"
+
+
+class RiskCheck(models.Model):
+    """The short risk check at intake; repeated when things change, each kept.
+    It records answers, not the story: no field for who threatens whom."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_checks")
+    immediate_danger = models.CharField(
+        _("Is the seeker in immediate danger?"), max_length=10, choices=YesNoUnknown.choices
+    )
+    threats_known_person = models.CharField(
+        _("Threats from a person the seeker knows?"), max_length=10, choices=YesNoUnknown.choices
+    )
+    children_at_risk = models.CharField(_("Children at risk?"), max_length=10, choices=YesNoUnknown.choices)
+    protected_identity_needed = models.CharField(
+        _("Protected identity, or a need for it?"), max_length=10, choices=YesNoUnknown.choices
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    urgent_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    urgent_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"risk check #{self.pk}"
+
+    @property
+    def danger(self) -> bool:
+        return self.immediate_danger == YesNoUnknown.YES

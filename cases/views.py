@@ -74,8 +74,12 @@ def case_create(request):
 
 
 def _detail_context(request, case, **extra):
+    from partners.views import case_context
+
     state = deadlines.deadline_state(case)
+    partner_forms = {name: extra.pop(name) for name in ("referral_form", "risk_form") if name in extra}
     return {
+        **case_context(request, case, **partner_forms),
         "case": case,
         "state": state,
         "allowance_hours": deadlines.hours(state.allowance),

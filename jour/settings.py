@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "compliance",
     "calendars",
     "stats",
+    "partners",
 ]
 
 MIDDLEWARE = [

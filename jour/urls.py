@@ -26,5 +26,6 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("calendar/", include("calendars.urls")),
     path("statistics/", include("stats.urls")),
+    path("", include("partners.urls")),
     path("admin/", admin.site.urls),
 ]

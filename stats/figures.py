@@ -27,6 +27,7 @@ from cases.models import (
     SeekerRole,
     YesNoUnknown,
 )
+from partners.models import Direction, Referral
 
 GENDERS = list(Gender.choices)
 
@@ -116,6 +117,7 @@ SUPPORT_ROWS = [
     ("attempts", _("Contact attempts")),
     (AppointmentKind.MEETING.value, _("Meetings with a seeker")),
     (AppointmentKind.COURT.value, _("Court hearings accompanied")),
+    ("referrals", _("Referrals to partners")),
 ]
 
 
@@ -125,7 +127,6 @@ def support_given(period: Period) -> Table:
         "support",
         str(_("Support given")),
         [(value, str(label)) for value, label in SUPPORT_ROWS],
-        note=str(_("Referrals to partners are not recorded in the system yet, so they are not counted here.")),
     )
     attempts = ContactAttempt.objects.filter(made_at__gte=period.start_at, made_at__lt=period.end_at)
     appointments = Appointment.objects.filter(
@@ -138,6 +139,11 @@ def support_given(period: Period) -> Table:
         appointments = appointments.filter(case__municipality=period.municipality)
     for row in attempts.values("case__gender").annotate(n=Count("pk")):
         table.counts["attempts", row["case__gender"]] = row["n"]
+    referrals = Referral.objects.filter(direction=Direction.OUT, made_on__gte=period.start, made_on__lt=period.end)
+    if period.municipality:
+        referrals = referrals.filter(case__municipality=period.municipality)
+    for row in referrals.values("case__gender").annotate(n=Count("pk")):
+        table.counts["referrals", row["case__gender"]] = row["n"]
     for row in appointments.values("kind", "case__gender").annotate(n=Count("pk")):
         gender = row["case__gender"] or Gender.UNKNOWN
         table.counts[row["kind"], gender] = table.counts.get((row["kind"], gender), 0) + row["n"]

@@ -53,7 +53,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
 
     from calendars.models import Appointment, PhoneClosure
     from cases import services
-    from cases.models import PaperRecord, RetentionHold
+    from cases.models import PaperRecord, RetentionHold, RiskCheck
     from compliance import assessment as cycle
     from compliance import catalogue
     from compliance.models import (
@@ -67,6 +67,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     )
     from jour.models import Invitation, Role
     from members.models import BoardTerm, Membership, Person, VolunteerAssignment
+    from partners.models import Partner, Routine, RoutineStep, RoutineVersion
 
     invitation = Invitation.objects.create(
         email="new@jour.test", name="New Person", role=Role.SUPPORT_PERSON, invited_by=people.coordinator
@@ -118,6 +119,18 @@ def real_url_kwargs(people) -> dict[str, dict]:
     meeting.participants.add(people.alex)
     closure = PhoneClosure.objects.create(day=start.date(), reason="Utbildning", created_by=people.coordinator)
     on_appointment = {"pk": meeting.pk}
+    partner = Partner.objects.create(name="Socialtjänsten", kind="social")
+    routine = Routine.objects.create(name="Rutin", crime_category="assault")
+    version = RoutineVersion.objects.create(routine=routine, number=1, created_by=people.coordinator)
+    step = RoutineStep.objects.create(version=version, position=1, title="Första steget", partner=partner)
+    risk = RiskCheck.objects.create(
+        case=case,
+        immediate_danger="yes",
+        threats_known_person="no",
+        children_at_risk="no",
+        protected_identity_needed="no",
+        recorded_by=people.coordinator,
+    )
     return {
         "account_detail": {"pk": people.alex.pk},
         "account_action": {"pk": people.alex.pk, "action": "deactivate"},
@@ -152,4 +165,9 @@ def real_url_kwargs(people) -> dict[str, dict]:
         "phone_closure_remove": {"pk": closure.pk},
         "calendar_feed": {"token": "not-a-token"},
         "statistics_export": {"fmt": "csv"},
+        **dict.fromkeys(("partner_detail", "partner_edit"), {"pk": partner.pk}),
+        **dict.fromkeys(("routine_detail", "routine_edit", "routine_confirm"), {"pk": routine.pk}),
+        **dict.fromkeys(("referral_create", "risk_check_create"), on_case),
+        "risk_confirm_urgent": {"pk": case.pk, "check_pk": risk.pk},
+        "routine_step": {"pk": case.pk, "step_pk": step.pk, "action": "done"},
     }

@@ -19,3 +19,14 @@ def test_seed_demo_plans_a_week_and_is_idempotent(db, settings):
     assert appointments_visible_to(volunteer).filter(kind=AppointmentKind.COURT).exists()
     board = User.objects.get(email="styrelse@demo.example")
     assert set(appointments_visible_to(board).values_list("kind", flat=True)) == {AppointmentKind.BOARD}
+
+
+def test_seed_demo_adds_partners_and_the_trafficking_routine(db, settings):
+    from partners.models import Partner, Routine
+
+    settings.JOUR_ENV = "development"
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert Partner.objects.count() == 4
+    routine = Routine.objects.get(crime_category="trafficking")
+    assert routine.versions.count() == 1 and routine.current().steps.count() == 6

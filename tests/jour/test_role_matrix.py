@@ -95,6 +95,20 @@ MATRIX = {
     # stats: the report (each role its own view of it) and the protected exports
     "statistics": EVERYONE,
     "statistics_export": {C, B},
+    # partners: the register, routines, and a case's referrals, risk check and routine
+    "partner_list": EVERYONE,
+    "partner_detail": EVERYONE,
+    "partner_create": {C},
+    "partner_edit": {C},
+    "routine_list": EVERYONE,
+    "routine_detail": EVERYONE,
+    "routine_create": {C},
+    "routine_edit": {C},
+    "routine_confirm": {C},
+    "referral_create": {C, S},
+    "risk_check_create": {C, S},
+    "risk_confirm_urgent": {C},
+    "routine_step": {C, S},
 }
 
 ROLE_VIEWS = [

@@ -281,6 +281,7 @@ HAND_COUNT = {
         [15, 7, 1, 1],  # contact attempts made in 2026 (one for a case of 2025)
         [2, 2, 0, 0],  # meetings
         [0, 1, 0, 2],  # hearings: two without a case count as "not known"
+        [0, 0, 0, 0],  # referrals to partners (tests/stats/test_referrals.py has some)
     ],
 }
 

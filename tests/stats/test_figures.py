@@ -161,8 +161,8 @@ def test_the_municipality_filter(world):
     assert norrby.seekers.matrix() == [[2, 2, 0, 0]]
     assert exempelstad.seekers.matrix() == [[14, 6, 1, 1]]
     # Attempts n01, n02, n03, n04; the meeting on n01; no hearing (those without a case belong nowhere).
-    assert norrby.support.matrix() == [[2, 2, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
-    assert exempelstad.support.matrix() == [[13, 5, 1, 1], [2, 1, 0, 0], [0, 1, 0, 0]]
+    assert norrby.support.matrix() == [[2, 2, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert exempelstad.support.matrix() == [[13, 5, 1, 1], [2, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
     assert kpi(norrby) == {"normal": (3, 2), "urgent": (1, 1), "all": (4, 3)}
     # Sam's attempt on n01 and the meeting on n01 (1 h; the coordinator went too, uncounted).
     assert norrby.volunteering == figures.Volunteering(active=1, hours=1.0)

@@ -59,8 +59,8 @@ def test_the_report_runs_as_many_queries_for_60_cases_as_for_5(people):
     assert sum(large.support.matrix()[1]) == 20  # the meetings
 
     assert many == few
-    # One per table, the KPI and three for the volunteers.
-    assert few <= 1 + len(figures.DIMENSIONS) + 2 + 1 + 3
+    # seekers, one per dimension, support (attempts, appointments, referrals), first contact, volunteers.
+    assert few <= 1 + len(figures.DIMENSIONS) + 3 + 1 + 3
 
 
 def test_a_municipality_costs_no_extra_query(people):

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand
 from calendars import demo as calendar_demo
 from compliance import demo as compliance_demo
 from jour import demo
+from jour.models import Role
+from partners import demo as partner_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +15,7 @@ class Command(BaseCommand):
         users = demo.seed_accounts()
         demo.seed_people_and_cases()
         calendar_demo.seed_calendar(demo.DEMO_DOMAIN)
+        partner_demo.seed(by=next(u for u in users if u.role == Role.COORDINATOR))
         signed = compliance_demo.seed_signed_year(demo_domain=demo.DEMO_DOMAIN)
         if signed is not None:
             self.stdout.write(f"Minimum requirements {signed.year}: assessed and signed by two demo auditors.")

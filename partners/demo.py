@@ -1,0 +1,83 @@
+"""The demo jour's partners and a trafficking and prostitution routine.
+
+The routine follows the structure of the federation's template for a shared
+local routine (goal, detecting, the way in, the first contact, protection,
+support and prosecution, follow-up), written in our own words.
+"""
+
+from django.db import transaction
+
+from cases.models import CrimeCategory
+
+from .models import Partner, PartnerKind, Routine
+from .services import new_version
+
+PARTNERS = [
+    ("Polisen, brottsofferenheten Exempelstad", PartnerKind.POLICE_VICTIM_UNIT, "114 14", "Dygnet runt, vid fara 112"),
+    ("Socialtjänsten Exempelstad", PartnerKind.SOCIAL_SERVICES, "010-000 10 00", "Vardagar 8–17, sedan socialjouren"),
+    ("Kvinnojouren Exempelstad", PartnerKind.WOMENS_SHELTER, "010-000 20 00", "Telefon dygnet runt"),
+    ("Centrum mot våld Exempelstad", PartnerKind.CENTRE_AGAINST_VIOLENCE, "010-000 30 00", "Vardagar 9–16"),
+]
+
+GOAL = (
+    "Den som utsatts för människohandel eller prostitution får skydd, stöd och sina rättigheter "
+    "tillgodosedda, och brotten kan utredas och lagföras."
+)
+
+
+def _steps(partners: dict) -> list[dict]:
+    police = partners.get(PartnerKind.POLICE_VICTIM_UNIT)
+    social = partners.get(PartnerKind.SOCIAL_SERVICES)
+    return [
+        {
+            "title": "Upptäck: var uppmärksam på tecken på människohandel eller prostitution i kontakten",
+            "partner": None,
+            "how_to_reach": "Stödpersonen i ärendet",
+            "tip": "Fråga öppet om boende, arbete och vem som bestämmer; utred inte själv.",
+        },
+        {
+            "title": "Vägen in: kontakta den mottagare rutinen anger (barn och vuxna kan ha olika)",
+            "partner": police,
+            "how_to_reach": "114 14, vid fara 112",
+            "tip": "Regionkoordinatorn mot människohandel ger råd i enskilda ärenden.",
+        },
+        {
+            "title": "Första kontakten: se till att personen är trygg just nu och berätta om rättigheterna",
+            "partner": None,
+            "how_to_reach": "",
+            "tip": "En enkel huvudregel räcker; undantagen tas från fall till fall.",
+        },
+        {
+            "title": "Skydd: ta ställning till skyddsbedömning och skyddat boende",
+            "partner": social,
+            "how_to_reach": "Vardagar via mottagningen, annars socialjouren",
+            "tip": "",
+        },
+        {
+            "title": "Stöd och lagföring: akut bistånd, vård, anmälan och stöd genom rättsprocessen",
+            "partner": police,
+            "how_to_reach": "Handläggaren i ärendet",
+            "tip": "Erbjud vittnesstöd inför rättegången.",
+        },
+        {
+            "title": "Uppföljning: följ upp ärendet och skriv ner vad i rutinen som bör ändras",
+            "partner": None,
+            "how_to_reach": "Samordnaren",
+            "tip": "",
+        },
+    ]
+
+
+def seed(by) -> None:
+    """Once: the partners and the routine, attached to trafficking cases."""
+    with transaction.atomic():
+        if not Partner.objects.exists():
+            for name, kind, phone, hours in PARTNERS:
+                Partner.objects.create(name=name, kind=kind, phone=phone, opening_hours=hours)
+        if Routine.objects.filter(crime_category=CrimeCategory.TRAFFICKING).exists():
+            return
+        partners = {p.kind: p for p in Partner.objects.all()}
+        routine = Routine.objects.create(
+            name="Människohandel och prostitution", crime_category=CrimeCategory.TRAFFICKING
+        )
+        new_version(routine=routine, goal=GOAL, steps=_steps(partners), by=by)

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import RiskCheck
+from jour.forms import DateInput
+
+from .models import Partner, Referral, Routine, RoutineConfirmation
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "kind",
+            "phone",
+            "email",
+            "address",
+            "website",
+            "opening_hours",
+            "contact_person",
+            "contact_details",
+            "active",
+        ]
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["direction", "partner", "reason", "made_on", "consent", "consent_way", "note"]
+        widgets = {"made_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(active=True)
+
+    def _post_clean(self):
+        # The consent rule is the service's (and the database's); refused there with its message.
+        pass
+
+
+class RiskCheckForm(forms.ModelForm):
+    class Meta:
+        model = RiskCheck
+        fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
+        widgets = dict.fromkeys(fields, forms.RadioSelect)
+
+
+class RoutineForm(forms.ModelForm):
+    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    class Meta:
+        model = Routine
+        fields = ["name", "crime_category"]
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=200)
+    partner = forms.ModelChoiceField(label=_("Responsible"), queryset=Partner.objects.all(), required=False)
+    how_to_reach = forms.CharField(label=_("How to reach them"), max_length=300, required=False)
+    tip = forms.CharField(label=_("Tip"), max_length=500, required=False)
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True, max_num=40, validate_max=True)
+
+
+class ConfirmationForm(forms.ModelForm):
+    class Meta:
+        model = RoutineConfirmation
+        fields = ["organisation", "representative", "confirmed_on"]
+        widgets = {"confirmed_on": DateInput()}

@@ -1,0 +1,112 @@
+"""Referrals, the intake risk check and case routines: the rules, for views and tests alike."""
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+from cases.models import Case, Priority, RiskCheck
+
+from .models import CaseRoutine, Direction, Referral, Routine, RoutineStep, RoutineVersion, StepCheck
+
+
+def _refuse_if_anonymised(case: Case) -> None:
+    if case.anonymised_at:
+        raise ValidationError(_("The personal data of this case has been removed; nothing new can be added."))
+
+
+# --- Referrals ---------------------------------------------------------------
+
+
+def record_referral(*, case: Case, data: dict, by) -> Referral:
+    """A referral out needs the seeker's consent, and how it was given."""
+    _refuse_if_anonymised(case)
+    if data["direction"] == Direction.OUT and not (data.get("consent") and data.get("consent_way")):
+        raise ValidationError(
+            {"consent": _("A referral to a partner needs the seeker's consent: record that and how it was given.")}
+        )
+    with transaction.atomic(), set_actor(by):
+        return Referral.objects.create(case=case, recorded_by=by, **data)
+
+
+# --- Risk check ----------------------------------------------------------------
+
+RISK_FIELDS = ("immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed")
+
+
+def record_risk_check(*, case: Case, answers: dict, by) -> RiskCheck:
+    """Record the answers. A "yes" to immediate danger only suggests urgent
+    priority: the deadline changes when a coordinator confirms it."""
+    _refuse_if_anonymised(case)
+    with transaction.atomic(), set_actor(by):
+        return RiskCheck.objects.create(case=case, recorded_by=by, **{f: answers[f] for f in RISK_FIELDS})
+
+
+def suggests_urgent(case: Case, check: RiskCheck | None) -> bool:
+    return bool(check and check.danger and case.priority != Priority.URGENT and not case.is_closed)
+
+
+def confirm_urgent(*, check: RiskCheck, by) -> Case:
+    """Make the case urgent (its first-contact deadline becomes 24 working hours)."""
+    case = Case.objects.get(pk=check.case_id)
+    if not check.danger:
+        raise ValidationError(_("Only a risk check that found immediate danger makes a case urgent here."))
+    with transaction.atomic(), set_actor(by):
+        if case.priority != Priority.URGENT:
+            case = case_services.update_case(
+                case=case, data={"priority": Priority.URGENT}, expected_version=case.version, by=by
+            )
+        RiskCheck.objects.filter(pk=check.pk).update(urgent_confirmed_by=by, urgent_confirmed_at=timezone.now())
+    return case
+
+
+# --- Routines ------------------------------------------------------------------
+
+
+def new_version(*, routine: Routine, goal: str, steps: list[dict], by) -> RoutineVersion:
+    """Save an edit as a new version; cases already under an older one keep it."""
+    if not steps:
+        raise ValidationError(_("A routine needs at least one step."))
+    with transaction.atomic(), set_actor(by):
+        Routine.objects.select_for_update().get(pk=routine.pk)
+        last = routine.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = RoutineVersion.objects.create(routine=routine, number=last + 1, goal=goal, created_by=by)
+        RoutineStep.objects.bulk_create(
+            RoutineStep(version=version, position=n, **step) for n, step in enumerate(steps, start=1)
+        )
+    return version
+
+
+def routine_of(case: Case) -> tuple[RoutineVersion | None, CaseRoutine | None]:
+    """The version a case follows: the one it started with, or else the current
+    version of its crime category's routine (not started yet)."""
+    started = CaseRoutine.objects.select_related("version__routine").filter(case=case).first()
+    if started is not None:
+        return started.version, started
+    routine = Routine.objects.filter(crime_category=case.crime_category).first()
+    return (routine.current() if routine else None), None
+
+
+def check_step(*, case: Case, step: RoutineStep, by) -> StepCheck:
+    """Tick a step. The first tick pins the case to the step's version."""
+    _refuse_if_anonymised(case)
+    with transaction.atomic(), set_actor(by):
+        Case.objects.select_for_update().get(pk=case.pk)
+        version, started = routine_of(case)
+        if version is None or step.version_id != version.pk:
+            raise ValidationError(_("That step is not part of this case's routine."))
+        if started is None:
+            started = CaseRoutine.objects.create(case=case, version=version)
+        try:
+            with transaction.atomic():
+                return StepCheck.objects.create(case_routine=started, step=step, done_by=by)
+        except IntegrityError:
+            return StepCheck.objects.get(case_routine=started, step=step)
+
+
+def uncheck_step(*, case: Case, step: RoutineStep, by) -> None:
+    with transaction.atomic(), set_actor(by):
+        for check in StepCheck.objects.filter(case_routine__case=case, step=step):
+            check.delete()

@@ -1,0 +1,239 @@
+"""The partner register, routines, and the case's referrals, risk check and routine."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import RiskCheck
+from cases.views import visible_case
+from jour.access import ALL_ROLES, CASE_ROLES, can_manage_cases, for_roles
+from jour.forms import apply_validation_error
+from jour.models import Role
+
+from . import services
+from .forms import ConfirmationForm, PartnerForm, ReferralForm, RiskCheckForm, RoutineForm, StepFormSet
+from .models import Partner, Routine, RoutineStep
+
+# --- Partner register ----------------------------------------------------------
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def partner_list(request):
+    partners = Partner.objects.all()
+    if request.GET.get("all") != "1":
+        partners = partners.filter(active=True)
+    return render(
+        request, "partners/partner_list.html", {"partners": partners, "manage": can_manage_cases(request.user)}
+    )
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def partner_detail(request, pk):
+    partner = get_object_or_404(Partner, pk=pk)
+    context = {"partner": partner, "manage": can_manage_cases(request.user)}
+    return render(request, "partners/partner_detail.html", context)
+
+
+@for_roles(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk=None):
+    partner = get_object_or_404(Partner, pk=pk) if pk else None
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        partner = form.save()
+        messages.success(request, _("The partner is saved."))
+        return redirect("partner_detail", pk=partner.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/partner_form.html", {"form": form, "partner": partner}, status=status)
+
+
+# --- Routines --------------------------------------------------------------------
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def routine_list(request):
+    routines = Routine.objects.prefetch_related("versions")
+    return render(
+        request, "partners/routine_list.html", {"routines": routines, "manage": can_manage_cases(request.user)}
+    )
+
+
+@for_roles(ALL_ROLES)
+@require_GET
+def routine_detail(request, pk):
+    routine = get_object_or_404(Routine, pk=pk)
+    version = routine.current()
+    context = {
+        "routine": routine,
+        "version": version,
+        "steps": version.steps.select_related("partner") if version else [],
+        "confirmations": version.confirmations.all() if version else [],
+        "versions": routine.versions.order_by("-number"),
+        "manage": can_manage_cases(request.user),
+        "confirm_form": ConfirmationForm(),
+    }
+    return render(request, "partners/routine_detail.html", context)
+
+
+def _initial_steps(routine):
+    version = routine.current() if routine else None
+    if version is None:
+        return []
+    return [
+        {"title": s.title, "partner": s.partner_id, "how_to_reach": s.how_to_reach, "tip": s.tip}
+        for s in version.steps.all()
+    ]
+
+
+@for_roles(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def routine_edit(request, pk=None):
+    """Create a routine, or save an edit of one as its next version."""
+    routine = get_object_or_404(Routine, pk=pk) if pk else None
+    current = routine.current() if routine else None
+    form = RoutineForm(request.POST or None, instance=routine, initial={"goal": current.goal if current else ""})
+    steps = StepFormSet(request.POST or None, initial=_initial_steps(routine), prefix="steps")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        kept = [
+            {key: f.cleaned_data[key] for key in ("title", "partner", "how_to_reach", "tip")}
+            for f in steps.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            saved = form.save()
+            services.new_version(routine=saved, goal=form.cleaned_data["goal"], steps=kept, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The routine is saved as a new version. Cases already under way keep theirs."))
+            return redirect("routine_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "steps": steps, "routine": routine}
+    return render(request, "partners/routine_form.html", context, status=status)
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def routine_confirm(request, pk):
+    routine = get_object_or_404(Routine, pk=pk)
+    version = routine.current()
+    form = ConfirmationForm(request.POST)
+    if version is None or not form.is_valid():
+        messages.error(request, _("Give the organisation, its representative and the date."))
+        return redirect("routine_detail", pk=routine.pk)
+    confirmation = form.save(commit=False)
+    confirmation.version, confirmation.recorded_by = version, request.user
+    confirmation.save()
+    messages.success(request, _("The confirmation is recorded."))
+    return redirect("routine_detail", pk=routine.pk)
+
+
+# --- On a case -----------------------------------------------------------------
+
+
+def case_context(request, case, **forms) -> dict:
+    """The case page's partner, risk and routine sections."""
+    version, started = services.routine_of(case)
+    done = {}
+    if started is not None:
+        done = {c.step_id: c for c in started.checks.select_related("done_by")}
+    checks = list(case.risk_checks.select_related("recorded_by", "urgent_confirmed_by"))
+    latest = checks[0] if checks else None
+    return {
+        "referrals": case.referrals.select_related("partner", "recorded_by"),
+        "referral_form": forms.get("referral_form") or ReferralForm(),
+        "risk_checks": checks,
+        "risk_latest": latest,
+        "risk_suggests_urgent": services.suggests_urgent(case, latest),
+        "risk_form": forms.get("risk_form") or RiskCheckForm(),
+        "routine_version": version,
+        "routine_started": started,
+        "routine_steps": [(step, done.get(step.pk)) for step in version.steps.select_related("partner")]
+        if version
+        else [],
+    }
+
+
+def _back_to_case(case):
+    return redirect("case_detail", pk=case.pk)
+
+
+def _case_page_with_errors(request, case, **forms):
+    from cases.views import _detail_context
+
+    return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=400)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def referral_create(request, pk):
+    case = visible_case(request, pk)
+    form = ReferralForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_referral(case=case, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The referral is recorded."))
+            return _back_to_case(case)
+    return _case_page_with_errors(request, case, referral_form=form)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def risk_check_create(request, pk):
+    case = visible_case(request, pk)
+    form = RiskCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            check = services.record_risk_check(case=case, answers=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if check.danger:
+                messages.warning(
+                    request,
+                    _("Immediate danger: call 112, or contact the police. The case is suggested as urgent."),
+                )
+            else:
+                messages.success(request, _("The risk check is recorded."))
+            return _back_to_case(case)
+    return _case_page_with_errors(request, case, risk_form=form)
+
+
+@for_roles(Role.COORDINATOR)
+@require_POST
+def risk_confirm_urgent(request, pk, check_pk):
+    case = visible_case(request, pk)
+    check = get_object_or_404(RiskCheck, pk=check_pk, case=case)
+    try:
+        services.confirm_urgent(check=check, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case is urgent now: first contact within 24 working hours."))
+    return _back_to_case(case)
+
+
+@for_roles(CASE_ROLES)
+@require_POST
+def routine_step(request, pk, step_pk, action):
+    case = visible_case(request, pk)
+    step = get_object_or_404(RoutineStep, pk=step_pk)
+    if action not in ("done", "undo"):
+        raise Http404
+    try:
+        if action == "done":
+            services.check_step(case=case, step=step, by=request.user)
+        else:
+            services.uncheck_step(case=case, step=step, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"/cases/{case.pk}/#routine")
