@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from calendars.models import Appointment
 from jour.audit import record_event
 from jour.models import User
+from partners.models import Referral
 
 from .models import (
     Assignment,
@@ -143,6 +144,7 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         PaperRecord.objects.filter(case=case).update(description="")
         RetentionHold.objects.filter(case=case).update(reason="")
         Appointment.objects.filter(case=case).update(title="", place="", room="")
+        Referral.objects.filter(case=case).update(note="")
         _scrub_audit_trail(case)
         record_event(
             obj=case,

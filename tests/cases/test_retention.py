@@ -20,9 +20,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from calendars.appointments import save_appointment
 from calendars.workdays import STOCKHOLM
 from cases import paper, retention, selectors, services
 from cases.models import Assignment, Case, ContactAttempt, PaperKind, PaperRecord, RetentionHold, Status
+from partners.models import Partner
+from partners.services import record_referral
 from tests.members.dbsearch import find_in_database
 from tests.personas import login_verified
 
@@ -33,7 +36,10 @@ HANDOVER_NOTE = "Överlämning: nås bäst efter klockan sexton via dottern Sigr
 END_NOTE = "Avslutade uppdraget inför flytten till Bräkneholm"
 PAPER_DESCRIPTION = "Handskrivna anteckningar från mötet i Vittskövle"
 HOLD_REASON = "Rättegången om Kvarnbyvägen hålls i hovrätten i mars"
-FREE_TEXT = [ATTEMPT_NOTE, HANDOVER_NOTE, END_NOTE, PAPER_DESCRIPTION]
+REFERRAL_NOTE = "Gav numret till kvinnojouren i Hallonbergsdal"
+APPOINTMENT_TITLE = "Hembesök hos Ingegerd"
+APPOINTMENT_PLACE = "Lingonstigen 14, Ödmårdsby"
+FREE_TEXT = [ATTEMPT_NOTE, HANDOVER_NOTE, END_NOTE, PAPER_DESCRIPTION, REFERRAL_NOTE, APPOINTMENT_PLACE]
 NEEDLES = [*SEEKER.values(), *FREE_TEXT]
 
 STATISTICS = ["gender", "age_group", "municipality", "crime_category", "reported_to_police", "seeker_role"]
@@ -65,6 +71,33 @@ def closed_case(people, *, closed_months_ago: int = 13, attempt_after=timedelta(
         )
     paper.file_paper(
         case=case, kind=PaperKind.NOTES, description=PAPER_DESCRIPTION, filed_on=received.date(), by=people.alex
+    )
+    shelter = Partner.objects.get_or_create(name="Kvinnojouren", kind="shelter")[0]
+    record_referral(
+        case=case,
+        data={
+            "direction": "out",
+            "partner": shelter,
+            "reason": "shelter",
+            "consent": True,
+            "consent_way": "oral",
+            "note": REFERRAL_NOTE,
+        },
+        by=people.alex,
+    )
+    save_appointment(
+        appointment=None,
+        data={
+            "kind": "meeting",
+            "case": case,
+            "starts_at": received + timedelta(days=1),
+            "ends_at": received + timedelta(days=1, hours=1),
+            "place": APPOINTMENT_PLACE,
+            "room": "",
+            "title": APPOINTMENT_TITLE,
+        },
+        participants=[people.alex],
+        by=coordinator,
     )
     services.end_assignment(assignment=assignment, note=END_NOTE, by=coordinator)
     services.close_case(case=case, reason="completed", by=coordinator)
