@@ -46,7 +46,8 @@ class Partner(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return f"partner #{self.pk}"
+        # An organisation, not a person: its name is what every list of partners shows.
+        return self.name
 
 
 class Direction(models.TextChoices):

@@ -58,7 +58,8 @@ def confirm_urgent(*, check: RiskCheck, by) -> Case:
             case = case_services.update_case(
                 case=case, data={"priority": Priority.URGENT}, expected_version=case.version, by=by
             )
-        RiskCheck.objects.filter(pk=check.pk).update(urgent_confirmed_by=by, urgent_confirmed_at=timezone.now())
+        check.urgent_confirmed_by, check.urgent_confirmed_at = by, timezone.now()
+        check.save(update_fields=["urgent_confirmed_by", "urgent_confirmed_at"])
     return case
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -106,8 +107,9 @@ def routine_edit(request, pk=None):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         try:
-            saved = form.save()
-            services.new_version(routine=saved, goal=form.cleaned_data["goal"], steps=kept, by=request.user)
+            with transaction.atomic():  # a refused version leaves no routine behind
+                saved = form.save()
+                services.new_version(routine=saved, goal=form.cleaned_data["goal"], steps=kept, by=request.user)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -166,6 +168,11 @@ def _back_to_case(case):
 
 def _case_page_with_errors(request, case, **forms):
     from cases.views import _detail_context
+
+    for form in forms.values():
+        for message in form.non_field_errors():
+            # Shown above the page too: on an anonymised case the form itself is not shown.
+            messages.error(request, message)
 
     return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=400)
 
