@@ -8,6 +8,8 @@ from .models import Partner, Referral, Routine, RoutineConfirmation
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = [
