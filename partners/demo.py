@@ -68,16 +68,26 @@ def _steps(partners: dict) -> list[dict]:
     ]
 
 
-def seed(by) -> None:
-    """Once: the partners and the routine, attached to trafficking cases."""
+def add_trafficking_routine(by) -> Routine | None:
+    """The routine, attached to trafficking cases, unless one is already; it
+    names the register's first partner of each kind it needs, if there is one."""
     with transaction.atomic():
-        if not Partner.objects.exists():
-            for name, kind, phone, hours in PARTNERS:
-                Partner.objects.create(name=name, kind=kind, phone=phone, opening_hours=hours)
         if Routine.objects.filter(crime_category=CrimeCategory.TRAFFICKING).exists():
-            return
-        partners = {p.kind: p for p in Partner.objects.all()}
+            return None
+        partners = {}
+        for partner in Partner.objects.filter(active=True).order_by("pk"):
+            partners.setdefault(partner.kind, partner)
         routine = Routine.objects.create(
             name="Människohandel och prostitution", crime_category=CrimeCategory.TRAFFICKING
         )
         new_version(routine=routine, goal=GOAL, steps=_steps(partners), by=by)
+        return routine
+
+
+def seed(by) -> None:
+    """Once: the demo partners and the routine."""
+    with transaction.atomic():
+        if not Partner.objects.exists():
+            for name, kind, phone, hours in PARTNERS:
+                Partner.objects.create(name=name, kind=kind, phone=phone, opening_hours=hours)
+        add_trafficking_routine(by)
