@@ -74,3 +74,16 @@ def login_verified(client, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
     session.save()
+
+
+def client_for(user: User, language: str | None = "en"):
+    """A test client logged in as ``user`` with both factors; the UI in
+    ``language`` (None: the site's default, Swedish)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    login_verified(client, user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client

@@ -3,21 +3,11 @@
 import re
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from calendars import appointments as calendar_appointments
 from calendars.workdays import STOCKHOLM, is_working_day
-from tests.personas import login_verified
-
-
-def client_for(user, language: str = "en") -> Client:
-    """A client logged in (both factors) as ``user``, with the UI in ``language``."""
-    client = Client()
-    login_verified(client, user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
+from tests.personas import client_for  # noqa: F401 - the tests here import it from this module
 
 
 def sthlm(day: date, hour: int, minute: int = 0) -> datetime:

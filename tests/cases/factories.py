@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from cases import services
-from cases.models import Assignment, Case, ContactAttempt
+from cases.models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold
 
 SEEKER = {
     "first_name": "Ingegerd",
@@ -76,4 +76,13 @@ def snapshot(case: Case) -> dict:
         "case": Case.objects.filter(pk=case.pk).values().get(),
         "attempts": list(ContactAttempt.objects.filter(case_id=case.pk).order_by("pk").values()),
         "assignments": list(Assignment.objects.filter(case_id=case.pk).order_by("pk").values()),
+    }
+
+
+def full_snapshot(case: Case) -> dict:
+    """snapshot() with the case's paper records and retention holds."""
+    return {
+        **snapshot(case),
+        "paper": list(PaperRecord.objects.filter(case_id=case.pk).order_by("pk").values()),
+        "holds": list(RetentionHold.objects.filter(case_id=case.pk).order_by("pk").values()),
     }

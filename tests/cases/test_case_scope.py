@@ -5,23 +5,16 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import deadlines, services
 from cases.models import Assignment, Case, Notification, Status
-from tests.personas import login_verified
+from tests.personas import client_for
 
 from .factories import SEEKER, SEEKER_SECRETS, assign, case_form_data, make_case, snapshot
 
 CASE_KINDS = ["alex", "unassigned", "sam_ended", "closed"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 @pytest.fixture
@@ -77,7 +70,7 @@ def _sams_posts(case: Case, sam):
 @pytest.mark.parametrize("kind", CASE_KINDS)
 @pytest.mark.parametrize("url_name", ["case_detail", "case_edit"])
 def test_support_person_gets_404_on_pages_of_cases_not_assigned_to_them(world, kind, url_name):
-    sam = client_for(world.people.sam)
+    sam = client_for(world.people.sam, language=None)
     response = sam.get(reverse(url_name, args=[world.cases[kind].pk]))
     assert response.status_code == 404
 
@@ -86,7 +79,7 @@ def test_support_person_gets_404_on_pages_of_cases_not_assigned_to_them(world, k
 def test_support_person_posts_to_cases_not_assigned_to_them_change_nothing(world, kind):
     case = world.cases[kind]
     sam_user = world.people.sam
-    sam = client_for(sam_user)
+    sam = client_for(sam_user, language=None)
     for url_name, args, data, headers, allowed in _sams_posts(case, sam_user):
         before = snapshot(case)
         response = sam.post(reverse(url_name, args=args), data, **headers)
@@ -98,14 +91,14 @@ def test_support_person_posts_to_cases_not_assigned_to_them_change_nothing(world
 
 def test_the_assigned_support_person_sees_the_case_until_taken_off(world, people):
     case = world.cases["alex"]
-    alex = client_for(people.alex)
+    alex = client_for(people.alex, language=None)
     page = alex.get(reverse("case_detail", args=[case.pk]))
     assert page.status_code == 200
     assert SEEKER["first_name"] in page.content.decode()
     assert alex.get(reverse("case_edit", args=[case.pk])).status_code == 200
     assert alex.get(reverse("case_detail", args=[world.cases["closed"].pk])).status_code == 200
 
-    coordinator = client_for(people.coordinator)
+    coordinator = client_for(people.coordinator, language=None)
     response = coordinator.post(
         reverse("assignment_end", args=[case.pk, world.alex_assignment.pk]), {"note": "Slutar som stödperson"}
     )
@@ -127,7 +120,7 @@ def test_the_assigned_support_person_sees_the_case_until_taken_off(world, people
 
 @pytest.mark.parametrize("persona", ["board", "auditor"])
 def test_board_and_auditor_reach_no_case_page(world, persona):
-    client = client_for(getattr(world.people, persona))
+    client = client_for(getattr(world.people, persona), language=None)
     assert client.get(reverse("case_list")).status_code == 403
     assert client.get(reverse("notification_list")).status_code == 403
     for case in world.cases.values():
@@ -136,7 +129,7 @@ def test_board_and_auditor_reach_no_case_page(world, persona):
 
 
 def test_the_case_list_and_start_page_of_sam_do_not_show_alexs_case(world, people):
-    sam = client_for(people.sam)
+    sam = client_for(people.sam, language=None)
     for view in ["open", "unassigned", "waiting", "closed", "all"]:
         response = sam.get(reverse("case_list"), {"view": view})
         assert response.status_code == 200
@@ -151,7 +144,7 @@ def test_the_case_list_and_start_page_of_sam_do_not_show_alexs_case(world, peopl
         assert case.number not in start.content.decode()
 
     # The same pages do show it to Alex: the check above can fail.
-    alex = client_for(people.alex)
+    alex = client_for(people.alex, language=None)
     assert world.cases["alex"].number in alex.get(reverse("case_list")).content.decode()
     assert world.cases["alex"].number in alex.get(reverse("start")).content.decode()
 
@@ -159,7 +152,7 @@ def test_the_case_list_and_start_page_of_sam_do_not_show_alexs_case(world, peopl
 @pytest.mark.parametrize("persona", ["sam", "board", "auditor"])
 def test_no_seeded_personal_data_on_pages_of_people_without_the_case(world, persona):
     user = getattr(world.people, persona)
-    client = client_for(user)
+    client = client_for(user, language=None)
     urls = [
         reverse("start"),
         reverse("case_list"),
@@ -187,7 +180,7 @@ def test_no_seeded_personal_data_on_pages_of_people_without_the_case(world, pers
 
 def test_the_coordinator_sees_the_seeded_data(world, people):
     """The seeded values are really on the pages that may show them."""
-    coordinator = client_for(people.coordinator)
+    coordinator = client_for(people.coordinator, language=None)
     html = coordinator.get(reverse("case_detail", args=[world.cases["unassigned"].pk])).content.decode()
     for secret in SEEKER_SECRETS:
         assert secret in html

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -13,15 +12,9 @@ from django.utils import timezone
 from calendars.workdays import working_hours_between
 from cases import services
 from cases.selectors import RECENTLY_CLOSED_DAYS
-from tests.personas import login_verified
+from tests.personas import client_for
 
 from .factories import assign, attempt, make_case
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 def received_for_used_hours(hours: int, now):
@@ -66,7 +59,7 @@ def test_the_coordinator_start_page_sorts_cases_into_panels(people, panels):
     due_soon = panels["due_soon"]
     now = timezone.now()
     assert due_soon.first_contact_warn_at <= now < due_soon.first_contact_due
-    response = client_for(people.coordinator).get(reverse("start"))
+    response = client_for(people.coordinator, language=None).get(reverse("start"))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
     assert _pks(dashboard.unassigned) == [panels["unassigned"].pk]
@@ -87,7 +80,7 @@ def test_the_coordinator_start_page_sorts_cases_into_panels(people, panels):
 def test_a_first_attempt_takes_a_case_off_the_deadline_panels(people, panels):
     for key in ["due_soon", "overdue"]:
         attempt(panels[key], timezone.now() - timedelta(minutes=1), by=people.alex)
-    dashboard = client_for(people.coordinator).get(reverse("start")).context["dashboard"]
+    dashboard = client_for(people.coordinator, language=None).get(reverse("start")).context["dashboard"]
     assert dashboard.due_soon == [] and dashboard.overdue == []
 
 
@@ -95,7 +88,7 @@ def test_the_support_person_start_page_lists_their_cases_soonest_due_first(peopl
     alex = people.alex
     later = make_case(people.coordinator, received_at=timezone.now() - timedelta(minutes=5))
     assign(later, alex, by=people.coordinator)
-    response = client_for(alex).get(reverse("start"))
+    response = client_for(alex, language=None).get(reverse("start"))
     assert response.status_code == 200
     assert _pks(response.context["my_cases"]) == [panels["overdue"].pk, panels["due_soon"].pk, later.pk]
     assert response.context.get("dashboard") is None
@@ -106,14 +99,14 @@ def test_a_contacted_case_does_not_push_waiting_cases_down(people, panels):
     contacted = make_case(people.coordinator, received_at=timezone.now() - timedelta(minutes=5))
     assign(contacted, alex, by=people.coordinator)
     attempt(contacted, timezone.now() - timedelta(minutes=1), by=alex, outcome="reached")
-    client = client_for(alex)
+    client = client_for(alex, language=None)
     rows = client.get(reverse("start")).context["my_cases"]
     # Its deadline is the latest and its clock has stopped: last by either measure.
     # (PostgreSQL sorts NULLs last by default: ordering on first_contact_at needs nulls_first.)
     expected = [panels["overdue"].pk, panels["due_soon"].pk, contacted.pk]
     assert _pks(rows) == expected
     assert _pks(client.get(reverse("case_list")).context["rows"]) == expected
-    coordinator_rows = client_for(people.coordinator).get(reverse("case_list")).context["rows"]
+    coordinator_rows = client_for(people.coordinator, language=None).get(reverse("case_list")).context["rows"]
     assert _pks(coordinator_rows) == [
         panels["overdue"].pk,
         panels["due_soon"].pk,
@@ -137,7 +130,7 @@ PAGES = [
 def _query_counts(people) -> dict:
     counts = {}
     for persona, url_name, params in PAGES:
-        client = client_for(getattr(people, persona))
+        client = client_for(getattr(people, persona), language=None)
         client.get(reverse(url_name), params)  # warm up caches (content types, session)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse(url_name), params)
@@ -184,7 +177,7 @@ def test_a_contacted_case_whose_support_person_left_is_listed_as_unassigned(peop
     assignment = assign(handed_over, people.alex, by=coordinator)
     attempt(handed_over, timezone.now() - timedelta(hours=1), by=people.alex, outcome="reached")
     services.end_assignment(assignment=assignment, note="Alex slutar", by=coordinator)
-    client = client_for(coordinator)
+    client = client_for(coordinator, language=None)
     dashboard = client.get(reverse("start")).context["dashboard"]
     assert handed_over.pk in _pks(dashboard.unassigned)
     assert dashboard.unassigned_count == 2

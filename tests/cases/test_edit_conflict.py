@@ -5,22 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django import forms
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from calendars.workdays import working_hours_between
 from cases.models import Case
 from jour.models import Role
-from tests.personas import login_verified, make_user
+from tests.personas import client_for, make_user
 
 from .factories import SEEKER, assign, make_case
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 def posted_values(form) -> dict:
@@ -43,7 +36,7 @@ def case(people):
 
 def test_the_second_of_two_concurrent_edits_is_refused_then_saved_on_resubmission(people, case):
     other = make_user("lo@jour.test", "Lo Coordinator", Role.COORDINATOR)
-    first, second = client_for(people.coordinator), client_for(other)
+    first, second = client_for(people.coordinator, language=None), client_for(other, language=None)
     url = reverse("case_edit", args=[case.pk])
     first_form = first.get(url).context["form"]
     second_form = second.get(url).context["form"]
@@ -82,7 +75,10 @@ def test_the_second_of_two_concurrent_edits_is_refused_then_saved_on_resubmissio
 
 
 def test_a_stale_resubmission_after_a_third_save_is_refused_again(people, case):
-    first, second = client_for(people.coordinator), client_for(make_user("lo@jour.test", "Lo", Role.COORDINATOR))
+    first, second = (
+        client_for(people.coordinator, language=None),
+        client_for(make_user("lo@jour.test", "Lo", Role.COORDINATOR), language=None),
+    )
     url = reverse("case_edit", args=[case.pk])
     stale = posted_values(second.get(url).context["form"])
     assert first.post(url, {**posted_values(first.get(url).context["form"]), "municipality": "Ett"}).status_code == 302
@@ -94,7 +90,7 @@ def test_a_stale_resubmission_after_a_third_save_is_refused_again(people, case):
 
 
 def test_an_edit_without_a_version_is_refused(people, case):
-    coordinator = client_for(people.coordinator)
+    coordinator = client_for(people.coordinator, language=None)
     url = reverse("case_edit", args=[case.pk])
     data = posted_values(coordinator.get(url).context["form"])
     del data["version"]
@@ -106,7 +102,7 @@ def test_a_support_person_cannot_change_the_deadline_inputs(people, case):
     assign(case, people.alex, by=people.coordinator)
     case.refresh_from_db()
     due, received = case.first_contact_due, case.received_at
-    alex = client_for(people.alex)
+    alex = client_for(people.alex, language=None)
     url = reverse("case_edit", args=[case.pk])
     response = alex.get(url)
     assert response.status_code == 200
@@ -132,7 +128,7 @@ def test_a_support_person_cannot_change_the_deadline_inputs(people, case):
 
 
 def test_the_coordinator_can_change_the_priority(people, case):
-    coordinator = client_for(people.coordinator)
+    coordinator = client_for(people.coordinator, language=None)
     url = reverse("case_edit", args=[case.pk])
     data = {**posted_values(coordinator.get(url).context["form"]), "priority": "urgent"}
     assert coordinator.post(url, data).status_code == 302

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,18 +15,11 @@ from cases import paper, services
 from cases.models import Case, PaperKind, PaperRecord, ShreddingReminder
 from compliance import evidence
 from jour.models import Role
-from tests.personas import login_verified, make_user
+from tests.personas import client_for, make_user
 
 from .factories import SEEKER, assign, attempt, make_case
 
 DESCRIPTION = "Anteckningar från mötet den 3 maj"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def file(case, kind=PaperKind.NOTES, *, by, description="") -> PaperRecord:

@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,9 +26,9 @@ from cases.models import Assignment, Case, ContactAttempt, PaperKind, PaperRecor
 from partners.models import Partner
 from partners.services import record_referral
 from tests.members.dbsearch import find_in_database
-from tests.personas import login_verified
+from tests.personas import client_for
 
-from .factories import SEEKER, make_case, snapshot
+from .factories import SEEKER, full_snapshot, make_case
 
 ATTEMPT_NOTE = "Lovade ringa tillbaka efter tandläkarbesöket på Ekbacken"
 HANDOVER_NOTE = "Överlämning: nås bäst efter klockan sexton via dottern Sigrun"
@@ -43,13 +42,6 @@ FREE_TEXT = [ATTEMPT_NOTE, HANDOVER_NOTE, END_NOTE, PAPER_DESCRIPTION, REFERRAL_
 NEEDLES = [*SEEKER.values(), *FREE_TEXT]
 
 STATISTICS = ["gender", "age_group", "municipality", "crime_category", "reported_to_police", "seeker_role"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def closed_case(people, *, closed_months_ago: int = 13, attempt_after=timedelta(hours=2), **overrides) -> Case:
@@ -104,14 +96,6 @@ def closed_case(people, *, closed_months_ago: int = 13, attempt_after=timedelta(
     Case.objects.filter(pk=case.pk).update(closed_at=now - relativedelta(months=closed_months_ago))
     case.refresh_from_db()
     return case
-
-
-def full_snapshot(case: Case) -> dict:
-    return {
-        **snapshot(case),
-        "paper": list(PaperRecord.objects.filter(case_id=case.pk).order_by("pk").values()),
-        "holds": list(RetentionHold.objects.filter(case_id=case.pk).order_by("pk").values()),
-    }
 
 
 def anonymised_entries(case: Case):

@@ -11,17 +11,16 @@ import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import paper, retention, services
-from cases.models import Case, ContactAttempt, PaperKind, PaperRecord, RetentionHold, Status
+from cases.models import Case, ContactAttempt, PaperKind, Status
 from tests.members.dbsearch import find_in_database
-from tests.personas import login_verified
+from tests.personas import client_for
 
-from .factories import SEEKER, make_case, snapshot
+from .factories import SEEKER, full_snapshot, make_case
 
 ATTEMPT_NOTE = "Vill träffas på biblioteket i Grönhög"
 HANDOVER_NOTE = "Tolk behövs: nordsamiska"
@@ -37,13 +36,6 @@ ERASED = {
     "notes": "Seedad: bor ovanför frisören på Lingonstigen 3",
 }
 OTHER_ATTEMPT_NOTE = "Ringer själv tillbaka på fredag från Sjöbo"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def case_with_history(people, *, attempt_note=ATTEMPT_NOTE, **seeker) -> Case:
@@ -63,14 +55,6 @@ def case_with_history(people, *, attempt_note=ATTEMPT_NOTE, **seeker) -> Case:
     )
     case.refresh_from_db()
     return case
-
-
-def full_snapshot(case: Case) -> dict:
-    return {
-        **snapshot(case),
-        "paper": list(PaperRecord.objects.filter(case_id=case.pk).order_by("pk").values()),
-        "holds": list(RetentionHold.objects.filter(case_id=case.pk).order_by("pk").values()),
-    }
 
 
 def export_entries(case: Case):

@@ -3,21 +3,12 @@
 import html
 from datetime import timedelta
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from cases.models import RiskCheck
 from partners.models import CaseRoutine, Partner, Referral, RoutineConfirmation, StepCheck
 from tests.cases.factories import assign, make_case, snapshot
-from tests.personas import login_verified
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_verified(client, user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+from tests.personas import client_for  # noqa: F401 - the tests here import it from this module
 
 
 def text(response) -> str:
