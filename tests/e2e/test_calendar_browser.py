@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 
 from calendars.models import Appointment, AppointmentKind, MailboxCheck, PhoneForwarding, PhoneHours
 from tests.cases.factories import SEEKER, assign, make_case
-from tests.personas import PASSWORD, build_personas, totp_code
+from tests.e2e.helpers import log_in
+from tests.personas import build_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,19 +30,6 @@ NEVER = [SEEKER["last_name"], SEEKER["phone"], SEEKER["email"]]
 COURT, COURTROOM = "Göteborgs tingsrätt", "Sal 4"
 MEETING_PLACE = "Jourens samtalsrum"
 DETAIL_URL = re.compile(r".*/calendar/appointments/(\d+)/$")
-
-
-def _log_in(browser, base_url, user):
-    page = browser.new_context(locale="sv-SE").new_page()
-    page.goto(base_url + "/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url("**/accounts/verify/**")
-    page.locator("#id_code").fill(totp_code(user))
-    page.locator("#id_code").press("Enter")
-    page.wait_for_url(base_url + "/")
-    return page
 
 
 def _assert_no_seeker_secrets(text: str, where: str) -> None:
@@ -78,7 +66,7 @@ def test_coordinator_plans_a_hearing_and_the_support_person_subscribes(live_serv
     week_path = f"/calendar/week/{iso.year}/{iso.week}/"
 
     # --- The coordinator plans a court hearing from the calendar's "new appointment".
-    coordinator = _log_in(browser, base, people.coordinator)
+    coordinator = log_in(browser, base, people.coordinator)
     coordinator.locator("header nav a[href='/calendar/']").click()
     coordinator.wait_for_url(base + "/calendar/")
     coordinator.locator(".calendar-nav a[href='/calendar/new/']").click()
@@ -138,7 +126,7 @@ def test_coordinator_plans_a_hearing_and_the_support_person_subscribes(live_serv
     coordinator.screenshot(path="var/e2e-calendar-week.png", full_page=True)
 
     # --- Alex, in a browser of their own, sees the hearing among "my next appointments".
-    volunteer = _log_in(browser, base, alex)
+    volunteer = log_in(browser, base, alex)
     upcoming = volunteer.locator("section[aria-labelledby='next-title'] li.appt")
     hearing_row = upcoming.filter(has=volunteer.locator(f"a[href='/calendar/appointments/{hearing.pk}/']"))
     expect(hearing_row).to_have_count(1)
@@ -184,7 +172,7 @@ def test_coordinator_sets_phone_hours_and_confirms_forwarding_and_mailbox(live_s
     base = live_server.url
     people = build_personas()
     name = people.coordinator.name
-    coordinator = _log_in(browser, base, people.coordinator)
+    coordinator = log_in(browser, base, people.coordinator)
     coordinator.locator("header nav a[href='/calendar/phone/']").click()
     coordinator.wait_for_url(base + "/calendar/phone/")
 

@@ -9,22 +9,10 @@ from django.core.management import call_command
 from cases.models import Case, Priority
 from partners.models import Partner, Referral, StepCheck
 from tests.cases.factories import assign, make_case
-from tests.personas import PASSWORD, build_personas, totp_code
+from tests.e2e.helpers import log_in
+from tests.personas import build_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(browser, base_url, user):
-    page = browser.new_context(locale="sv-SE").new_page()
-    page.goto(base_url + "/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url("**/accounts/verify/**")
-    page.locator("#id_code").fill(totp_code(user))
-    page.locator("#id_code").press("Enter")
-    page.wait_for_url(base_url + "/")
-    return page
 
 
 def test_risk_referral_and_routine_on_a_case(live_server, browser):
@@ -36,7 +24,7 @@ def test_risk_referral_and_routine_on_a_case(live_server, browser):
     url = f"{live_server.url}/cases/{case.pk}/"
     due_before = case.first_contact_due
 
-    page = _log_in(browser, live_server.url, people.coordinator)
+    page = log_in(browser, live_server.url, people.coordinator)
     page.goto(url)
     risk = page.locator(f"form[action='/cases/{case.pk}/risk/']")
     for name in ("immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"):
@@ -67,7 +55,7 @@ def test_risk_referral_and_routine_on_a_case(live_server, browser):
     assert "Kvinnojouren Exempelstad" in page.locator("#referrals").inner_text()
     assert page.locator("#routine li").count() == 6
 
-    volunteer = _log_in(browser, live_server.url, people.alex)
+    volunteer = log_in(browser, live_server.url, people.alex)
     volunteer.goto(url)
     volunteer.locator("#routine li").first.locator("button[type='submit']").click()
     volunteer.wait_for_url("**#routine")

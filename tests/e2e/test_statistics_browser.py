@@ -10,22 +10,10 @@ import pytest
 from django.utils import timezone
 
 from tests.cases.factories import SEEKER, make_case
-from tests.personas import PASSWORD, build_personas, totp_code
+from tests.e2e.helpers import log_in
+from tests.personas import build_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(browser, base_url, user):
-    page = browser.new_context(locale="sv-SE", accept_downloads=True).new_page()
-    page.goto(base_url + "/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url("**/accounts/verify/**")
-    page.locator("#id_code").fill(totp_code(user))
-    page.locator("#id_code").press("Enter")
-    page.wait_for_url(base_url + "/")
-    return page
 
 
 def _download(page, href_part: str) -> bytes:
@@ -44,7 +32,7 @@ def test_board_member_reads_the_year_and_downloads_the_summary(live_server, brow
         make_case(people.coordinator, received_at=now, gender="other", crime_category="threats")
     year = timezone.localdate().year
 
-    page = _log_in(browser, live_server.url, people.board)
+    page = log_in(browser, live_server.url, people.board, accept_downloads=True)
     page.locator("nav a[href='/statistics/']").click()
     page.wait_for_url("**/statistics/")
     seekers = page.locator("#seekers-h").locator("xpath=..")
