@@ -189,57 +189,62 @@ def _counted_days(day: date, since: date) -> tuple[date, date]:
     return first, last
 
 
-def _nothing_yet(first: date) -> Evidence:
-    return Evidence(MANUAL, _("Nothing to count yet: counting starts %(date)s.") % {"date": first.isoformat()})
-
-
-def _missing_summary(missing: list[date], total_text: str) -> str:
-    shown = ", ".join(d.isoformat() for d in missing[-5:])
-    return total_text + " " + _("Latest: %(days)s.") % {"days": shown}
+def _daily_log(day: date, since: date | None, missing_in, *, none_logged: str, count_missing, all_logged: str):
+    """A log that needs an entry for every counted day (or closing) of the year:
+    ``missing_in(first, last)`` lists those without one, ``count_missing(n)`` says how many."""
+    if since is None:
+        return Evidence(NOT_OK, none_logged)
+    first, last = _counted_days(day, since)
+    if first > last:
+        return Evidence(MANUAL, _("Nothing to count yet: counting starts %(date)s.") % {"date": first.isoformat()})
+    missing = missing_in(first, last)
+    counted = _("Counted since %(date)s.") % {"date": first.isoformat()}
+    if missing:
+        latest = _("Latest: %(days)s.") % {"days": ", ".join(d.isoformat() for d in missing[-5:])}
+        return Evidence(NOT_OK, f"{count_missing(len(missing))} {counted} {latest}")
+    return Evidence(OK, f"{all_logged} {counted}")
 
 
 def phone_forwarding(day: date) -> Evidence:
     """Every closing of the staffed phone followed by a logged forwarding to 116 006."""
     from calendars import phone
 
-    since = phone.counting_since()
-    if since is None:
-        return Evidence(NOT_OK, _("No staffed phone hours are set, so no forwarding to 116 006 can be shown."))
-    first, last = _counted_days(day, since)
-    if first > last:
-        return _nothing_yet(first)
-    missing = phone.unconfirmed_closings(first, last)
-    since = _("Counted since %(date)s.") % {"date": first.isoformat()}
-    if missing:
-        text = ngettext(
-            "%(n)s closing of the phone without a logged forwarding to 116 006.",
-            "%(n)s closings of the phone without a logged forwarding to 116 006.",
-            len(missing),
-        ) % {"n": len(missing)}
-        return Evidence(NOT_OK, _missing_summary(missing, text + " " + since))
-    return Evidence(OK, _("Every closing of the phone has a logged forwarding to 116 006.") + " " + since)
+    return _daily_log(
+        day,
+        phone.counting_since(),
+        phone.unconfirmed_closings,
+        none_logged=_("No staffed phone hours are set, so no forwarding to 116 006 can be shown."),
+        count_missing=lambda n: (
+            ngettext(
+                "%(n)s closing of the phone without a logged forwarding to 116 006.",
+                "%(n)s closings of the phone without a logged forwarding to 116 006.",
+                n,
+            )
+            % {"n": n}
+        ),
+        all_logged=_("Every closing of the phone has a logged forwarding to 116 006."),
+    )
 
 
 def mailbox_read(day: date) -> Evidence:
     """A logged mailbox check on every working day."""
     from calendars import mailbox
 
-    since = mailbox.counting_since()
-    if since is None:
-        return Evidence(NOT_OK, _("No check of the jour's mailbox is logged."))
-    first, last = _counted_days(day, since)
-    if first > last:
-        return _nothing_yet(first)
-    missing = mailbox.missing_days(first, last)
-    since = _("Counted since %(date)s.") % {"date": first.isoformat()}
-    if missing:
-        text = ngettext(
-            "%(n)s working day without a logged mailbox check.",
-            "%(n)s working days without a logged mailbox check.",
-            len(missing),
-        ) % {"n": len(missing)}
-        return Evidence(NOT_OK, _missing_summary(missing, text + " " + since))
-    return Evidence(OK, _("The mailbox was logged as read on every working day.") + " " + since)
+    return _daily_log(
+        day,
+        mailbox.counting_since(),
+        mailbox.missing_days,
+        none_logged=_("No check of the jour's mailbox is logged."),
+        count_missing=lambda n: (
+            ngettext(
+                "%(n)s working day without a logged mailbox check.",
+                "%(n)s working days without a logged mailbox check.",
+                n,
+            )
+            % {"n": n}
+        ),
+        all_logged=_("The mailbox was logged as read on every working day."),
+    )
 
 
 SIGNALS = {
