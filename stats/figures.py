@@ -186,29 +186,37 @@ class Volunteering:
     hours: float
 
 
+def _going(period: Period):
+    """Who went to which meeting or hearing in the period (the participant rows)."""
+    return Appointment.participants.through.objects.filter(
+        appointment__kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        appointment__starts_at__gte=period.start_at,
+        appointment__starts_at__lt=period.end_at,
+    )
+
+
+def _hours(going) -> float:
+    """Person-hours of those participations, from the calendar's times."""
+    total = going.aggregate(total=Sum(F("appointment__ends_at") - F("appointment__starts_at")))["total"]
+    return round(total.total_seconds() / 3600, 1) if total else 0.0
+
+
 def volunteering(period: Period) -> Volunteering:
     """Volunteers active (logged an attempt or went to a meeting or hearing) and
     the hours of the meetings and hearings they went to (the calendar's times)."""
     from jour.models import Role
 
-    through = Appointment.participants.through
-    going = through.objects.filter(
-        appointment__kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
-        appointment__starts_at__gte=period.start_at,
-        appointment__starts_at__lt=period.end_at,
-        user__role=Role.SUPPORT_PERSON,
-    )
+    going = _going(period).filter(user__role=Role.SUPPORT_PERSON)
     attempts = ContactAttempt.objects.filter(
         made_at__gte=period.start_at, made_at__lt=period.end_at, made_by__role=Role.SUPPORT_PERSON
     )
     if period.municipality:
         going = going.filter(appointment__case__municipality=period.municipality)
         attempts = attempts.filter(case__municipality=period.municipality)
-    duration = going.aggregate(total=Sum(F("appointment__ends_at") - F("appointment__starts_at")))["total"]
     # order_by(): the models' default ordering would make DISTINCT run over every row.
     people = set(going.order_by().values_list("user_id", flat=True).distinct())
     people |= set(attempts.order_by().values_list("made_by_id", flat=True).distinct())
-    return Volunteering(active=len(people), hours=round(duration.total_seconds() / 3600, 1) if duration else 0.0)
+    return Volunteering(active=len(people), hours=_hours(going))
 
 
 @dataclass
@@ -241,14 +249,8 @@ def municipalities() -> list[str]:
 def own_work(user, period: Period) -> dict:
     """A support person's own work in the period: no seeker data, only counts."""
     attempts = ContactAttempt.objects.filter(made_by=user, made_at__gte=period.start_at, made_at__lt=period.end_at)
-    going = Appointment.participants.through.objects.filter(
-        user=user,
-        appointment__kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
-        appointment__starts_at__gte=period.start_at,
-        appointment__starts_at__lt=period.end_at,
-    )
+    going = _going(period).filter(user=user)
     by_kind = dict(going.values_list("appointment__kind").annotate(n=Count("pk")))
-    duration = going.aggregate(total=Sum(F("appointment__ends_at") - F("appointment__starts_at")))["total"]
     # One filter() call: all three conditions hold for the same assignment of this person.
     cases = (
         Case.objects.filter(
@@ -263,5 +265,5 @@ def own_work(user, period: Period) -> dict:
         "attempts": attempts.count(),
         "meetings": by_kind.get(AppointmentKind.MEETING, 0),
         "hearings": by_kind.get(AppointmentKind.COURT, 0),
-        "hours": round(duration.total_seconds() / 3600, 1) if duration else 0.0,
+        "hours": _hours(going),
     }
