@@ -14,31 +14,9 @@ from jour.forms import apply_validation_error
 from jour.models import Role
 
 from . import mailbox, phone
+from .duty import LOG_DAYS, duty_context, missing
 from .forms import PhoneClosureForm, PhoneHoursForm
 from .models import MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
-
-LOG_DAYS = 30
-
-
-def duty_context(now=None) -> dict:
-    """What the start page and the phone page show about today's duty."""
-    now = now or timezone.now()
-    return {"phone": phone.state(now), "mailbox_today": mailbox.today_check(timezone.localdate(now))}
-
-
-def _missing(today):
-    """Working days of the last LOG_DAYS with no mailbox check or an unconfirmed closing."""
-    first = today - timedelta(days=LOG_DAYS)
-    yesterday = today - timedelta(days=1)
-    return {
-        "mailbox_missing": mailbox.missing_days(max(first, mailbox.counting_since() or today), yesterday),
-        "closings_missing": phone.unconfirmed_closings(max(first, phone.counting_since() or today), today),
-    }
-
-
-def missing_counts(today=None) -> dict:
-    today = today or timezone.localdate()
-    return {name: len(days) for name, days in _missing(today).items()}
 
 
 def _page(request, hours_form=None, closure_form=None, status=200):
@@ -53,7 +31,7 @@ def _page(request, hours_form=None, closure_form=None, status=200):
     )
     context["closures"] = PhoneClosure.objects.filter(day__gte=today)
     if request.user.role == Role.COORDINATOR:
-        context.update(_missing(today))
+        context.update(missing(today))
     if context["manage"]:
         context["hours_form"] = hours_form or PhoneHoursForm()
         context["closure_form"] = closure_form or PhoneClosureForm()

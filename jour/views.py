@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calendars import appointments as calendar_appointments
-from calendars import duty_views
+from calendars import duty
 from cases import paper, retention
 from cases import selectors as case_selectors
 from compliance import dashboard as compliance_dashboard
@@ -44,9 +44,9 @@ def start(request):
     if request.user.role in STAFF_ROLES:
         mine = paper.due_for_shredding().filter(case__in=cases_visible_to(request.user))
         context["paper_due"] = mine.count()
-        context.update(duty_views.duty_context())
+        context.update(duty.duty_context())
     if request.user.role == Role.COORDINATOR:
-        context["duty_missing"] = duty_views.missing_counts()
+        context["duty_missing"] = duty.missing_counts()
         context["retention_due"] = retention.due().count()
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()

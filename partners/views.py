@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -243,4 +244,4 @@ def routine_step(request, pk, step_pk, action):
             services.uncheck_step(case=case, step=step, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(f"/cases/{case.pk}/#routine")
+    return redirect(reverse("case_detail", args=[case.pk]) + "#routine")
