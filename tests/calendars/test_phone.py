@@ -455,9 +455,11 @@ def test_the_board_sees_no_phone_reminder(people):
     assert reverse("phone_forwarded") not in html
 
 
-def test_the_coordinators_page_lists_closings_without_a_forwarding(people):
-    now = timezone.now()
+def test_the_coordinators_page_lists_closings_without_a_forwarding(people, monkeypatch):
+    # At noon: before today's opening, yesterday's closing is not missing yet.
     today = timezone.localdate()
+    now = sthlm(today, 12)
+    freeze_now(monkeypatch, now)
     for weekday in range(7):
         PhoneHours.objects.create(weekday=weekday, opens=NINE, closes=FOUR, created_at=now - timedelta(days=12))
     confirmed = today - timedelta(days=6)
