@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jour.access import appointments_visible_to
+from jour.workdays import STOCKHOLM, is_working_day
 
 from .models import CASE_KINDS, Appointment, AppointmentKind
-from .workdays import STOCKHOLM, is_working_day
 
 TEXT_FIELDS = ("title", "place", "room")
 NEEDS_PARTICIPANTS = (AppointmentKind.MEETING, AppointmentKind.COURT, AppointmentKind.INDIVIDUAL_SUPERVISION)

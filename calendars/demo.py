@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jour.models import Role, User
+from jour.workdays import STOCKHOLM, next_working_day_start
 
 from .models import Appointment, AppointmentKind, PhoneHours
-from .workdays import STOCKHOLM, next_working_day_start
 
 
 def seed_calendar(demo_domain: str) -> None:

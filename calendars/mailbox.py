@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jour.workdays import STOCKHOLM, is_working_day
+
 from .models import MailboxCheck
-from .workdays import STOCKHOLM, is_working_day
 
 
 def today_check(today: date | None = None) -> MailboxCheck | None:

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jour.workdays import STOCKHOLM, is_working_day
+
 from .models import PhoneClosure, PhoneForwarding, PhoneHours
-from .workdays import STOCKHOLM, is_working_day
 
 FORWARD_GRACE = timedelta(minutes=30)
 LOOK_AROUND = 30  # days searched for the previous closing or the next opening

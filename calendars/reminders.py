@@ -23,9 +23,9 @@ from django.utils.translation import override
 
 from cases.models import Assignment
 from jour.models import Role
+from jour.workdays import STOCKHOLM, next_working_day_start
 
 from .models import REMINDED_KINDS, Appointment, AppointmentReminder
-from .workdays import STOCKHOLM, next_working_day_start
 
 logger = logging.getLogger(__name__)
 

@@ -24,11 +24,11 @@ from jour.access import (
 )
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
+from jour.workdays import STOCKHOLM
 
 from . import appointments, feeds
 from .forms import AppointmentForm
 from .models import Appointment, AppointmentKind, FeedToken
-from .workdays import STOCKHOLM
 
 
 def _record_view(request, label: str, count: int) -> None:

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from calendars.workdays import add_working_hours, working_hours_between
 from jour.models import Role, User
+from jour.workdays import add_working_hours, working_hours_between
 
 from .models import AlertKind, Assignment, Case, DeadlineAlert, Notification, Priority, Status
 

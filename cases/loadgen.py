@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from calendars.workdays import STOCKHOLM, working_hours_between
 from jour.models import Role, User
+from jour.workdays import STOCKHOLM, working_hours_between
 
 from . import deadlines
 from .models import (

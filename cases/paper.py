@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from calendars.workdays import STOCKHOLM, is_working_day
 from jour.models import Role, User
+from jour.workdays import STOCKHOLM, is_working_day
 
 from .models import Case, PaperKind, PaperRecord, ShreddingReminder, Status
 

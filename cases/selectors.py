@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from calendars.workdays import STOCKHOLM
 from jour.access import cases_visible_to
+from jour.workdays import STOCKHOLM
 
 from . import deadlines
 from .models import Assignment, Case, Priority, Status

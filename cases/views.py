@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calendars.workdays import STOCKHOLM
 from jour.access import (
     CASE_ROLES,
     KPI_ROLES,
@@ -23,6 +22,7 @@ from jour.access import (
 from jour.audit import record_access
 from jour.forms import apply_validation_error
 from jour.models import Role
+from jour.workdays import STOCKHOLM
 
 from . import deadlines, notifications, selectors, services
 from .forms import (

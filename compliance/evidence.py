@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from calendars.workdays import STOCKHOLM
+from jour.workdays import STOCKHOLM
 
 OK, NOT_OK, MANUAL = "ok", "not_ok", "manual"
 

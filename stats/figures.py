@@ -15,7 +15,6 @@ from django.db.models import CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Appointment, AppointmentKind
-from calendars.workdays import STOCKHOLM
 from cases.models import (
     AgeGroup,
     Case,
@@ -27,6 +26,7 @@ from cases.models import (
     SeekerRole,
     YesNoUnknown,
 )
+from jour.workdays import STOCKHOLM
 from partners.models import Direction, Referral
 
 GENDERS = list(Gender.choices)

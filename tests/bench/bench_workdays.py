@@ -1,8 +1,8 @@
-"""Benchmark calendars.workdays.add_working_hours against two baselines.
+"""Benchmark jour.workdays.add_working_hours against two baselines.
 
 Run with ``python -m tests.bench.bench_workdays [n]``. Not a pytest module.
 
-(a) ``calendars.workdays.add_working_hours``.
+(a) ``jour.workdays.add_working_hours``.
 (b) A plain reference implementation in this file: walks forward one calendar
     day at a time in real (UTC) time, with its own holiday set built once from
     the ``holidays`` package plus weekends and the three eves.
@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from calendars.workdays import add_working_hours
+from jour.workdays import add_working_hours
 
 STHLM = ZoneInfo("Europe/Stockholm")
 YEARS = range(2019, 2043)  # the random starts are in 2020-2040; leave room after
@@ -140,7 +140,7 @@ def main() -> None:
     print(f"add_working_hours, n={result['n']}, median of 3 rounds")
     print(f"{'implementation':<28}{'calls/s':>12}{'ours is x faster':>18}")
     rows = [
-        ("calendars.workdays", result["workdays_calls_per_s"], 1.0),
+        ("jour.workdays", result["workdays_calls_per_s"], 1.0),
         ("day-by-day loop", result["workdays_loop_calls_per_s"], result["workdays_vs_loop_ratio"]),
         ("businesstimedelta", result["workdays_library_calls_per_s"], result["workdays_vs_library_ratio"]),
     ]

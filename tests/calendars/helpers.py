@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from calendars import appointments as calendar_appointments
-from calendars.workdays import STOCKHOLM, is_working_day
+from jour.workdays import STOCKHOLM, is_working_day
 from tests.personas import client_for  # noqa: F401 - the tests here import it from this module
 
 

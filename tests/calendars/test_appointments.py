@@ -17,12 +17,12 @@ from django.urls import reverse
 
 from calendars import reminders
 from calendars.models import Appointment, AppointmentKind
-from calendars.workdays import STOCKHOLM
 from cases import services
 from cases.models import Assignment
 from cases.retention import RULE_ERASURE, anonymise
 from jour.access import appointments_visible_to, can_change_appointment
 from jour.models import Role
+from jour.workdays import STOCKHOLM
 from tests.cases.factories import SEEKER, assign, make_case
 from tests.personas import make_user
 

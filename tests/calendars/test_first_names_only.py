@@ -20,8 +20,8 @@ from icalendar import Calendar
 
 from calendars import feeds, reminders
 from calendars.models import Appointment, AppointmentKind
-from calendars.workdays import STOCKHOLM
 from cases.retention import RULE_ERASURE, anonymise
+from jour.workdays import STOCKHOLM
 from tests.cases.factories import SEEKER, assign, make_case
 from tests.leakguard import Matcher
 

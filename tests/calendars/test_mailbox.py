@@ -10,9 +10,9 @@ from django.utils.translation import override
 
 from calendars import mailbox
 from calendars.models import MailboxCheck
-from calendars.workdays import is_working_day
 from compliance import catalogue, evidence
 from compliance.models import Requirement
+from jour.workdays import is_working_day
 
 from .helpers import client_for, freeze_now, message_levels, requirement_evidence, sthlm
 

@@ -15,9 +15,9 @@ from django.utils.translation import override
 
 from calendars import phone
 from calendars.models import MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
-from calendars.workdays import STOCKHOLM, is_working_day
 from compliance import catalogue, evidence
 from compliance.models import Requirement
+from jour.workdays import STOCKHOLM, is_working_day
 
 from .helpers import client_for, freeze_now, message_levels, requirement_evidence, sthlm
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import STOCKHOLM
 from cases.models import Case, CaseNumberSequence, Status
 from cases.selectors import kpi
+from jour.workdays import STOCKHOLM
 from tests.personas import login_verified
 
 from .factories import SEEKER, case_form_data

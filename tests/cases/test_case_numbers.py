@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import connection
 
-from calendars.workdays import STOCKHOLM
 from cases.models import Case, CaseNumberSequence
+from jour.workdays import STOCKHOLM
 
 from .factories import make_case
 

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import STOCKHOLM, working_hours_between
 from cases.models import AttemptOutcome, ContactAttempt, Status
+from jour.workdays import STOCKHOLM, working_hours_between
 from tests.personas import login_verified
 
 from .factories import assign, attempt, local_input, make_case, snapshot

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import working_hours_between
 from cases import services
 from cases.selectors import RECENTLY_CLOSED_DAYS
+from jour.workdays import working_hours_between
 from tests.personas import client_for
 
 from .factories import assign, attempt, make_case

@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
-from calendars.workdays import STOCKHOLM
 from cases import deadlines, notifications, services
 from cases.models import (
     AlertKind,
@@ -35,6 +34,7 @@ from cases.models import (
     Priority,
 )
 from jour.models import Role
+from jour.workdays import STOCKHOLM
 from tests.personas import build_personas, login_verified, make_user
 from tests.worker import wait_for
 

@@ -8,9 +8,9 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import working_hours_between
 from cases.models import Case
 from jour.models import Role
+from jour.workdays import working_hours_between
 from tests.personas import client_for, make_user
 
 from .factories import SEEKER, assign, make_case

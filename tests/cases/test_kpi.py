@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from calendars.workdays import STOCKHOLM
 from cases import selectors, services
+from jour.workdays import STOCKHOLM
 from tests.personas import login_verified
 
 from .factories import SEEKER_SECRETS, attempt, make_case

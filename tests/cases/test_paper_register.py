@@ -10,11 +10,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import is_working_day
 from cases import paper, services
 from cases.models import Case, PaperKind, PaperRecord, ShreddingReminder
 from compliance import evidence
 from jour.models import Role
+from jour.workdays import is_working_day
 from tests.personas import client_for, make_user
 
 from .factories import SEEKER, assign, attempt, make_case

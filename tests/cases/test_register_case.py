@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import STOCKHOLM, is_working_day, working_hours_between
 from cases.models import Case, CaseNumberSequence, Status
+from jour.workdays import STOCKHOLM, is_working_day, working_hours_between
 from tests.personas import login_verified
 
 from .factories import SEEKER, case_form_data, make_case

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendars.appointments import save_appointment
-from calendars.workdays import STOCKHOLM
 from cases import paper, retention, selectors, services
 from cases.models import Assignment, Case, ContactAttempt, PaperKind, PaperRecord, RetentionHold, Status
+from jour.workdays import STOCKHOLM
 from partners.models import Partner
 from partners.services import record_referral
 from tests.members.dbsearch import find_in_database

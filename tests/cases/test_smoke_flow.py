@@ -4,8 +4,8 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from calendars.workdays import STOCKHOLM
 from cases.models import Case, Status
+from jour.workdays import STOCKHOLM
 from tests.personas import login_verified
 
 

@@ -25,7 +25,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.workdays import add_working_hours, working_hours_between
 from cases import deadlines, notifications, services
 from cases.models import (
     AlertKind,
@@ -40,6 +39,7 @@ from cases.models import (
 )
 from cases.tasks import sweep_deadlines
 from jour.models import Role
+from jour.workdays import add_working_hours, working_hours_between
 from tests.personas import build_personas, login_verified, make_user
 from tests.worker import producer_on, redis_url_or_skip, wait_for, worker_process
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from calendars.workdays import STOCKHOLM
 from compliance import evidence
 from compliance.models import ReportKind, ReportSubmission
+from jour.workdays import STOCKHOLM
 from members.models import BoardTerm, Person, VolunteerAssignment
 from tests.cases.factories import attempt, make_case
 from tests.personas import login_verified

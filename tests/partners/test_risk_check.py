@@ -77,7 +77,7 @@ def test_coordinator_confirmation_makes_the_case_urgent_with_an_earlier_deadline
     assert after.priority == Priority.URGENT
     assert after.first_contact_due < before.first_contact_due
     # 24 working hours from the moment the case reached the jour (was 48).
-    from calendars.workdays import add_working_hours
+    from jour.workdays import add_working_hours
 
     assert after.first_contact_due == add_working_hours(after.received_at, 24)
     check.refresh_from_db()

@@ -10,10 +10,10 @@ stats.figures, so every period and municipality has a known answer.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from calendars.workdays import STOCKHOLM
 from cases import services
 from cases.models import AgeGroup, Channel, CrimeCategory, Gender, Priority, SeekerRole, YesNoUnknown
 from jour.models import Role
+from jour.workdays import STOCKHOLM
 from stats.figures import Period
 from tests.calendars.helpers import plan
 from tests.cases.factories import assign, attempt, make_case

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendars.workdays import (
+from jour.workdays import (
     STOCKHOLM,
     add_working_hours,
     is_working_day,
