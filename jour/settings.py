@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "calendars",
     "stats",
     "partners",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "jour.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },

@@ -6,7 +6,7 @@ from . import login_views, views
 from .access import public
 
 urlpatterns = [
-    path("", views.start, name="start"),
+    path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/login/", login_views.login, name="login"),

@@ -1,4 +1,4 @@
-"""Start page, health check, login accounts and the audit log."""
+"""Health check, login accounts and the audit log."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,15 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calendars import appointments as calendar_appointments
-from calendars import duty
-from cases import paper, retention
-from cases import selectors as case_selectors
-from compliance import dashboard as compliance_dashboard
-from members import followup
-
 from . import accounts
-from .access import ALL_ROLES, GOVERNANCE_ROLES, STAFF_ROLES, accounts_visible_to, cases_visible_to, for_roles, public
+from .access import accounts_visible_to, for_roles, public
 from .audit import entries_for_coordinators, record_access
 from .forms import InviteForm
 from .models import Invitation, Role
@@ -31,28 +24,6 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
-
-
-@for_roles(ALL_ROLES)
-@require_GET
-def start(request):
-    """A start page per role: the coordinator's deadlines, the volunteer's own cases."""
-    context = {}
-    if request.user.role in GOVERNANCE_ROLES:
-        context["year_panel"] = compliance_dashboard.year_panel(request.user)
-    context["next_appointments"] = calendar_appointments.upcoming(request.user)
-    if request.user.role in STAFF_ROLES:
-        mine = paper.due_for_shredding().filter(case__in=cases_visible_to(request.user))
-        context["paper_due"] = mine.count()
-        context.update(duty.duty_context())
-    if request.user.role == Role.COORDINATOR:
-        context["duty_missing"] = duty.missing_counts()
-        context["retention_due"] = retention.due().count()
-        context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
-        context["volunteer_flags"] = followup.volunteer_flags()
-    elif request.user.role == Role.SUPPORT_PERSON:
-        context["my_cases"] = case_selectors.rows(case_selectors.support_person_cases(user=request.user))
-    return render(request, "start.html", context)
 
 
 @for_roles(Role.COORDINATOR)

@@ -129,7 +129,7 @@ SEEDED_VALUES = [
     "walkie@jour.test",
     "Testa",
     "070-000 00 00",
-    # jour/demo.py: the demo seekers, people and accounts (tests/e2e logs in as them).
+    # home/demo/: the demo seekers, people and accounts (tests/e2e logs in as them).
     "Demo-Anna",
     "Demo-Bo",
     "Demo-Cecilia",

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import Case, Status
-from jour import demo
+from home.demo import accounts as demo
 from jour.models import User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

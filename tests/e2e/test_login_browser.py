@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from jour import demo
+from home.demo import accounts as demo
 from jour.models import User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

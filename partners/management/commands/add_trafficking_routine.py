@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from jour.models import Role, User
-from partners.demo import add_trafficking_routine
+from partners.trafficking import add_trafficking_routine
 
 
 class Command(BaseCommand):

@@ -5,15 +5,13 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from calendars.models import Appointment, AppointmentKind, PhoneHours
+from cases.models import Case
 from jour.models import Role, User
 from jour.workdays import STOCKHOLM, next_working_day_start
 
-from .models import Appointment, AppointmentKind, PhoneHours
-
 
 def seed_calendar(demo_domain: str) -> None:
-    from cases.models import Case
-
     users = {u.role: u for u in User.objects.filter(email__endswith="@" + demo_domain).order_by("-pk")}
     coordinator, volunteer = users.get(Role.COORDINATOR), users.get(Role.SUPPORT_PERSON)
     if coordinator is None or volunteer is None:

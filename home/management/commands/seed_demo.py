@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from calendars import demo as calendar_demo
-from compliance import demo as compliance_demo
-from jour import demo
+from home.demo import accounts as demo
+from home.demo import calendar as calendar_demo
+from home.demo import compliance as compliance_demo
+from home.demo import partners as partner_demo
+from home.demo import people as people_demo
 from jour.models import Role
-from partners import demo as partner_demo
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo.refuse_in_production()
         users = demo.seed_accounts()
-        demo.seed_people_and_cases()
+        people_demo.seed_people_and_cases()
         calendar_demo.seed_calendar(demo.DEMO_DOMAIN)
         partner_demo.seed(by=next(u for u in users if u.role == Role.COORDINATOR))
         signed = compliance_demo.seed_signed_year(demo_domain=demo.DEMO_DOMAIN)

@@ -2,7 +2,7 @@ import base64
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jour import demo
+from home.demo import accounts as demo
 from jour.models import User
 
 

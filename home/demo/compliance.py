@@ -6,11 +6,13 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from compliance import assessment as cycle
+from compliance import assurance, catalogue, seal
+from compliance.models import ActionItem, ActionPlan, Assessment, ReportKind, ReportSubmission, Status
 from jour.models import Role, User
+from members.models import BoardRole, BoardTerm
 
-from . import assessment as cycle
-from . import assurance, catalogue, seal
-from .models import ActionItem, ActionPlan, Assessment, ReportKind, ReportSubmission, Status
+from .accounts import current_code
 
 COMMENTS = {
     Status.MET: "Uppfyllt. Styrelsen har gått igenom underlaget på sitt möte i november.",
@@ -20,9 +22,6 @@ COMMENTS = {
 
 def seed_signed_year(*, demo_domain: str) -> Assessment | None:
     """Assess, mark ready and sign last year once; render the PDF when the seal exists."""
-    from jour.demo import current_code
-    from members.models import BoardRole, BoardTerm
-
     year = timezone.localdate().year - 1
     if Assessment.objects.filter(year=year).exists():
         return None

@@ -1,12 +1,9 @@
+"""What every page's header needs: the jour's name and the navigation of the user's role."""
+
 from django.conf import settings
 
-from . import access
-
-
-def _unread(user) -> int:
-    from cases.notifications import unread_count
-
-    return unread_count(user)
+from cases.notifications import unread_count
+from jour import access
 
 
 def navigation(request):
@@ -23,6 +20,6 @@ def navigation(request):
             "kpi": verified and user.role in access.KPI_ROLES,
             "people": verified and access.can_manage_people(user),
             "board": verified and user.role in access.GOVERNANCE_ROLES,
-            "unread": _unread(user) if verified and user.role in access.CASE_ROLES else 0,
+            "unread": unread_count(user) if verified and user.role in access.CASE_ROLES else 0,
         },
     }

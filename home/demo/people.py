@@ -1,72 +1,22 @@
-"""The fictional demo jour that `make run` loads. Never in production."""
+"""The demo jour's people (members, employees, a volunteer, the board) and a few
+cases in different states. Never in production."""
 
-import hashlib
+from datetime import timedelta
 
-from django.conf import settings
-from django.core.management.base import CommandError
 from django.db import transaction
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.utils import timezone
 
-from .models import Role, User
+from cases import paper
+from cases import services as case_services
+from cases.models import Case
+from jour.models import Role, User
+from members.models import BoardTerm, Employment, Membership, Person, SupervisionSession, VolunteerAssignment
 
-DEMO_PASSWORD = "demo-jour-2026"  # noqa: S105 - demo only, refused in production
-DEMO_DOMAIN = "demo.example"
-DEMO_DEVICE_NAME = "demo"
-
-# One account per role (two auditors: a year is signed by two).
-DEMO_ACCOUNTS = [
-    ("samordnare@demo.example", "Kim Lindqvist", Role.COORDINATOR),
-    ("stodperson@demo.example", "Alex Berg", Role.SUPPORT_PERSON),
-    ("styrelse@demo.example", "Maria Holm", Role.BOARD_MEMBER),
-    ("revisor@demo.example", "Johan Ek", Role.AUDITOR),
-    ("revisor2@demo.example", "Eva Sund", Role.AUDITOR),
-]
-
-
-def refuse_in_production() -> None:
-    if settings.JOUR_ENV == "production":
-        raise CommandError("Demo data and demo codes exist only outside production (JOUR_ENV).")
-
-
-def demo_key(email: str) -> str:
-    # Deterministic so that reseeding keeps the phone app working; public, so demo only.
-    return hashlib.sha256(f"jour-demo-totp:{email}".encode()).hexdigest()[:40]
-
-
-@transaction.atomic
-def seed_accounts() -> list[User]:
-    users = []
-    for email, name, role in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(email=email, defaults={"name": name, "role": role})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        TOTPDevice.objects.get_or_create(
-            user=user,
-            name=DEMO_DEVICE_NAME,
-            defaults={"key": demo_key(email), "confirmed": True},
-        )
-        users.append(user)
-    return users
-
-
-def current_code(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, name=DEMO_DEVICE_NAME)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+from .accounts import DEMO_DOMAIN
 
 
 def seed_people_and_cases() -> None:
     """Fictional people and a handful of cases in different states, once."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from cases import services as case_services
-    from cases.models import Case
-    from members.models import BoardTerm, Employment, Membership, Person, SupervisionSession, VolunteerAssignment
-
     if Person.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
         return
     users = {u.role: u for u in User.objects.filter(email__endswith="@" + DEMO_DOMAIN).order_by("-pk")}
@@ -115,8 +65,6 @@ def seed_people_and_cases() -> None:
             case=late, made_at=now - timedelta(days=1), method="phone", outcome="reached", by=volunteer
         )
         # The referral form of the late case is due for shredding now that the first attempt is made.
-        from cases import paper
-
         paper.file_paper(
             case=late, kind="police_referral", description="", filed_on=(now - timedelta(days=6)).date(), by=coordinator
         )

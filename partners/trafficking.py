@@ -1,6 +1,6 @@
-"""The demo jour's partners and a trafficking and prostitution routine.
+"""A routine for trafficking and prostitution cases, for a jour to adapt.
 
-The routine follows the structure of the federation's template for a shared
+It follows the structure of the federation's template for a shared
 local routine (goal, detecting, the way in, the first contact, protection,
 support and prosecution, follow-up), written in our own words.
 """
@@ -11,13 +11,6 @@ from cases.models import CrimeCategory
 
 from .models import Partner, PartnerKind, Routine
 from .services import new_version
-
-PARTNERS = [
-    ("Polisen, brottsofferenheten Exempelstad", PartnerKind.POLICE_VICTIM_UNIT, "114 14", "Dygnet runt, vid fara 112"),
-    ("Socialtjänsten Exempelstad", PartnerKind.SOCIAL_SERVICES, "010-000 10 00", "Vardagar 8–17, sedan socialjouren"),
-    ("Kvinnojouren Exempelstad", PartnerKind.WOMENS_SHELTER, "010-000 20 00", "Telefon dygnet runt"),
-    ("Centrum mot våld Exempelstad", PartnerKind.CENTRE_AGAINST_VIOLENCE, "010-000 30 00", "Vardagar 9–16"),
-]
 
 GOAL = (
     "Den som utsatts för människohandel eller prostitution får skydd, stöd och sina rättigheter "
@@ -82,12 +75,3 @@ def add_trafficking_routine(by) -> Routine | None:
         )
         new_version(routine=routine, goal=GOAL, steps=_steps(partners), by=by)
         return routine
-
-
-def seed(by) -> None:
-    """Once: the demo partners and the routine."""
-    with transaction.atomic():
-        if not Partner.objects.exists():
-            for name, kind, phone, hours in PARTNERS:
-                Partner.objects.create(name=name, kind=kind, phone=phone, opening_hours=hours)
-        add_trafficking_routine(by)
