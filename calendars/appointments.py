@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jour.access import appointments_visible_to
+from jour import access
 from jour.workdays import STOCKHOLM, is_working_day
 
 from .models import CASE_KINDS, Appointment, AppointmentKind
@@ -119,6 +119,16 @@ def delete_appointment(*, appointment: Appointment, by) -> None:
         appointment.delete()
 
 
+def can_change(user, appointment: Appointment) -> bool:
+    """Coordinators plan everything; a support person changes the seeker
+    meetings and hearings they take part in (the caller has already scoped)."""
+    if access.may_plan_every_appointment(user):
+        return True
+    if access.may_plan_appointments(user) and appointment.kind in CASE_KINDS:
+        return appointment.participants.filter(pk=user.pk).exists()
+    return False
+
+
 def combine(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=STOCKHOLM)
 
@@ -130,14 +140,16 @@ def _for_display(queryset):
 def between(user, start: date, end: date):
     """The user's appointments starting on ``start`` up to, not including, ``end``."""
     return _for_display(
-        appointments_visible_to(user).filter(starts_at__gte=combine(start, time()), starts_at__lt=combine(end, time()))
+        Appointment.objects.visible_to(user).filter(
+            starts_at__gte=combine(start, time()), starts_at__lt=combine(end, time())
+        )
     )
 
 
 def upcoming(user, now: datetime | None = None, limit: int = 5):
     """ "My next appointments": the user's own and the shared ones, from now on."""
     now = now or timezone.now()
-    return list(_for_display(appointments_visible_to(user).filter(ends_at__gte=now))[:limit])
+    return list(_for_display(Appointment.objects.visible_to(user).filter(ends_at__gte=now))[:limit])
 
 
 @dataclass

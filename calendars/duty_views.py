@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jour.access import STAFF_ROLES, can_manage_phone_hours, for_roles
+from jour.access import may_keep_duty, may_manage_phone_hours, requires
 from jour.forms import apply_validation_error
-from jour.models import Role
 
 from . import mailbox, phone
 from .duty import LOG_DAYS, duty_context, missing
@@ -22,7 +21,7 @@ from .models import MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
 def _page(request, hours_form=None, closure_form=None, status=200):
     today = timezone.localdate()
     context = duty_context()
-    context["manage"] = can_manage_phone_hours(request.user)
+    context["manage"] = may_manage_phone_hours(request.user)
     context["forwardings"] = PhoneForwarding.objects.select_related("by").filter(
         at__date__gte=today - timedelta(days=LOG_DAYS)
     )
@@ -30,7 +29,7 @@ def _page(request, hours_form=None, closure_form=None, status=200):
         day__gte=today - timedelta(days=LOG_DAYS)
     )
     context["closures"] = PhoneClosure.objects.filter(day__gte=today)
-    if request.user.role == Role.COORDINATOR:
+    if may_manage_phone_hours(request.user):
         context.update(missing(today))
     if context["manage"]:
         context["hours_form"] = hours_form or PhoneHoursForm()
@@ -40,13 +39,13 @@ def _page(request, hours_form=None, closure_form=None, status=200):
     return render(request, "calendars/phone.html", context, status=status)
 
 
-@for_roles(STAFF_ROLES)
+@requires(may_keep_duty)
 @require_GET
 def phone_page(request):
     return _page(request)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_phone_hours)
 @require_POST
 def phone_hours(request):
     form = PhoneHoursForm(request.POST)
@@ -57,7 +56,7 @@ def phone_hours(request):
     return _page(request, hours_form=form, status=400)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_phone_hours)
 @require_POST
 def closure_add(request):
     form = PhoneClosureForm(request.POST)
@@ -72,7 +71,7 @@ def closure_add(request):
     return _page(request, closure_form=form, status=400)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_phone_hours)
 @require_POST
 def closure_remove(request, pk):
     closure = get_object_or_404(PhoneClosure, pk=pk)
@@ -90,7 +89,7 @@ def _back(request):
     return redirect("phone_page" if request.POST.get("next") == "phone" else "start")
 
 
-@for_roles(STAFF_ROLES)
+@requires(may_keep_duty)
 @require_POST
 def confirm_forwarded(request):
     record = phone.confirm_forwarding(by=request.user)
@@ -99,7 +98,7 @@ def confirm_forwarded(request):
     return _back(request)
 
 
-@for_roles(STAFF_ROLES)
+@requires(may_keep_duty)
 @require_POST
 def confirm_mailbox(request):
     check, created = mailbox.confirm(by=request.user)

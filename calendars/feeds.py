@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from jour.access import appointments_visible_to
-
-from .models import FeedToken
+from .models import Appointment, FeedToken
 
 TOKEN_BYTES = 32  # 256 bits
 PAST_DAYS = 60
@@ -68,7 +66,7 @@ def render(user, now=None) -> bytes:
 
     now = now or timezone.now()
     appointments = (
-        appointments_visible_to(user)
+        Appointment.objects.visible_to(user)
         .filter(starts_at__gte=now - timedelta(days=PAST_DAYS), starts_at__lt=now + timedelta(days=FUTURE_DAYS))
         .select_related("case")
         .order_by("starts_at", "pk")[:MAX_EVENTS]

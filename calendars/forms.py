@@ -3,9 +3,10 @@ from datetime import time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jour.access import cases_visible_to
+from cases.models import Case
+from jour import access
 from jour.forms import DateInput
-from jour.models import Role, User
+from jour.models import User
 
 from .appointments import combine
 from .models import CASE_KINDS, NO_NAMES_HELP, WEEKDAYS, AppointmentKind, PhoneClosure, PhoneHours
@@ -48,10 +49,8 @@ class AppointmentForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == Role.COORDINATOR:
-            self.fields["participants"].queryset = User.objects.filter(
-                is_active=True, role__in=(Role.COORDINATOR, Role.SUPPORT_PERSON)
-            ).order_by("name")
+        if access.may_plan_every_appointment(user):
+            self.fields["participants"].queryset = access.may_plan_appointments.users().order_by("name")
         else:
             # A support person plans their own meetings and hearings and goes themselves.
             self.fields["kind"].choices = [(k, label) for k, label in AppointmentKind.choices if k in CASE_KINDS]
@@ -61,7 +60,7 @@ class AppointmentForm(forms.Form):
         number = self.cleaned_data["case_number"].strip()
         if not number:
             return None
-        case = cases_visible_to(self.user).filter(number=number).first()
+        case = Case.objects.visible_to(self.user).filter(number=number).first()
         if case is None:
             raise forms.ValidationError(_("No case of yours has that number."))
         return case

@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
+from jour import access
+
 NO_NAMES_HELP = _("The calendar holds first names only: never write a seeker's surname, phone number or crime here.")
 
 
@@ -30,6 +33,24 @@ SHARED_KINDS = (AppointmentKind.GROUP_SUPERVISION, AppointmentKind.BOARD)
 CASE_KINDS = (AppointmentKind.MEETING, AppointmentKind.COURT)
 # The kinds a support person is reminded of the working day before.
 REMINDED_KINDS = CASE_KINDS
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping of appointments. Coordinators see every one. A support
+        person sees the shared ones (board meetings, group supervision) and those
+        they take part in, a seeker's only while the case is theirs. Board members
+        and auditors see board meetings and nothing that concerns a seeker."""
+        if not access.may_use_site(user):
+            return self.none()
+        if access.may_plan_every_appointment(user):
+            return self.all()
+        if access.may_plan_appointments(user):
+            own = self.model.objects.filter(participants=user).filter(
+                Q(case__isnull=True) | Q(case__in=Case.objects.visible_to(user).values("pk"))
+            )
+            return self.filter(Q(kind__in=SHARED_KINDS) | Q(pk__in=own.values("pk")))
+        return self.filter(kind=AppointmentKind.BOARD)
 
 
 class Appointment(models.Model):
@@ -56,6 +77,8 @@ class Appointment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Optimistic lock: two people editing the same appointment lose nothing.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "pk"]

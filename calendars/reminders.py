@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from cases.models import Assignment
-from jour.models import Role
+from jour import access
 from jour.workdays import STOCKHOLM, next_working_day_start
 
 from .models import REMINDED_KINDS, Appointment, AppointmentReminder
@@ -73,7 +73,7 @@ def send_due(now: datetime | None = None) -> int:
             if not person.is_active or not person.email:
                 continue
             has_case = appointment.case_id is None or (appointment.case_id, person.pk) in holders
-            if not has_case and person.role != Role.COORDINATOR:
+            if not has_case and not access.may_see_every_case(person):
                 continue
             try:
                 with transaction.atomic():

@@ -12,16 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from jour.access import (
-    ALL_ROLES,
-    CASE_ROLES,
-    appointments_visible_to,
-    can_change_appointment,
-    can_plan_appointments,
-    cases_visible_to,
-    for_roles,
-    public,
-)
+from cases.models import Case
+from jour.access import may_plan_appointments, may_use_site, public, requires
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
 from jour.workdays import STOCKHOLM
@@ -39,7 +31,7 @@ def _month_link(day: date) -> dict:
     return {"year": day.year, "month": day.month}
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def month_view(request, year=None, month=None):
     today = timezone.localdate()
@@ -56,12 +48,12 @@ def month_view(request, year=None, month=None):
         "previous": _month_link(first - timedelta(days=1)),
         "next": _month_link(first + timedelta(days=32)),
         "this_week": today.isocalendar(),
-        "can_plan": can_plan_appointments(request.user),
+        "can_plan": may_plan_appointments(request.user),
     }
     return render(request, "calendars/month.html", context)
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def week_view(request, year, week):
     if not 2000 <= year <= 2100:
@@ -80,23 +72,23 @@ def week_view(request, year, week):
         "previous": {"year": previous.year, "week": previous.week},
         "next": {"year": following.year, "week": following.week},
         "month": _month_link(monday),
-        "can_plan": can_plan_appointments(request.user),
+        "can_plan": may_plan_appointments(request.user),
     }
     return render(request, "calendars/week.html", context)
 
 
 def _visible(request, pk) -> Appointment:
-    return get_object_or_404(appointments_visible_to(request.user).select_related("case"), pk=pk)
+    return get_object_or_404(Appointment.objects.visible_to(request.user).select_related("case"), pk=pk)
 
 
 def _changeable(request, pk) -> Appointment:
     appointment = _visible(request, pk)
-    if not can_change_appointment(request.user, appointment):
+    if not appointments.can_change(request.user, appointment):
         raise Http404
     return appointment
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def appointment_detail(request, pk):
     appointment = _visible(request, pk)
@@ -106,9 +98,9 @@ def appointment_detail(request, pk):
         # The week it is on in Stockholm: a Monday 00:30 is 23:30 on Sunday in UTC.
         "week_of": timezone.localtime(appointment.starts_at, STOCKHOLM).date().isocalendar(),
         "participants": appointment.participants.order_by("name"),
-        "can_change": can_change_appointment(request.user, appointment),
+        "can_change": appointments.can_change(request.user, appointment),
         "case_visible": appointment.case_id is not None
-        and cases_visible_to(request.user).filter(pk=appointment.case_id).exists(),
+        and Case.objects.visible_to(request.user).filter(pk=appointment.case_id).exists(),
     }
     return render(request, "calendars/appointment_detail.html", context)
 
@@ -118,7 +110,7 @@ def _initial(request) -> dict:
     initial = {"kind": AppointmentKind.MEETING}
     case_id = request.GET.get("case", "")
     if case_id.isdigit():
-        case = cases_visible_to(request.user).filter(pk=int(case_id)).only("number").first()
+        case = Case.objects.visible_to(request.user).filter(pk=int(case_id)).only("number").first()
         if case is not None:
             initial["case_number"] = case.number
     with contextlib.suppress(ValueError):
@@ -171,7 +163,7 @@ def _map_errors(form, error: ValidationError) -> None:
     apply_validation_error(form, error)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_plan_appointments)
 @require_http_methods(["GET", "POST"])
 def appointment_create(request):
     form = AppointmentForm(request.POST or None, user=request.user, initial=_initial(request))
@@ -184,7 +176,7 @@ def appointment_create(request):
     return render(request, "calendars/appointment_form.html", {"form": form}, status=status)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_plan_appointments)
 @require_http_methods(["GET", "POST"])
 def appointment_edit(request, pk):
     appointment = _changeable(request, pk)
@@ -213,7 +205,7 @@ def appointment_edit(request, pk):
     return render(request, "calendars/appointment_form.html", context, status=status)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_plan_appointments)
 @require_POST
 def appointment_delete(request, pk):
     appointment = _changeable(request, pk)
@@ -226,7 +218,7 @@ def appointment_delete(request, pk):
 # --- Feeds -------------------------------------------------------------------
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_http_methods(["GET", "POST"])
 def feed_settings(request):
     """Make, renew or revoke one's private feed. A new URL is shown once, in

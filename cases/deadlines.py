@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from jour.models import Role, User
+from jour import access
 from jour.workdays import add_working_hours, working_hours_between
 
 from .models import AlertKind, Assignment, Case, DeadlineAlert, Notification, Priority, Status
@@ -146,7 +146,7 @@ def _insert_alerts(kind: AlertKind, now: datetime) -> list[tuple[int, int]]:
 def _notifications_for(created: dict[AlertKind, list[tuple[int, int]]], now: datetime) -> list[Notification]:
     if not any(created.values()):
         return []
-    coordinators = list(User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list("pk", flat=True))
+    coordinators = list(access.may_see_every_case.users().values_list("pk", flat=True))
     warned_cases = [case_id for _alert, case_id in created[AlertKind.WARNING]]
     assigned: dict[int, set[int]] = {}
     for case_id, person_id in Assignment.objects.filter(

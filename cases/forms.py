@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jour import access
 from jour.forms import DateInput
-from jour.models import Role, User
+from jour.models import User
 
 from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind
 from .services import EDITABLE_FIELDS
@@ -68,7 +69,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(role=Role.SUPPORT_PERSON, is_active=True).order_by("name")
+        self.fields["person"].queryset = access.may_be_assigned_cases.users().order_by("name")
         self.fields["person"].label_from_instance = lambda user: user.name
 
 

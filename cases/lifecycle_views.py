@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jour.access import CASE_ROLES, cases_visible_to, for_roles
-from jour.models import Role
+from jour.access import may_manage_cases, may_work_cases, requires
 
 from . import paper, retention, seeker_data
 from .forms import EraseSeekerForm, HoldForm, PaperForm
-from .models import PaperRecord, RetentionHold
+from .models import Case, PaperRecord, RetentionHold
 from .views import visible_case
 
 
@@ -23,7 +22,7 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def paper_create(request, pk):
     case = visible_case(request, pk)
@@ -40,7 +39,7 @@ def paper_create(request, pk):
     return redirect("case_detail", pk=case.pk)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def paper_shredded(request, pk, record_pk):
     case = visible_case(request, pk)
@@ -52,17 +51,17 @@ def paper_shredded(request, pk, record_pk):
     return redirect("case_detail", pk=case.pk)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_GET
 def shredding_list(request):
     """Paper due for shredding: all of it for a coordinator, their own cases' for a support person."""
-    records = paper.due_for_shredding().filter(case__in=cases_visible_to(request.user))
+    records = paper.due_for_shredding().filter(case__in=Case.objects.visible_to(request.user))
     now = timezone.now()
     rows = [(record, (now - record.due_at).days) for record in records]
     return render(request, "cases/shredding_list.html", {"rows": rows})
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_GET
 def retention_preview(request):
     return render(
@@ -76,7 +75,7 @@ def retention_preview(request):
     )
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def hold_create(request, pk):
     case = visible_case(request, pk)
@@ -97,16 +96,16 @@ def hold_create(request, pk):
     return redirect("case_detail", pk=case.pk)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def hold_release(request, pk):
-    found = get_object_or_404(RetentionHold.objects.filter(case__in=cases_visible_to(request.user)), pk=pk)
+    found = get_object_or_404(RetentionHold.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk)
     retention.release(hold=found, by=request.user)
     messages.success(request, _("The hold is released; the case follows the normal retention period."))
     return redirect("case_detail", pk=found.case_id)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_GET
 def seeker_data_export(request, pk, fmt):
     case = visible_case(request, pk)
@@ -125,7 +124,7 @@ def seeker_data_export(request, pk, fmt):
     return response
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_http_methods(["GET", "POST"])
 def seeker_erase(request, pk):
     case = visible_case(request, pk)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jour import access
 from jour.models import Role, User
 from jour.workdays import STOCKHOLM, working_hours_between
 
@@ -46,7 +47,7 @@ class LoadResult:
 
 
 def _volunteers(count: int) -> list[User]:
-    existing = list(User.objects.filter(role=Role.SUPPORT_PERSON, email__endswith="@load.example"))
+    existing = list(access.may_be_assigned_cases.users().filter(email__endswith="@load.example"))
     for n in range(len(existing), count):
         existing.append(
             User.objects.create_user(
@@ -63,7 +64,7 @@ def load(
     `attempts_per_case` contact attempts each, an open tail in the last weeks."""
     rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible on purpose
     now = now or timezone.now()
-    coordinator = User.objects.filter(role=Role.COORDINATOR).order_by("pk").first()
+    coordinator = access.may_manage_cases.users().order_by("pk").first()
     if coordinator is None:
         coordinator = User.objects.create_user(
             email="coordinator@load.example", name="Load Coordinator", role=Role.COORDINATOR

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jour import access
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
@@ -105,6 +107,19 @@ NOTES_HELP = _(
 )
 
 
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping of cases: every case for a coordinator, a support
+        person's own (assigned now), none for anyone else."""
+        if access.may_see_every_case(user):
+            return self.all()
+        if access.may_be_assigned_cases(user):
+            # One filter() call: both conditions hold for the same assignment row, and
+            # a person has at most one open assignment per case, so no duplicates.
+            return self.filter(assignments__person=user, assignments__ended_at__isnull=True)
+        return self.none()
+
+
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=12, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(editable=False)
@@ -181,6 +196,8 @@ class Case(models.Model):
 
     # Bumped on every save; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-registered_at"]

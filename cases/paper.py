@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from jour.models import Role, User
+from jour import access
+from jour.models import User
 from jour.workdays import STOCKHOLM, is_working_day
 
 from .models import Case, PaperKind, PaperRecord, ShreddingReminder, Status
@@ -86,7 +87,7 @@ def overdue_after_closing(day: date, days: int | None = None):
 def _recipients(records) -> dict[int, int]:
     """Account id -> number of due papers: the case's active support persons and every coordinator."""
     counts: dict[int, int] = {}
-    coordinators = list(User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list("pk", flat=True))
+    coordinators = list(access.may_see_every_case.users().values_list("pk", flat=True))
     assigned = (
         PaperRecord.objects.filter(pk__in=[r.pk for r in records])
         .filter(case__assignments__ended_at__isnull=True, case__assignments__person__is_active=True)

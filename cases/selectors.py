@@ -1,6 +1,6 @@
 """Read-only queries behind the case lists, dashboards and the KPI.
 
-Every function starts from jour.access.cases_visible_to(), and each runs a
+Every function starts from jour.access.Case.objects.visible_to(), and each runs a
 fixed number of queries whatever the number of rows.
 """
 
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from jour.access import cases_visible_to
 from jour.workdays import STOCKHOLM
 
 from . import deadlines
@@ -78,12 +77,12 @@ FILTERS = {
 
 def case_list(*, user, view: str = "open"):
     condition, ordering = FILTERS.get(view, FILTERS["open"])
-    return _with_people(cases_visible_to(user).filter(condition)).order_by(*ordering)
+    return _with_people(Case.objects.visible_to(user).filter(condition)).order_by(*ordering)
 
 
 def support_person_cases(*, user):
     """My open cases, the most urgent first."""
-    qs = cases_visible_to(user).exclude(status=Status.CLOSED)
+    qs = Case.objects.visible_to(user).exclude(status=Status.CLOSED)
     return _with_people(qs).order_by(*URGENT_FIRST)
 
 
@@ -98,7 +97,7 @@ class CoordinatorDashboard:
 
 def coordinator_dashboard(*, user, now: datetime | None = None) -> CoordinatorDashboard:
     now = now or timezone.now()
-    visible = cases_visible_to(user)
+    visible = Case.objects.visible_to(user)
     waiting = deadlines.open_cases_waiting(visible)
     unassigned = visible.filter(UNASSIGNED).order_by(*URGENT_FIRST)
     return CoordinatorDashboard(

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jour.models import Role, User
+from jour import access
+from jour.models import User
 
 from . import deadlines
 from .models import Assignment, AssignmentKind, Case, CaseNumberSequence, Channel, ContactAttempt, Status
@@ -141,7 +142,7 @@ def _save_case(case: Case, fields: list[str]) -> None:
 
 
 def assign(*, case: Case, person: User, kind: str, note: str = "", by: User) -> Assignment:
-    if person.role != Role.SUPPORT_PERSON or not person.is_active:
+    if not access.may_be_assigned_cases(person):
         raise ValidationError({"person": _("Only active support persons can be assigned to a case.")})
     with transaction.atomic(), set_actor(by):
         case = Case.objects.select_for_update().get(pk=case.pk)

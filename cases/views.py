@@ -11,17 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jour.access import (
-    CASE_ROLES,
-    KPI_ROLES,
-    appointments_visible_to,
-    can_manage_cases,
-    cases_visible_to,
-    for_roles,
-)
+from calendars.models import Appointment
+from jour.access import may_manage_cases, may_read_first_contact_figures, may_work_cases, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
-from jour.models import Role
 from jour.workdays import STOCKHOLM
 
 from . import deadlines, notifications, selectors, services
@@ -42,10 +35,10 @@ LIST_PAGE_SIZE = 50
 
 
 def visible_case(request, pk) -> Case:
-    return get_object_or_404(cases_visible_to(request.user), pk=pk)
+    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_GET
 def case_list(request):
     view = request.GET.get("view", "open")
@@ -58,7 +51,7 @@ def case_list(request):
     return render(request, "cases/case_list.html", context)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_http_methods(["GET", "POST"])
 def case_create(request):
     form = CaseForm(request.POST or None)
@@ -86,23 +79,23 @@ def _detail_context(request, case, **extra):
         "used_hours": deadlines.hours(state.used),
         "assignments": case.assignments.select_related("person", "assigned_by", "ended_by").order_by("assigned_at"),
         "attempts": case.attempts.select_related("made_by").order_by("made_at", "pk"),
-        "can_manage": can_manage_cases(request.user),
+        "can_manage": may_manage_cases(request.user),
         "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
         "assign_form": extra.pop("assign_form", None) or AssignForm(),
         "close_form": extra.pop("close_form", None) or CloseForm(),
         "paper_records": case.paper_records.select_related("filed_by", "shredded_by"),
         "paper_form": PaperForm(),
-        "holds": case.holds.select_related("created_by", "released_by") if can_manage_cases(request.user) else [],
-        "hold_form": HoldForm() if can_manage_cases(request.user) else None,
+        "holds": case.holds.select_related("created_by", "released_by") if may_manage_cases(request.user) else [],
+        "hold_form": HoldForm() if may_manage_cases(request.user) else None,
         "today": timezone.localdate(),
-        "appointments": appointments_visible_to(request.user)
+        "appointments": Appointment.objects.visible_to(request.user)
         .filter(case=case, ends_at__gte=timezone.now())
         .order_by("starts_at"),
         **extra,
     }
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_GET
 def case_detail(request, pk):
     case = visible_case(request, pk)
@@ -110,11 +103,11 @@ def case_detail(request, pk):
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
     case = visible_case(request, pk)
-    form_class = CaseForm if can_manage_cases(request.user) else SupportPersonCaseForm
+    form_class = CaseForm if may_manage_cases(request.user) else SupportPersonCaseForm
     form = form_class(request.POST or None, instance=case)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -146,7 +139,7 @@ def case_edit(request, pk):
     return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": conflict})
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def case_assign(request, pk):
     case = visible_case(request, pk)
@@ -162,7 +155,7 @@ def case_assign(request, pk):
     return render(request, "cases/case_detail.html", _detail_context(request, case, assign_form=form), status=400)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def assignment_end(request, pk, assignment_pk):
     case = visible_case(request, pk)
@@ -174,7 +167,7 @@ def assignment_end(request, pk, assignment_pk):
     return redirect("case_detail", pk=case.pk)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def attempt_create(request, pk):
     case = visible_case(request, pk)
@@ -194,7 +187,7 @@ def attempt_create(request, pk):
     return render(request, template, _detail_context(request, case, attempt_form=form), status=400)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def case_close(request, pk):
     case = visible_case(request, pk)
@@ -210,7 +203,7 @@ def case_close(request, pk):
     return render(request, "cases/case_detail.html", _detail_context(request, case, close_form=form), status=400)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def case_reopen(request, pk):
     case = visible_case(request, pk)
@@ -223,14 +216,14 @@ def case_reopen(request, pk):
     return redirect("case_detail", pk=case.pk)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_GET
 def notification_list(request):
     page = Paginator(notifications.inbox(request.user), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/notifications.html", {"page": page})
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def notification_read(request):
     raw = request.POST.get("id", "")
@@ -241,7 +234,7 @@ def notification_read(request):
     return redirect(reverse("notification_list"))
 
 
-@for_roles(KPI_ROLES)
+@requires(may_read_first_contact_figures)
 @require_GET
 def kpi(request):
     this_year = timezone.localtime().year

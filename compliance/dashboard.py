@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from jour.models import Role
+from jour import access
 
 from . import assessment as cycle
 from . import reminders
@@ -36,7 +36,7 @@ def year_panel(user, day: date | None = None) -> YearPanel:
     year = focus_year(day)
     newest = cycle.current(year)
     signatures = newest.signatures.count() if newest else 0
-    mine = bool(newest and user.role == Role.AUDITOR and newest.signatures.filter(auditor=user).exists())
+    mine = bool(newest and access.may_audit(user) and newest.signatures.filter(auditor=user).exists())
     return YearPanel(
         year=year,
         due=reminders.assurance_due(year),
@@ -46,13 +46,13 @@ def year_panel(user, day: date | None = None) -> YearPanel:
         required=cycle.signatures_required(),
         awaiting_my_signature=bool(
             newest
-            and user.role == Role.AUDITOR
+            and access.may_audit(user)
             and newest.state in (AssessmentState.READY, AssessmentState.SIGNING)
             and not mine
         ),
         overdue_items=reminders.overdue_items(day).count(),
         annual_report_missing=(
-            user.role == Role.COORDINATOR
+            access.may_run_the_jour(user)
             and day >= reminders.reports_due(day.year - 1).replace(month=1, day=1)
             and not ReportSubmission.objects.filter(kind=ReportKind.ANNUAL, year=day.year - 1).exists()
         ),

@@ -8,14 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jour.access import GOVERNANCE_ROLES, for_roles
-from jour.models import Role
+from jour.access import may_read_governance, may_run_the_jour, may_write_assessment, requires
 
 from . import assessment as cycle
 from .forms import ActionItemForm, ActionPlanForm, ReportForm
 from .models import ActionItem, ActionPlan, ReportSubmission, Status
-
-PLAN_WRITERS = (Role.COORDINATOR, Role.BOARD_MEMBER)
 
 
 def _check_year(year: int) -> None:
@@ -30,13 +27,13 @@ def _codes(year: int) -> list[str]:
     return list(newest.answers.order_by("position").values_list("code", flat=True))
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_http_methods(["GET", "POST"])
 def action_plan(request, year):
     _check_year(year)
     newest = cycle.current(year)
     plan = ActionPlan.objects.filter(year=year).first()
-    can_edit = request.user.role in PLAN_WRITERS
+    can_edit = may_write_assessment(request.user)
     plan_form = ActionPlanForm(instance=plan, prefix="plan") if can_edit else None
     item_form = ActionItemForm(year=year, codes=_codes(year), prefix="item") if can_edit else None
     if request.method == "POST":
@@ -84,7 +81,7 @@ def action_plan(request, year):
     )
 
 
-@for_roles(PLAN_WRITERS)
+@requires(may_write_assessment)
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("plan"), pk=pk)
@@ -96,10 +93,10 @@ def action_item_edit(request, pk):
     return render(request, "compliance/action_item_form.html", {"form": form, "item": item})
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_http_methods(["GET", "POST"])
 def report_list(request):
-    can_record = request.user.role == Role.COORDINATOR
+    can_record = may_run_the_jour(request.user)
     form = ReportForm(request.POST or None) if can_record else None
     if request.method == "POST":
         if not can_record:

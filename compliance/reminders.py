@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from jour.models import Role, User
+from jour import access
 
 from .models import ActionItem, Assessment, AssessmentState, ReminderSent, ReportKind, ReportSubmission
 
@@ -42,8 +42,8 @@ def reports_due(year: int) -> date:
     return _month_day(settings.JOUR_REPORTS_DEADLINE, year + 1)
 
 
-def _addresses(role: str) -> list[str]:
-    return list(User.objects.filter(role=role, is_active=True).order_by("pk").values_list("email", flat=True))
+def _addresses(capability) -> list[str]:
+    return list(capability.users().order_by("pk").values_list("email", flat=True))
 
 
 def _send(template: str, recipients: list[str], context: dict) -> None:
@@ -79,7 +79,7 @@ def remind_board(day: date) -> bool:
     if newest is not None and newest.state == AssessmentState.SIGNED:
         return False
     context = {"year": year, "due": due.isoformat(), "link": _link("assessment_list")}
-    recipients = _addresses(Role.BOARD_MEMBER)
+    recipients = _addresses(access.may_govern)
     return _once("board", year, recipients, lambda: _send("board", recipients, context))
 
 
@@ -92,7 +92,7 @@ def remind_auditors(assessment_id: int) -> bool:
         "version": assessment.version,
         "link": _link("assessment_detail", assessment.year),
     }
-    recipients = _addresses(Role.AUDITOR)
+    recipients = _addresses(access.may_audit)
     return _once("auditors", assessment.pk, recipients, lambda: _send("auditors", recipients, context))
 
 
@@ -104,7 +104,7 @@ def remind_reports(day: date) -> bool:
     if ReportSubmission.objects.filter(kind=ReportKind.ANNUAL, year=year).exists():
         return False
     context = {"year": year, "due": due.isoformat(), "link": _link("report_list")}
-    recipients = _addresses(Role.COORDINATOR)
+    recipients = _addresses(access.may_run_the_jour)
     return _once("reports", year, recipients, lambda: _send("reports", recipients, context))
 
 
@@ -115,7 +115,7 @@ def overdue_items(day: date):
 def remind_overdue_items(day: date) -> int:
     sent = 0
     for item in overdue_items(day).select_related("plan", "owner__account"):
-        recipients = _addresses(Role.COORDINATOR)
+        recipients = _addresses(access.may_run_the_jour)
         account = item.owner.account
         if account is not None and account.is_active and account.email not in recipients:
             recipients.append(account.email)

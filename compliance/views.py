@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jour import uploads
-from jour.access import GOVERNANCE_ROLES, for_roles
+from jour.access import may_audit, may_read_governance, may_write_assessment, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
-from jour.models import Role
 
 from . import assessment as cycle
 from . import assurance, catalogue, content, evidence, reminders
@@ -40,10 +39,8 @@ from .models import (
     Status,
 )
 
-BOARD_WRITERS = (Role.COORDINATOR, Role.BOARD_MEMBER)
 
-
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def requirement_list(request):
     revision = catalogue.current_revision()
@@ -60,10 +57,10 @@ def requirement_list(request):
 # -- the years -------------------------------------------------------------
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_http_methods(["GET", "POST"])
 def assessment_list(request):
-    can_start = request.user.role in BOARD_WRITERS
+    can_start = may_write_assessment(request.user)
     form = StartYearForm(request.POST or None) if can_start else None
     if request.method == "POST":
         if not can_start:
@@ -107,7 +104,7 @@ def _percent(figure: dict) -> str:
     return "–" if figure.get("per_mille") is None else f"{figure['per_mille'] / 10:.1f} %"
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def assessment_detail(request, year):
     assessment = _version(year, _requested_version(request))
@@ -147,16 +144,16 @@ def assessment_detail(request, year):
         "required": cycle.signatures_required(),
         "plan": ActionPlan.objects.filter(year=year).prefetch_related("items").first(),
         "not_met": counts[Status.NOT_MET] + counts[Status.PARTLY],
-        "can_edit_board": user.role in BOARD_WRITERS and not assessment.frozen and is_newest,
-        "can_edit_auditor": user.role == Role.AUDITOR and not assessment.frozen and is_newest,
+        "can_edit_board": may_write_assessment(user) and not assessment.frozen and is_newest,
+        "can_edit_auditor": may_audit(user) and not assessment.frozen and is_newest,
         "can_mark_ready": is_newest and assessment.state == AssessmentState.DRAFT and cycle.can_mark_ready(user),
         "can_sign": (
             is_newest
-            and user.role == Role.AUDITOR
+            and may_audit(user)
             and assessment.state in (AssessmentState.READY, AssessmentState.SIGNING)
             and not any(s.auditor_id == user.pk for s in signatures)
         ),
-        "can_new_version": is_newest and assessment.frozen and user.role in BOARD_WRITERS,
+        "can_new_version": is_newest and assessment.frozen and may_write_assessment(user),
         "sign_form": SignForm(),
         "due": reminders.assurance_due(year),
         "assurance": Assurance.objects.filter(assessment=assessment).first(),
@@ -164,7 +161,7 @@ def assessment_detail(request, year):
     return render(request, "compliance/assessment_detail.html", context)
 
 
-@for_roles(BOARD_WRITERS)
+@requires(may_write_assessment)
 @require_POST
 def assessment_ready(request, year):
     assessment = _version(year, None)
@@ -177,7 +174,7 @@ def assessment_ready(request, year):
     return redirect("assessment_detail", year)
 
 
-@for_roles(Role.AUDITOR)
+@requires(may_audit)
 @require_POST
 def assessment_sign(request, year):
     assessment = _version(year, None)
@@ -194,7 +191,7 @@ def assessment_sign(request, year):
     return redirect("assessment_detail", year)
 
 
-@for_roles(BOARD_WRITERS)
+@requires(may_write_assessment)
 @require_POST
 def assessment_new_version(request, year):
     assessment = _version(year, None)
@@ -221,7 +218,7 @@ def _answer(assessment: Assessment, code: str):
     return answer
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_http_methods(["GET", "POST"])
 def answer_edit(request, year, code):
     assessment = _version(year, _requested_version(request))
@@ -229,9 +226,9 @@ def answer_edit(request, year, code):
     user = request.user
     editable = not assessment.frozen and cycle.current(year).pk == assessment.pk
     form_class = None
-    if editable and user.role in BOARD_WRITERS:
+    if editable and may_write_assessment(user):
         form_class = BoardAnswerForm
-    elif editable and user.role == Role.AUDITOR:
+    elif editable and may_audit(user):
         form_class = AuditorAnswerForm
     kwargs = {"year": year} if form_class is BoardAnswerForm else {}
     form = form_class(request.POST or None, instance=answer, **kwargs) if form_class else None
@@ -264,7 +261,7 @@ def answer_edit(request, year, code):
             else:
                 messages.success(request, _("%(code)s is saved.") % {"code": answer.code})
                 return redirect(reverse("assessment_detail", args=[year]) + f"#req-{answer.code}")
-    can_evidence = editable and user.role in BOARD_WRITERS
+    can_evidence = editable and may_write_assessment(user)
     linked = [link.document for link in answer.links.all()]
     context = {
         "assessment": assessment,
@@ -292,7 +289,7 @@ def _editable_answer_for_evidence(request, year, code):
     return _answer(assessment, code)
 
 
-@for_roles(BOARD_WRITERS)
+@requires(may_write_assessment)
 @require_POST
 def evidence_upload(request, year, code):
     answer = _editable_answer_for_evidence(request, year, code)
@@ -313,7 +310,7 @@ def evidence_upload(request, year, code):
     return redirect("answer_edit", year, code)
 
 
-@for_roles(BOARD_WRITERS)
+@requires(may_write_assessment)
 @require_POST
 def evidence_new_revision(request, year, code, document):
     answer = _editable_answer_for_evidence(request, year, code)
@@ -337,7 +334,7 @@ def evidence_new_revision(request, year, code, document):
     return redirect("answer_edit", year, code)
 
 
-@for_roles(BOARD_WRITERS)
+@requires(may_write_assessment)
 @require_POST
 def evidence_link(request, year, code):
     answer = _editable_answer_for_evidence(request, year, code)
@@ -356,7 +353,7 @@ def evidence_link(request, year, code):
     return redirect("answer_edit", year, code)
 
 
-@for_roles(BOARD_WRITERS)
+@requires(may_write_assessment)
 @require_POST
 def evidence_unlink(request, year, code, document):
     answer = _editable_answer_for_evidence(request, year, code)
@@ -372,7 +369,7 @@ def evidence_unlink(request, year, code, document):
     return redirect("answer_edit", year, code)
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def evidence_download(request, pk):
     revision = get_object_or_404(EvidenceRevision.objects.select_related("document"), pk=pk)
@@ -389,7 +386,7 @@ def _assurance(year, version) -> Assurance:
     )
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def assurance_status(request, year, version):
     """The htmx partial that shows progress until the PDF is ready."""
@@ -398,7 +395,7 @@ def assurance_status(request, year, version):
     return render(request, "compliance/_assurance_status.html", {"assessment": assessment, "assurance": found})
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def assurance_pdf(request, year, version):
     found = _assurance(year, version)
@@ -406,7 +403,7 @@ def assurance_pdf(request, year, version):
     return uploads.serve(found.pdf, f"assurance-{year}-v{version}")
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def assurance_json(request, year, version):
     found = _assurance(year, version)
@@ -418,7 +415,7 @@ def assurance_json(request, year, version):
     return response
 
 
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_http_methods(["GET", "POST"])
 def assurance_verify(request):
     result = None

@@ -7,29 +7,37 @@ from calendars import appointments as calendar_appointments
 from calendars import duty
 from cases import paper, retention
 from cases import selectors as case_selectors
+from cases.models import Case
 from compliance import dashboard as compliance_dashboard
-from jour.access import ALL_ROLES, GOVERNANCE_ROLES, STAFF_ROLES, cases_visible_to, for_roles
-from jour.models import Role
+from jour.access import (
+    may_be_assigned_cases,
+    may_read_governance,
+    may_see_every_case,
+    may_use_site,
+    may_work_cases,
+    requires,
+)
 from members import followup
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def start(request):
     """A start page per role: the coordinator's deadlines, the volunteer's own cases."""
     context = {}
-    if request.user.role in GOVERNANCE_ROLES:
-        context["year_panel"] = compliance_dashboard.year_panel(request.user)
-    context["next_appointments"] = calendar_appointments.upcoming(request.user)
-    if request.user.role in STAFF_ROLES:
-        mine = paper.due_for_shredding().filter(case__in=cases_visible_to(request.user))
+    user = request.user
+    if may_read_governance(user):
+        context["year_panel"] = compliance_dashboard.year_panel(user)
+    context["next_appointments"] = calendar_appointments.upcoming(user)
+    if may_work_cases(user):
+        mine = paper.due_for_shredding().filter(case__in=Case.objects.visible_to(request.user))
         context["paper_due"] = mine.count()
         context.update(duty.duty_context())
-    if request.user.role == Role.COORDINATOR:
+    if may_see_every_case(user):
         context["duty_missing"] = duty.missing_counts()
         context["retention_due"] = retention.due().count()
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()
-    elif request.user.role == Role.SUPPORT_PERSON:
+    elif may_be_assigned_cases(user):
         context["my_cases"] = case_selectors.rows(case_selectors.support_person_cases(user=request.user))
     return render(request, "home/start.html", context)

@@ -1,27 +1,106 @@
-"""Who may reach what. Every view declares its access here, and nowhere else.
+"""Who may do what. Roles are compared here and nowhere else.
+
+Each capability is a named predicate: `may_manage_cases(user)` is True for an
+active user whose role has it. Views declare the capability they need with
+`@requires(...)`; templates ask the same predicates through `may`
+(`{% if may.manage_cases %}`, see home.context_processors); services and
+selectors call them directly. Who receives a message is asked the same way:
+`may_run_the_jour.users()` are the active coordinators.
 
 A view is one of:
 - public: reachable without logging in (login, invitation links, health check);
 - password step: the password is verified but the second factor is not yet
   (the OTP prompt, enrolment, logout);
-- for roles: a fully verified user whose role is in the set.
+- a capability: a fully verified user who has it.
 
 A view that declares nothing is refused by AccessMiddleware: access is denied
 by default, and the URL-walking test fails for it.
+
+Querysets are scoped next to their model, with these predicates:
+`Case.objects.visible_to(user)`, `Appointment.objects.visible_to(user)`,
+`accounts_visible_to(user)` below. A role comparison anywhere else fails
+tests/jour/test_capabilities.py.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from .models import Role
+from .models import Role, User
 
 PUBLIC = "public"
 PASSWORD_STEP = "password_step"  # noqa: S105 - a marker, not a password
 
-ALL_ROLES = frozenset(Role)
-STAFF_ROLES = frozenset({Role.COORDINATOR, Role.SUPPORT_PERSON})
-GOVERNANCE_ROLES = frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AUDITOR})
+C, S, B, A = Role.COORDINATOR, Role.SUPPORT_PERSON, Role.BOARD_MEMBER, Role.AUDITOR
 
 
+class Capability:
+    """Something a user may do, and the roles that may do it."""
+
+    def __init__(self, name: str, *roles: Role):
+        self.name = name
+        self.roles = frozenset(roles)
+
+    def __call__(self, user) -> bool:
+        return bool(user is not None and user.is_authenticated and user.is_active and user.role in self.roles)
+
+    def __iter__(self):
+        # The role matrix test reads a view's roles from the capability it declares.
+        return iter(self.roles)
+
+    def __repr__(self):
+        return f"<Capability {self.name}>"
+
+    def covers(self, role: str) -> bool:
+        """Whether an account of `role` has the capability, active or not."""
+        return role in self.roles
+
+    def users(self):
+        """The active accounts that have the capability (who to tell, who to offer)."""
+        return User.objects.filter(is_active=True, role__in=self.roles)
+
+
+# --- Everyone ------------------------------------------------------------------
+may_use_site = Capability("may_use_site", C, S, B, A)
+
+# --- Accounts and the audit trail ------------------------------------------------
+may_manage_accounts = Capability("may_manage_accounts", C)
+may_read_audit_log = Capability("may_read_audit_log", C)
+
+# --- Cases -----------------------------------------------------------------------
+# A support person sees exactly the cases they are assigned to now; board
+# members and auditors see none (they get aggregate figures elsewhere).
+may_work_cases = Capability("may_work_cases", C, S)
+may_see_every_case = Capability("may_see_every_case", C)
+may_be_assigned_cases = Capability("may_be_assigned_cases", S)
+# Register, edit every field, assign, close, hold back, the seeker's rights: the coordinator's work.
+may_manage_cases = Capability("may_manage_cases", C)
+may_read_first_contact_figures = Capability("may_read_first_contact_figures", C, B, A)
+
+# --- People, the phone and partners ----------------------------------------------
+may_manage_people = Capability("may_manage_people", C)
+may_keep_duty = Capability("may_keep_duty", C, S)  # the phone and the mailbox
+may_manage_phone_hours = Capability("may_manage_phone_hours", C)
+may_manage_partners = Capability("may_manage_partners", C)
+
+# --- Calendar --------------------------------------------------------------------
+# Coordinators see and plan every appointment; a support person plans the
+# meetings and hearings of their own cases; board members and auditors see
+# board meetings and nothing that concerns a seeker.
+may_plan_appointments = Capability("may_plan_appointments", C, S)
+may_plan_every_appointment = Capability("may_plan_every_appointment", C)
+
+# --- Governance: minimum requirements, the board, statistics ----------------------
+may_read_governance = Capability("may_read_governance", C, B, A)
+may_write_assessment = Capability("may_write_assessment", C, B)
+may_audit = Capability("may_audit", A)
+may_govern = Capability("may_govern", B)  # the elected board: its reminders
+may_run_the_jour = Capability("may_run_the_jour", C)  # the yearly cycle, reports, the co-opted seat
+may_read_statistics = Capability("may_read_statistics", C, B)  # the whole report and its exports
+may_see_exact_statistics = Capability("may_see_exact_statistics", C)
+
+CAPABILITIES = {value.name: value for value in list(globals().values()) if isinstance(value, Capability)}
+
+
+# --- Declaring a view's access ---------------------------------------------------
 def _mark(view: Callable, access) -> Callable:
     view.jour_access = access
     return view
@@ -35,13 +114,9 @@ def password_step(view: Callable) -> Callable:
     return _mark(view, PASSWORD_STEP)
 
 
-def for_roles(*roles: Role | Iterable[Role]) -> Callable[[Callable], Callable]:
-    allowed: set[Role] = set()
-    for role in roles:
-        allowed.update([role] if isinstance(role, Role) else role)
-
+def requires(capability: Capability) -> Callable[[Callable], Callable]:
     def decorator(view: Callable) -> Callable:
-        return _mark(view, frozenset(allowed))
+        return _mark(view, capability)
 
     return decorator
 
@@ -54,98 +129,25 @@ def access_of(view: Callable):
     return access
 
 
-def role_may(user, access) -> bool:
-    return isinstance(access, frozenset) and user.is_active and user.role in access
+def allows(user, access) -> bool:
+    return isinstance(access, Capability) and access(user)
 
 
-# What each role may do, for templates and services. Views declare the same
-# through for_roles(); these answer the finer questions inside a page.
-def can_manage_accounts(user) -> bool:
-    return user.role == Role.COORDINATOR
+class Granted:
+    """A user's capabilities for templates: `{% if may.manage_cases %}`."""
 
+    def __init__(self, user):
+        self._user = user
 
-def can_read_audit_log(user) -> bool:
-    return user.role == Role.COORDINATOR
+    def __getattr__(self, name: str) -> bool:
+        capability = CAPABILITIES.get(f"may_{name}")
+        if capability is None:
+            raise AttributeError(name)
+        return capability(self._user)
 
 
 def accounts_visible_to(user):
     """Login accounts a user may list: coordinators see all, others none."""
-    from .models import User
-
-    if can_manage_accounts(user):
+    if may_manage_accounts(user):
         return User.objects.all()
     return User.objects.none()
-
-
-# --- Cases ---------------------------------------------------------------
-# A support person sees exactly the cases they are assigned to now; board
-# members and auditors see none (they get aggregate figures elsewhere).
-CASE_ROLES = frozenset({Role.COORDINATOR, Role.SUPPORT_PERSON})
-KPI_ROLES = frozenset({Role.COORDINATOR, Role.BOARD_MEMBER, Role.AUDITOR})
-
-
-def cases_visible_to(user):
-    from cases.models import Case
-
-    if not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Case.objects.all()
-    if user.role == Role.SUPPORT_PERSON:
-        # One filter() call: both conditions hold for the same assignment row, and
-        # a person has at most one open assignment per case, so no duplicates.
-        return Case.objects.filter(assignments__person=user, assignments__ended_at__isnull=True)
-    return Case.objects.none()
-
-
-def can_manage_cases(user) -> bool:
-    """Register, edit every field, assign, close: the coordinator's work."""
-    return user.role == Role.COORDINATOR
-
-
-# --- People ----------------------------------------------------------------
-def can_manage_people(user) -> bool:
-    """The member register, volunteers and supervision are the coordinator's."""
-    return user.role == Role.COORDINATOR
-
-
-# --- Calendar ------------------------------------------------------------
-# Coordinators see every appointment. A support person sees the shared ones
-# (board meetings, group supervision) and those they take part in, a seeker's
-# only while the case is theirs. Board members and auditors see board
-# meetings and nothing that concerns a seeker.
-def appointments_visible_to(user):
-    from django.db.models import Q
-
-    from calendars.models import SHARED_KINDS, Appointment, AppointmentKind
-
-    if not user.is_authenticated or not user.is_active:
-        return Appointment.objects.none()
-    if user.role == Role.COORDINATOR:
-        return Appointment.objects.all()
-    if user.role == Role.SUPPORT_PERSON:
-        own = Appointment.objects.filter(participants=user).filter(
-            Q(case__isnull=True) | Q(case__in=cases_visible_to(user).values("pk"))
-        )
-        return Appointment.objects.filter(Q(kind__in=SHARED_KINDS) | Q(pk__in=own.values("pk")))
-    return Appointment.objects.filter(kind=AppointmentKind.BOARD)
-
-
-def can_plan_appointments(user) -> bool:
-    return user.role in CASE_ROLES
-
-
-def can_change_appointment(user, appointment) -> bool:
-    """Coordinators plan everything; a support person changes the seeker
-    meetings and hearings they take part in (the caller has already scoped)."""
-    from calendars.models import CASE_KINDS
-
-    if user.role == Role.COORDINATOR:
-        return True
-    if user.role == Role.SUPPORT_PERSON and appointment.kind in CASE_KINDS:
-        return appointment.participants.filter(pk=user.pk).exists()
-    return False
-
-
-def can_manage_phone_hours(user) -> bool:
-    return user.role == Role.COORDINATOR

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from . import accounts
-from .access import ALL_ROLES, for_roles, password_step, public
+from .access import may_use_site, password_step, public, requires
 from .forms import CodeForm, EmailLoginForm, EnrolForm, SetPasswordForm
 from .middleware import mark_session_start
 from .models import Invitation, User
@@ -110,7 +110,7 @@ def enrol(request):
     return render(request, "accounts/enrol.html", context)
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_http_methods(["GET", "POST"])
 def backup_codes(request):
     """New backup codes replace the old ones; they are shown once."""

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .access import PASSWORD_STEP, PUBLIC, access_of, role_may
+from .access import PASSWORD_STEP, PUBLIC, access_of, allows
 from .otp import has_confirmed_totp
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class AccessMiddleware:
         if access is None:
             logger.error("View %s declares no access; refused.", getattr(view_func, "__name__", view_func))
             return render(request, "403.html", status=403)
-        if not role_may(user, access):
+        if not allows(user, access):
             return render(request, "403.html", status=403)
         return None
 

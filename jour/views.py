@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import accounts
-from .access import accounts_visible_to, for_roles, public
+from .access import accounts_visible_to, may_manage_accounts, may_read_audit_log, public, requires
 from .audit import entries_for_coordinators, record_access
 from .forms import InviteForm
-from .models import Invitation, Role
+from .models import Invitation
 
 AUDIT_PAGE_SIZE = 50
 
@@ -26,7 +26,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_accounts)
 @require_http_methods(["GET", "POST"])
 def account_list(request):
     form = InviteForm(request.POST or None)
@@ -52,7 +52,7 @@ def account_list(request):
     )
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_accounts)
 @require_GET
 def account_detail(request, pk):
     user = get_object_or_404(accounts_visible_to(request.user), pk=pk)
@@ -60,7 +60,7 @@ def account_detail(request, pk):
     return render(request, "accounts/account_detail.html", {"account": user})
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_accounts)
 @require_POST
 def account_action(request, pk, action):
     user = get_object_or_404(accounts_visible_to(request.user), pk=pk)
@@ -81,7 +81,7 @@ def account_action(request, pk, action):
     return redirect("account_detail", pk=user.pk)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_accounts)
 @require_POST
 def invitation_action(request, pk, action):
     invitation = get_object_or_404(Invitation, pk=pk)
@@ -100,7 +100,7 @@ def invitation_action(request, pk, action):
     return redirect("account_list")
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_read_audit_log)
 @require_GET
 def audit_log(request):
     entries = entries_for_coordinators()

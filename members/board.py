@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jour.models import Role
+from jour import access
 
 from .models import BoardRole, BoardTerm, Employment, Person, active_on
 
@@ -75,7 +75,7 @@ def _coordinator_title() -> Q:
 
 
 def _by_account() -> Q:
-    return Q(account__is_active=True, account__role=Role.COORDINATOR)
+    return Q(account__is_active=True, account__role__in=access.may_run_the_jour.roles)
 
 
 def coordinators_on(day: date):
@@ -87,7 +87,7 @@ def coordinators_on(day: date):
 def is_coordinator_during(person: Person, start: date, end: date | None) -> bool:
     """Whether `person` is a coordinator on any day of a term from `start` until
     `end` (the day it stopped, as everywhere in members.models; open when None)."""
-    if person.account_id and person.account.is_active and person.account.role == Role.COORDINATOR:
+    if person.account_id and access.may_run_the_jour(person.account):
         return True
     overlapping = Q(end__isnull=True) | Q(end__gt=start)
     if end is not None:

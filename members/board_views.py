@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jour.access import GOVERNANCE_ROLES, for_roles
-from jour.models import Role
+from jour.access import may_manage_people, may_read_governance, requires
 
 from . import board as rules
 from . import federation, services
@@ -22,11 +21,7 @@ from .board_forms import BoardTermForm, EndTermForm
 from .models import BoardTerm
 
 
-def _can_manage(user) -> bool:
-    return user.role == Role.COORDINATOR
-
-
-@for_roles(GOVERNANCE_ROLES)
+@requires(may_read_governance)
 @require_GET
 def board(request):
     today = timezone.localdate()
@@ -35,7 +30,7 @@ def board(request):
     upcoming = sorted((t for t in terms if t.start > today), key=lambda t: (t.start, t.person.name))
     past = [t for t in terms if t.start <= today and not t.is_active(today)]
     past.sort(key=lambda t: (t.end, t.start), reverse=True)
-    can_manage = _can_manage(request.user)
+    can_manage = may_manage_people(request.user)
     context = {
         "today": today,
         "current": current,
@@ -51,7 +46,7 @@ def board(request):
     return render(request, "members/board/board.html", context)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def board_term_create(request):
     form = BoardTermForm(request.POST or None)
@@ -69,7 +64,7 @@ def board_term_create(request):
     return render(request, "members/board/term_form.html", {"form": form})
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_POST
 def board_term_end(request, pk):
     term = get_object_or_404(BoardTerm.objects.select_related("person"), pk=pk)
@@ -96,7 +91,7 @@ def board_term_end(request, pk):
     return redirect("board")
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_POST
 def federation_export(request, fmt):
     if fmt not in federation.FORMATS:

@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from jour.models import Role, User
+from jour import access
+from jour.models import User
 
 from .models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment, active_on
 
@@ -129,9 +130,7 @@ def followup_reminder(day: date) -> FollowupReminder | None:
     remind of (every volunteer followed up) or nobody to tell. Sends nothing."""
     months = followup_months()
     count = _lacking(day, months).count()
-    recipients = tuple(
-        User.objects.filter(is_active=True, role=Role.COORDINATOR).order_by("pk").values_list("email", flat=True)
-    )
+    recipients = tuple(access.may_manage_people.users().order_by("pk").values_list("email", flat=True))
     if count == 0 or not recipients:
         return None
     context = {"count": count, "months": months, "link": settings.JOUR_BASE_URL + reverse("volunteer_list")}

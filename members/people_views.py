@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jour.access import for_roles
+from jour.access import may_manage_people, requires
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
-from jour.models import Role
 
 from . import services
 from .models import BoardTerm, Employment, Membership, MembershipKind, Person, VolunteerAssignment, active_on
@@ -265,7 +264,7 @@ def _kind_of(request) -> str:
     return _kind(request.POST.get("kind") if request.method == "POST" else request.GET.get("kind"))
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def people_list(request):
     kind = _kind_of(request)
@@ -281,7 +280,7 @@ def _csv_cell(value) -> str:
     return text
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def people_export(request):
     """The list as it is filtered (and searched, when POSTed from a search), as
@@ -351,7 +350,7 @@ def _create_person(*, data: dict, form: PersonCreateForm) -> Person:
     return person
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonCreateForm(request.POST or None)
@@ -393,7 +392,7 @@ def _detail_context(person: Person, *, bound=None) -> dict:
     return {"person": person, "engagements": engagements, "warning": access_warning(person, day)}
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET"])
 def person_detail(request, pk):
     person = _person(pk)
@@ -401,7 +400,7 @@ def person_detail(request, pk):
     return render(request, "members/people/detail.html", _detail_context(person))
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_POST
 def engagement_end(request, pk, kind, engagement_pk):
     person = _person(pk)
@@ -427,7 +426,7 @@ def engagement_end(request, pk, kind, engagement_pk):
     return render(request, "members/people/detail.html", _detail_context(person, bound=form), status=400)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     person = _person(pk)
@@ -448,7 +447,7 @@ def _add_engagement(*, person: Person, data: dict):
     return Membership.objects.create(kind=data["what"], fee_paid_for=data["fee_paid_for"], **common)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def engagement_create(request, pk):
     person = _person(pk)
@@ -461,7 +460,7 @@ def engagement_create(request, pk):
     return render(request, "members/people/engagement_form.html", context, status=400 if form.errors else 200)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def person_erase(request, pk):
     person = _person(pk)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jour import accounts
+from jour import access, accounts
 from jour.models import Invitation, Role, User
 
 from .models import BoardTerm, Employment, ErasureRecord, Membership, Person, VolunteerAssignment, active_on
@@ -61,7 +61,7 @@ def apply_leaving(*, person: Person, by: User | None, day: date) -> list[str]:
         return done
     volunteering = VolunteerAssignment.objects.filter(active_on(day), person=person).exists()
     leaving = account.is_active and not still_entitled(person, account.role, day)
-    if leaving or (not volunteering and account.role == Role.SUPPORT_PERSON):
+    if leaving or (not volunteering and access.may_be_assigned_cases.covers(account.role)):
         released = release_cases(account=account, by=by)
         if released:
             done.append(_released(released))
@@ -118,7 +118,7 @@ def _tell_coordinators(count: int) -> None:
     from django.urls import reverse
     from django.utils.translation import ngettext, override
 
-    recipients = list(User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list("email", flat=True))
+    recipients = list(access.may_manage_people.users().values_list("email", flat=True))
     if not recipients:
         return
     with override(settings.LANGUAGE_CODE):

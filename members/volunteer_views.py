@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Assignment
 from jour import uploads
-from jour.access import for_roles
+from jour.access import may_manage_people, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
-from jour.models import Role, User
+from jour.models import User
 
 from . import followup
 from .models import Person, SupervisionSession, VolunteerAssignment, active_on
@@ -139,7 +139,7 @@ def _submitted(request):
     return None, None
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_GET
 def volunteer_list(request):
     day, months = timezone.localdate(), followup.followup_months()
@@ -155,7 +155,7 @@ def volunteer_list(request):
     return render(request, "members/volunteers/volunteer_list.html", context)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def volunteer_create(request, pk):
     person = get_object_or_404(Person, pk=pk)
@@ -168,7 +168,7 @@ def volunteer_create(request, pk):
     return render(request, "members/volunteers/volunteer_form.html", {"form": form, "person": person})
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def volunteer_edit(request, pk):
     assignment = get_object_or_404(VolunteerAssignment.objects.select_related("person"), pk=pk)
@@ -185,7 +185,7 @@ def volunteer_edit(request, pk):
     return render(request, "members/volunteers/volunteer_form.html", context)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_GET
 def pledge_download(request, pk):
     assignment = get_object_or_404(VolunteerAssignment, pk=pk)
@@ -194,7 +194,7 @@ def pledge_download(request, pk):
     return response
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_people)
 @require_http_methods(["GET", "POST"])
 def supervision_list(request):
     day = timezone.localdate()

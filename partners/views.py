@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import RiskCheck
 from cases.views import visible_case
-from jour.access import ALL_ROLES, CASE_ROLES, can_manage_cases, for_roles
+from jour.access import may_manage_cases, may_manage_partners, may_use_site, may_work_cases, requires
 from jour.forms import apply_validation_error
-from jour.models import Role
 
 from . import services
 from .forms import ConfirmationForm, PartnerForm, ReferralForm, RiskCheckForm, RoutineForm, StepFormSet
@@ -22,26 +21,26 @@ from .models import Partner, Routine, RoutineStep
 # --- Partner register ----------------------------------------------------------
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def partner_list(request):
     partners = Partner.objects.all()
     if request.GET.get("all") != "1":
         partners = partners.filter(active=True)
     return render(
-        request, "partners/partner_list.html", {"partners": partners, "manage": can_manage_cases(request.user)}
+        request, "partners/partner_list.html", {"partners": partners, "manage": may_manage_cases(request.user)}
     )
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def partner_detail(request, pk):
     partner = get_object_or_404(Partner, pk=pk)
-    context = {"partner": partner, "manage": can_manage_cases(request.user)}
+    context = {"partner": partner, "manage": may_manage_cases(request.user)}
     return render(request, "partners/partner_detail.html", context)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_partners)
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, pk=None):
     partner = get_object_or_404(Partner, pk=pk) if pk else None
@@ -57,16 +56,16 @@ def partner_edit(request, pk=None):
 # --- Routines --------------------------------------------------------------------
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def routine_list(request):
     routines = Routine.objects.prefetch_related("versions")
     return render(
-        request, "partners/routine_list.html", {"routines": routines, "manage": can_manage_cases(request.user)}
+        request, "partners/routine_list.html", {"routines": routines, "manage": may_manage_cases(request.user)}
     )
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def routine_detail(request, pk):
     routine = get_object_or_404(Routine, pk=pk)
@@ -77,7 +76,7 @@ def routine_detail(request, pk):
         "steps": version.steps.select_related("partner") if version else [],
         "confirmations": version.confirmations.all() if version else [],
         "versions": routine.versions.order_by("-number"),
-        "manage": can_manage_cases(request.user),
+        "manage": may_manage_cases(request.user),
         "confirm_form": ConfirmationForm(),
     }
     return render(request, "partners/routine_detail.html", context)
@@ -93,7 +92,7 @@ def _initial_steps(routine):
     ]
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_partners)
 @require_http_methods(["GET", "POST"])
 def routine_edit(request, pk=None):
     """Create a routine, or save an edit of one as its next version."""
@@ -121,7 +120,7 @@ def routine_edit(request, pk=None):
     return render(request, "partners/routine_form.html", context, status=status)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_partners)
 @require_POST
 def routine_confirm(request, pk):
     routine = get_object_or_404(Routine, pk=pk)
@@ -178,7 +177,7 @@ def _case_page_with_errors(request, case, **forms):
     return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=400)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def referral_create(request, pk):
     case = visible_case(request, pk)
@@ -194,7 +193,7 @@ def referral_create(request, pk):
     return _case_page_with_errors(request, case, referral_form=form)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def risk_check_create(request, pk):
     case = visible_case(request, pk)
@@ -216,7 +215,7 @@ def risk_check_create(request, pk):
     return _case_page_with_errors(request, case, risk_form=form)
 
 
-@for_roles(Role.COORDINATOR)
+@requires(may_manage_cases)
 @require_POST
 def risk_confirm_urgent(request, pk, check_pk):
     case = visible_case(request, pk)
@@ -230,7 +229,7 @@ def risk_confirm_urgent(request, pk, check_pk):
     return _back_to_case(case)
 
 
-@for_roles(CASE_ROLES)
+@requires(may_work_cases)
 @require_POST
 def routine_step(request, pk, step_pk, action):
     case = visible_case(request, pk)

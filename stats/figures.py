@@ -26,6 +26,7 @@ from cases.models import (
     SeekerRole,
     YesNoUnknown,
 )
+from jour import access
 from jour.workdays import STOCKHOLM
 from partners.models import Direction, Referral
 
@@ -204,11 +205,9 @@ def _hours(going) -> float:
 def volunteering(period: Period) -> Volunteering:
     """Volunteers active (logged an attempt or went to a meeting or hearing) and
     the hours of the meetings and hearings they went to (the calendar's times)."""
-    from jour.models import Role
-
-    going = _going(period).filter(user__role=Role.SUPPORT_PERSON)
+    going = _going(period).filter(user__role__in=access.may_be_assigned_cases.roles)
     attempts = ContactAttempt.objects.filter(
-        made_at__gte=period.start_at, made_at__lt=period.end_at, made_by__role=Role.SUPPORT_PERSON
+        made_at__gte=period.start_at, made_at__lt=period.end_at, made_by__role__in=access.may_be_assigned_cases.roles
     )
     if period.municipality:
         going = going.filter(appointment__case__municipality=period.municipality)

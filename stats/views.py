@@ -5,14 +5,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jour.access import ALL_ROLES, for_roles
+from jour.access import (
+    may_read_first_contact_figures,
+    may_read_statistics,
+    may_see_exact_statistics,
+    may_use_site,
+    requires,
+)
 from jour.audit import record_bulk_access
-from jour.models import Role
 
 from . import display, exports, figures
 from .forms import PeriodForm
 
-EXPORT_ROLES = frozenset({Role.COORDINATOR, Role.BOARD_MEMBER})
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
@@ -24,7 +28,7 @@ def _query(request) -> str:
     return request.GET.urlencode()
 
 
-@for_roles(ALL_ROLES)
+@requires(may_use_site)
 @require_GET
 def report(request):
     """Coordinators see exact figures; the board sees small numbers hidden;
@@ -36,21 +40,21 @@ def report(request):
         return render(request, "stats/report.html", context, status=400)
     period = form.period()
     context["period"] = period
-    role = request.user.role
-    if role == Role.SUPPORT_PERSON:
-        context["own"] = figures.own_work(request.user, period)
-        return render(request, "stats/own_work.html", context)
-    if role == Role.AUDITOR:
+    user = request.user
+    if may_read_statistics(user):
+        shown = display.show(figures.report(period), protected=not may_see_exact_statistics(user))
+        context.update({"shown": shown, "first_contact": shown.first_contact, "minimum": shown.minimum})
+        context["can_export"] = True
+        return render(request, "stats/report.html", context)
+    if may_read_first_contact_figures(user):
         context["first_contact"] = display.show_kpi(figures.first_contact(period), protected=True)
         context["minimum"] = display.minimum()
         return render(request, "stats/report.html", context)
-    shown = display.show(figures.report(period), protected=role != Role.COORDINATOR)
-    context.update({"shown": shown, "first_contact": shown.first_contact, "minimum": shown.minimum})
-    context["can_export"] = role in EXPORT_ROLES
-    return render(request, "stats/report.html", context)
+    context["own"] = figures.own_work(user, period)
+    return render(request, "stats/own_work.html", context)
 
 
-@for_roles(EXPORT_ROLES)
+@requires(may_read_statistics)
 @require_GET
 def export(request, fmt):
     if fmt not in FORMATS:

@@ -52,6 +52,16 @@ def seed_accounts() -> list[User]:
     return users
 
 
+def by_role() -> dict[str, list[User]]:
+    """The seeded demo accounts, grouped by role in the order of DEMO_ACCOUNTS."""
+    users = {u.email: u for u in User.objects.filter(email__in=[email for email, _n, _r in DEMO_ACCOUNTS])}
+    grouped: dict[str, list[User]] = {}
+    for email, _name, role in DEMO_ACCOUNTS:
+        if email in users:
+            grouped.setdefault(role, []).append(users[email])
+    return grouped
+
+
 def current_code(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, name=DEMO_DEVICE_NAME)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from compliance import assessment as cycle
 from compliance import assurance, catalogue, seal
 from compliance.models import ActionItem, ActionPlan, Assessment, ReportKind, ReportSubmission, Status
-from jour.models import Role, User
+from jour.models import Role
 from members.models import BoardRole, BoardTerm
 
-from .accounts import current_code
+from .accounts import by_role, current_code
 
 COMMENTS = {
     Status.MET: "Uppfyllt. Styrelsen har gått igenom underlaget på sitt möte i november.",
@@ -20,15 +20,14 @@ COMMENTS = {
 }
 
 
-def seed_signed_year(*, demo_domain: str) -> Assessment | None:
+def seed_signed_year() -> Assessment | None:
     """Assess, mark ready and sign last year once; render the PDF when the seal exists."""
     year = timezone.localdate().year - 1
     if Assessment.objects.filter(year=year).exists():
         return None
     catalogue.load_bundled()  # a migration loads it, but a flushed database has lost it
-    users = User.objects.filter(email__endswith="@" + demo_domain)
-    coordinator = users.get(role=Role.COORDINATOR)
-    auditors = list(users.filter(role=Role.AUDITOR).order_by("pk"))
+    accounts = by_role()
+    coordinator, auditors = accounts[Role.COORDINATOR][0], accounts[Role.AUDITOR]
     chair = BoardTerm.objects.filter(role=BoardRole.CHAIR).select_related("person").first()
     with transaction.atomic():
         ReportSubmission.objects.create(

@@ -1,6 +1,6 @@
 """The calendar's scope, planning and validation.
 
-Who sees which appointment (jour.access.appointments_visible_to, and every
+Who sees which appointment (Appointment.objects.visible_to, and every
 page of calendars/urls.py that shows one), who may plan, change and remove
 what, what the planning form refuses, edit conflicts, and that the month and
 week pages do not run a query per appointment.
@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calendars import reminders
+from calendars.appointments import can_change
 from calendars.models import Appointment, AppointmentKind
 from cases import services
 from cases.models import Assignment
 from cases.retention import RULE_ERASURE, anonymise
-from jour.access import appointments_visible_to, can_change_appointment
 from jour.models import Role
 from jour.workdays import STOCKHOLM
 from tests.cases.factories import SEEKER, assign, make_case
@@ -64,7 +64,7 @@ def world(people):
     )
 
 
-# What each persona's calendar holds, by the rules in jour/access.py.
+# What each persona's calendar holds, by Appointment.objects.visible_to (calendars/models.py).
 VISIBLE = {
     "coordinator": {
         "alex_meeting",
@@ -153,7 +153,7 @@ def snapshot() -> dict:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_appointments_visible_to_follows_the_rules(world, persona):
-    visible = set(appointments_visible_to(world.user[persona]).values_list("pk", flat=True))
+    visible = set(Appointment.objects.visible_to(world.user[persona]).values_list("pk", flat=True))
     assert visible == pks(world, VISIBLE[persona])
 
 
@@ -184,7 +184,7 @@ def test_only_what_one_may_change_opens_in_the_edit_form(world, persona):
         expected = 200 if name in CHANGEABLE[persona] else 404
         assert response.status_code == expected, name
         if name in VISIBLE[persona]:
-            assert can_change_appointment(user, appointment) == (name in CHANGEABLE[persona]), name
+            assert can_change(user, appointment) == (name in CHANGEABLE[persona]), name
         detail = client.get(reverse("appointment_detail", args=[appointment.pk]))
         if detail.status_code == 200:
             # The detail page offers editing exactly where the edit form opens.
@@ -220,7 +220,7 @@ def test_a_seeker_meeting_disappears_when_the_assignment_ends(world):
     services.end_assignment(assignment=world.alex_assignment, note="", by=kim)
 
     gone = pks(world, {"alex_meeting", "alex_court"})
-    assert not appointments_visible_to(alex).filter(pk__in=gone).exists()
+    assert not Appointment.objects.visible_to(alex).filter(pk__in=gone).exists()
     for pk in gone:
         assert client.get(reverse("appointment_detail", args=[pk])).status_code == 404
         assert client.get(reverse("appointment_edit", args=[pk])).status_code == 404
@@ -242,7 +242,7 @@ def test_no_reminder_once_the_case_is_no_longer_ones_own(world):
     """The reminder is a view of the calendar too: nothing about a case one no longer has."""
     kim, alex = world.people.coordinator, world.people.alex
     services.end_assignment(assignment=world.alex_assignment, note="", by=kim)
-    assert not appointments_visible_to(alex).filter(pk=world.a["alex_meeting"].pk).exists()
+    assert not Appointment.objects.visible_to(alex).filter(pk=world.a["alex_meeting"].pk).exists()
     now = sthlm(previous_working_day(world.day), 16)
     mail.outbox = []
     reminders.send_due(now=now)
@@ -391,8 +391,8 @@ def test_the_coordinator_plans_through_the_form_in_stockholm_time(world, kind, d
     assert set(made.participants.all()) == {alex, sam}
     assert (made.created_by, made.version) == (kim, 1)
     # Alex sees it (on Alex's case, and goes); Sam goes but the case is not Sam's.
-    assert appointments_visible_to(alex).filter(pk=made.pk).exists()
-    assert not appointments_visible_to(sam).filter(pk=made.pk).exists()
+    assert Appointment.objects.visible_to(alex).filter(pk=made.pk).exists()
+    assert not Appointment.objects.visible_to(sam).filter(pk=made.pk).exists()
 
 
 # --- validation -------------------------------------------------------------------
@@ -623,4 +623,4 @@ def test_assignments_are_untouched_by_planning(world):
     before = list(Assignment.objects.order_by("pk").values())
     plan(K.MEETING, by=kim, day=world.day, hour=17, case=world.alex_case, participants=[sam])
     assert list(Assignment.objects.order_by("pk").values()) == before
-    assert not appointments_visible_to(sam).filter(case=world.alex_case).exists()
+    assert not Appointment.objects.visible_to(sam).filter(case=world.alex_case).exists()

@@ -24,7 +24,6 @@ from icalendar import Calendar
 
 from calendars import feeds
 from calendars.models import Appointment, AppointmentKind, FeedToken
-from jour.access import appointments_visible_to
 from jour.accounts import deactivate_user, reactivate_user
 from jour.logfilters import RedactFeedTokens
 from tests.cases.factories import SEEKER, assign, make_case
@@ -143,7 +142,7 @@ def test_a_feed_holds_what_the_persons_calendar_holds_and_no_notes(world, person
     events = events_of(response)
     assert set(events) == pks(world, FEED_HOLDS[persona])
     # The same rule as the calendar pages, within the feed's window.
-    visible = set(appointments_visible_to(user).values_list("pk", flat=True)) - pks(world, {"far_board"})
+    visible = set(Appointment.objects.visible_to(user).values_list("pk", flat=True)) - pks(world, {"far_board"})
     assert set(events) == visible
     raw = response.content.decode().replace("\r\n ", "")
     assert "DESCRIPTION" not in raw

@@ -16,8 +16,8 @@ class Command(BaseCommand):
         users = demo.seed_accounts()
         people_demo.seed_people_and_cases()
         calendar_demo.seed_calendar(demo.DEMO_DOMAIN)
-        partner_demo.seed(by=next(u for u in users if u.role == Role.COORDINATOR))
-        signed = compliance_demo.seed_signed_year(demo_domain=demo.DEMO_DOMAIN)
+        partner_demo.seed(by=demo.by_role()[Role.COORDINATOR][0])
+        signed = compliance_demo.seed_signed_year()
         if signed is not None:
             self.stdout.write(f"Minimum requirements {signed.year}: assessed and signed by two demo auditors.")
         self.stdout.write(self.style.SUCCESS(f"Demo jour ready: {len(users)} accounts."))

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jour.models import Role, User
+from jour import access
+from jour.models import User
 from members import federation
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
     def _actor(email: str | None) -> User | None:
         if not email:
             return None
-        user = User.objects.filter(email__iexact=email.strip(), is_active=True, role=Role.COORDINATOR).first()
+        user = access.may_manage_people.users().filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"{email} is not an active coordinator's account.")
         return user

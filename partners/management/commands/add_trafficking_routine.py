@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jour.models import Role, User
+from jour import access
 from partners.trafficking import add_trafficking_routine
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--by", required=True, help="the e-mail address of the coordinator adding it")
 
     def handle(self, *args, by, **options):
-        user = User.objects.filter(email=by.strip().lower(), role=Role.COORDINATOR, is_active=True).first()
+        user = access.may_manage_partners.users().filter(email=by.strip().lower()).first()
         if user is None:
             raise CommandError("--by must be an active coordinator's e-mail address")
         routine = add_trafficking_routine(user)
