@@ -8,7 +8,13 @@ class CalendarsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from jour.signals import account_deactivated
+
+        from . import feeds
         from .models import Appointment, MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
+
+        # A deactivated account's feed stops at once, and stays stopped if it is reactivated.
+        account_deactivated.connect(feeds.on_account_deactivated, dispatch_uid="calendars.feeds")
 
         # Title and place should hold no name or address of a seeker, but one typed
         # there anyway is not copied into the log (anonymisation blanks them too).

@@ -47,6 +47,10 @@ def revoke(user) -> bool:
     return bool(deleted)
 
 
+def on_account_deactivated(sender, user, **kwargs) -> None:
+    revoke(user)
+
+
 def user_for(token: str, now=None):
     """The active user a token belongs to, or None."""
     if not token or len(token) > 100:

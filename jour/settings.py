@@ -165,7 +165,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "jour.views.csrf_failure"
+CSRF_FAILURE_VIEW = "jour.views.system.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Two-factor login (django-otp).

@@ -1,25 +1,25 @@
-"""Periodic and queued work for accounts. Each task calls a plain function."""
+"""Periodic and queued work for invitations. Each task calls a plain function."""
 
 from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from . import accounts
+from . import invitations
 
 
 @shared_task
 def send_invitation(invitation_id: int) -> bool:
-    return accounts.send_invitation(invitation_id)
+    return invitations.send_invitation(invitation_id)
 
 
 @shared_task
 def send_pending_invitations() -> int:
-    return accounts.send_pending_invitations()
+    return invitations.send_pending_invitations()
 
 
 @shared_task
 def purge_expired_invitations() -> int:
-    return accounts.purge_expired_invitations()
+    return invitations.purge_expired_invitations()
 
 
 @shared_task

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jour import access, accounts
+from jour import access
+from jour import services as accounts
 from jour.models import Invitation, Role, User
 
 from .models import BoardTerm, Employment, ErasureRecord, Membership, Person, VolunteerAssignment, active_on

@@ -24,8 +24,8 @@ from icalendar import Calendar
 
 from calendars import feeds
 from calendars.models import Appointment, AppointmentKind, FeedToken
-from jour.accounts import deactivate_user, reactivate_user
 from jour.logfilters import RedactFeedTokens
+from jour.services import deactivate_user, reactivate_user
 from tests.cases.factories import SEEKER, assign, make_case
 
 from .helpers import client_for, plan, working_day_ahead

@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from jour import accounts
+from jour import services as accounts
 from jour.models import Invitation, User
 from tests.personas import login_verified
 

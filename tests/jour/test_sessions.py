@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from jour import accounts
+from jour import services as accounts
 from jour.middleware import SESSION_STARTED_KEY
 from tests.personas import login_verified
 

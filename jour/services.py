@@ -2,31 +2,21 @@
 
 Each action does its writes, its audit entries and its notifications
 together, so that a view, a task or a command cannot do one and forget the other.
+The invitation e-mail itself is sent by a task (jour/invitations.py), after commit.
 """
 
-import logging
-from datetime import timedelta
-
 from auditlog.context import set_actor
-from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from calendars.models import FeedToken
-
+from . import tasks
 from .models import Invitation, Role, User, normalise_email
 from .otp import remove_all_devices
 from .queue import enqueue_on_commit
-
-logger = logging.getLogger(__name__)
-
-INVITATION_KEEP_DAYS = 30
+from .signals import account_deactivated
 
 
 class InvitationError(Exception):
@@ -88,57 +78,7 @@ def _revoke_open(invitations) -> None:
 
 
 def _queue_invitation(invitation: Invitation) -> None:
-    from .tasks import send_invitation
-
-    enqueue_on_commit(send_invitation, invitation.pk)
-
-
-def send_invitation(invitation_id: int) -> bool:
-    """Send the e-mail for one invitation that has not been sent yet.
-
-    The token is made here, inside the row lock, and only its hash is kept.
-    If sending fails, the transaction rolls back and the next sweep tries again;
-    a crash between sending and committing leaves a dead link and a resend.
-    """
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(pk=invitation_id, sent_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True)
-            .first()
-        )
-        if invitation is None:
-            return False
-        token = invitation.issue_token()
-        invitation.save()
-        link = settings.JOUR_BASE_URL + reverse("invitation", args=[token])
-        with override(settings.LANGUAGE_CODE):
-            subject = _("Your access to the %(jour)s case system") % {"jour": settings.JOUR_NAME}
-            # The message carries the link and nothing about the person or a case.
-            body = render_to_string(
-                "accounts/email/invitation.txt",
-                {"link": link, "jour": settings.JOUR_NAME, "hours": settings.INVITATION_VALID_HOURS},
-            )
-        send_mail(subject, body, None, [invitation.email])
-    logger.info("Invitation %s sent", invitation_id)
-    return True
-
-
-def send_pending_invitations() -> int:
-    pending = Invitation.objects.filter(
-        sent_at__isnull=True, used_at__isnull=True, revoked_at__isnull=True
-    ).values_list("pk", flat=True)
-    return sum(send_invitation(pk) for pk in pending)
-
-
-def purge_expired_invitations() -> int:
-    """Invitations hold a name and an address: keep them only while useful."""
-    cutoff = timezone.now() - timedelta(days=INVITATION_KEEP_DAYS)
-    old = Invitation.objects.filter(created_at__lt=cutoff)
-    count = 0
-    for invitation in old.iterator():
-        invitation.delete()
-        count += 1
-    return count
+    enqueue_on_commit(tasks.send_invitation, invitation.pk)
 
 
 def invitation_for_token(token: str) -> Invitation:
@@ -180,7 +120,9 @@ def accept_invitation(*, invitation_id: int, password: str) -> User:
 
 def deactivate_user(*, user: User, by: User | None) -> None:
     """Refuse the login and end every open session of the account at once.
-    `by` is None when the system does it (the nightly leavers' check)."""
+    `by` is None when the system does it (the nightly leavers' check).
+    Apps that hold a credential of the account (a calendar feed) remove it on
+    `account_deactivated`, in the same transaction."""
     if by is not None and user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     with transaction.atomic(), set_actor(by):
@@ -190,7 +132,7 @@ def deactivate_user(*, user: User, by: User | None) -> None:
         user.session_epoch += 1
         user.save()
         _revoke_open(Invitation.objects.filter(user=user))
-        FeedToken.objects.filter(user=user).delete()
+        account_deactivated.send(sender=User, user=user)
     _delete_sessions_of(user)
 
 
@@ -205,8 +147,6 @@ def reactivate_user(*, user: User, by: User) -> None:
 def _delete_sessions_of(user: User) -> None:
     """The epoch already makes old sessions useless; also remove the rows, so
     that nothing of the session outlives the account's access."""
-    from django.contrib.sessions.models import Session
-
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()

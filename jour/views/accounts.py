@@ -1,29 +1,17 @@
-"""Health check, login accounts and the audit log."""
+"""Login accounts: invite, deactivate, reactivate, reset (coordinators)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import accounts
-from .access import accounts_visible_to, may_manage_accounts, may_read_audit_log, public, requires
-from .audit import entries_for_coordinators, record_access
-from .forms import InviteForm
-from .models import Invitation
-
-AUDIT_PAGE_SIZE = 50
-
-
-@public
-@require_GET
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+from .. import services
+from ..access import accounts_visible_to, may_manage_accounts, requires
+from ..audit import record_access
+from ..forms import InviteForm
+from ..models import Invitation
 
 
 @requires(may_manage_accounts)
@@ -32,7 +20,7 @@ def account_list(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.invite_user(
+            services.invite_user(
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 role=form.cleaned_data["role"],
@@ -65,9 +53,9 @@ def account_detail(request, pk):
 def account_action(request, pk, action):
     user = get_object_or_404(accounts_visible_to(request.user), pk=pk)
     actions = {
-        "deactivate": (accounts.deactivate_user, _("The account is deactivated and its sessions are ended.")),
-        "reactivate": (accounts.reactivate_user, _("The account is active again.")),
-        "reset": (accounts.reset_access, _("Access is reset; a new one-time link is on its way.")),
+        "deactivate": (services.deactivate_user, _("The account is deactivated and its sessions are ended.")),
+        "reactivate": (services.reactivate_user, _("The account is active again.")),
+        "reset": (services.reset_access, _("Access is reset; a new one-time link is on its way.")),
     }
     if action not in actions:
         return HttpResponse(status=404)
@@ -87,35 +75,14 @@ def invitation_action(request, pk, action):
     invitation = get_object_or_404(Invitation, pk=pk)
     if action == "resend":
         try:
-            accounts.resend_invitation(invitation=invitation, by=request.user)
+            services.resend_invitation(invitation=invitation, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("A new link is on its way; the previous one no longer works."))
     elif action == "revoke":
-        accounts.revoke_invitation(invitation=invitation, by=request.user)
+        services.revoke_invitation(invitation=invitation, by=request.user)
         messages.success(request, _("The invitation is withdrawn."))
     else:
         return HttpResponse(status=404)
     return redirect("account_list")
-
-
-@requires(may_read_audit_log)
-@require_GET
-def audit_log(request):
-    entries = entries_for_coordinators()
-    action = request.GET.get("action", "")
-    if action.isdigit():
-        entries = entries.filter(action=int(action))
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page:
-        # A list, not the dict: a field named like a dict method ("items") would
-        # shadow .items in the template.
-        entry.change_rows = list(entry.changes_dict.items())
-    template = "audit/_rows.html" if request.htmx else "audit/log.html"
-    return render(request, template, {"page": page, "action": action})
-
-
-def csrf_failure(request, reason=""):
-    """Django's own page has inline styles (refused by our CSP) and no navigation."""
-    return render(request, "403_csrf.html", status=403)

@@ -12,12 +12,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from . import accounts
-from .access import may_use_site, password_step, public, requires
-from .forms import CodeForm, EmailLoginForm, EnrolForm, SetPasswordForm
-from .middleware import mark_session_start
-from .models import Invitation, User
-from .otp import (
+from .. import services
+from ..access import may_use_site, password_step, public, requires
+from ..forms import CodeForm, EmailLoginForm, EnrolForm, SetPasswordForm
+from ..middleware import mark_session_start
+from ..models import Invitation, User
+from ..otp import (
     base32_secret,
     confirm_pending_device,
     has_confirmed_totp,
@@ -133,8 +133,8 @@ def logout(request):
 def invitation(request, token):
     """Check the link, then move the token out of the address bar into the session."""
     try:
-        found = accounts.invitation_for_token(token)
-    except accounts.InvitationError as error:
+        found = services.invitation_for_token(token)
+    except services.InvitationError as error:
         return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
     # Someone already logged in on this browser stays so until the new
     # password is saved: a GET must not change who is logged in.
@@ -156,8 +156,8 @@ def invitation_password(request):
     form = SetPasswordForm(request.POST or None, user_hint=hint)
     if request.method == "POST" and form.is_valid():
         try:
-            user = accounts.accept_invitation(invitation_id=invitation.pk, password=form.cleaned_data["password1"])
-        except accounts.InvitationError as error:
+            user = services.accept_invitation(invitation_id=invitation.pk, password=form.cleaned_data["password1"])
+        except services.InvitationError as error:
             return render(request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410)
         request.session.pop(INVITATION_SESSION_KEY, None)
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")

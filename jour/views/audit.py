@@ -1,0 +1,26 @@
+"""The audit log, for coordinators."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..access import may_read_audit_log, requires
+from ..audit import entries_for_coordinators
+
+AUDIT_PAGE_SIZE = 50
+
+
+@requires(may_read_audit_log)
+@require_GET
+def audit_log(request):
+    entries = entries_for_coordinators()
+    action = request.GET.get("action", "")
+    if action.isdigit():
+        entries = entries.filter(action=int(action))
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        # A list, not the dict: a field named like a dict method ("items") would
+        # shadow .items in the template.
+        entry.change_rows = list(entry.changes_dict.items())
+    template = "audit/_rows.html" if request.htmx else "audit/log.html"
+    return render(request, template, {"page": page, "action": action})
