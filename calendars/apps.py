@@ -8,13 +8,16 @@ class CalendarsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from cases import case_page
         from jour.signals import account_deactivated
 
         from . import feeds
+        from .case_page import case_sections
         from .models import Appointment, MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
 
         # A deactivated account's feed stops at once, and stays stopped if it is reactivated.
         account_deactivated.connect(feeds.on_account_deactivated, dispatch_uid="calendars.feeds")
+        case_page.add_section(template="calendars/_case_appointments.html", context=case_sections, order=20)
 
         # Title and place should hold no name or address of a seeker, but one typed
         # there anyway is not copied into the log (anonymisation blanks them too).

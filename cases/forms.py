@@ -6,7 +6,7 @@ from jour import access
 from jour.forms import DateInput
 from jour.models import User
 
-from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind
+from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind, RiskCheck
 from .services import EDITABLE_FIELDS
 
 
@@ -137,3 +137,10 @@ class EraseSeekerForm(forms.Form):
                 _("Type %(number)s to confirm the erasure. Nothing has been erased.") % {"number": self.number}
             )
         return typed
+
+
+class RiskCheckForm(forms.ModelForm):
+    class Meta:
+        model = RiskCheck
+        fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
+        widgets = dict.fromkeys(fields, forms.RadioSelect)

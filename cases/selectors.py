@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from jour.workdays import STOCKHOLM
 
 from . import deadlines
-from .models import Assignment, Case, Priority, Status
+from .models import Assignment, Case, Priority, RiskCheck, Status
 
 RECENTLY_CLOSED_DAYS = 14
 PANEL_SIZE = 25
@@ -212,3 +212,16 @@ def _medians_in_python(base) -> dict:
 
 
 PRIORITIES = [Priority.NORMAL, Priority.URGENT]
+
+
+# --- Risk check ------------------------------------------------------------
+
+
+def risk_checks(case: Case) -> list[RiskCheck]:
+    """Every risk check of the case, the latest first."""
+    return list(case.risk_checks.select_related("recorded_by", "urgent_confirmed_by"))
+
+
+def suggests_urgent(case: Case, check: RiskCheck | None) -> bool:
+    """Immediate danger found, and the case is not urgent yet: a coordinator may confirm it."""
+    return bool(check and check.danger and case.priority != Priority.URGENT and not case.is_closed)

@@ -13,7 +13,17 @@ from jour import access
 from jour.models import User
 
 from . import deadlines
-from .models import Assignment, AssignmentKind, Case, CaseNumberSequence, Channel, ContactAttempt, Status
+from .models import (
+    Assignment,
+    AssignmentKind,
+    Case,
+    CaseNumberSequence,
+    Channel,
+    ContactAttempt,
+    Priority,
+    RiskCheck,
+    Status,
+)
 
 # Fields a case form may change; everything else is set by these functions.
 # Channels where the contact itself happened when the case was registered.
@@ -230,4 +240,31 @@ def reopen_case(*, case: Case, by: User) -> Case:
         case.closing_reason = ""
         _refresh_status(case)
         _save_case(case, ["status", "closed_at", "closing_reason"])
+    return case
+
+
+# --- Risk check ----------------------------------------------------------------
+
+RISK_FIELDS = ("immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed")
+
+
+def record_risk_check(*, case: Case, answers: dict, by) -> RiskCheck:
+    """Record the answers. A "yes" to immediate danger only suggests urgent
+    priority: the deadline changes when a coordinator confirms it."""
+    if case.anonymised_at:
+        raise ValidationError(_("The personal data of this case has been removed; nothing new can be added."))
+    with transaction.atomic(), set_actor(by):
+        return RiskCheck.objects.create(case=case, recorded_by=by, **{f: answers[f] for f in RISK_FIELDS})
+
+
+def confirm_urgent(*, check: RiskCheck, by) -> Case:
+    """Make the case urgent (its first-contact deadline becomes 24 working hours)."""
+    case = Case.objects.get(pk=check.case_id)
+    if not check.danger:
+        raise ValidationError(_("Only a risk check that found immediate danger makes a case urgent here."))
+    with transaction.atomic(), set_actor(by):
+        if case.priority != Priority.URGENT:
+            case = update_case(case=case, data={"priority": Priority.URGENT}, expected_version=case.version, by=by)
+        check.urgent_confirmed_by, check.urgent_confirmed_at = by, timezone.now()
+        check.save(update_fields=["urgent_confirmed_by", "urgent_confirmed_at"])
     return case

@@ -23,4 +23,6 @@ urlpatterns = [
     path("holds/<int:pk>/release/", lifecycle_views.hold_release, name="hold_release"),
     path("<int:pk>/seeker-data.<slug:fmt>", lifecycle_views.seeker_data_export, name="seeker_data_export"),
     path("<int:pk>/erase/", lifecycle_views.seeker_erase, name="seeker_erase"),
+    path("<int:pk>/risk/", views.risk_check_create, name="risk_check_create"),
+    path("<int:pk>/risk/<int:check_pk>/urgent/", views.risk_confirm_urgent, name="risk_confirm_urgent"),
 ]

@@ -1,4 +1,4 @@
-"""Case pages. Views validate input and call services; scoping is in jour.access."""
+"""Case pages. Views validate input and call services; cases are scoped by Case.objects.visible_to."""
 
 from datetime import datetime
 
@@ -11,31 +11,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from calendars.models import Appointment
 from jour.access import may_manage_cases, may_read_first_contact_figures, may_work_cases, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
 from jour.workdays import STOCKHOLM
 
-from . import deadlines, notifications, selectors, services
+from . import case_page, notifications, selectors, services
+from .case_page import visible_case
 from .forms import (
     AssignForm,
     AttemptForm,
     CaseForm,
     CloseForm,
     EndAssignmentForm,
-    HoldForm,
     KpiForm,
-    PaperForm,
+    RiskCheckForm,
     SupportPersonCaseForm,
 )
-from .models import Assignment, Case
+from .models import Assignment, RiskCheck
 
 LIST_PAGE_SIZE = 50
-
-
-def visible_case(request, pk) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
 
 
 @requires(may_work_cases)
@@ -66,41 +61,12 @@ def case_create(request):
     return render(request, "cases/case_form.html", {"form": form})
 
 
-def _detail_context(request, case, **extra):
-    from partners.views import case_context
-
-    state = deadlines.deadline_state(case)
-    partner_forms = {name: extra.pop(name) for name in ("referral_form", "risk_form") if name in extra}
-    return {
-        **case_context(request, case, **partner_forms),
-        "case": case,
-        "state": state,
-        "allowance_hours": deadlines.hours(state.allowance),
-        "used_hours": deadlines.hours(state.used),
-        "assignments": case.assignments.select_related("person", "assigned_by", "ended_by").order_by("assigned_at"),
-        "attempts": case.attempts.select_related("made_by").order_by("made_at", "pk"),
-        "can_manage": may_manage_cases(request.user),
-        "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
-        "assign_form": extra.pop("assign_form", None) or AssignForm(),
-        "close_form": extra.pop("close_form", None) or CloseForm(),
-        "paper_records": case.paper_records.select_related("filed_by", "shredded_by"),
-        "paper_form": PaperForm(),
-        "holds": case.holds.select_related("created_by", "released_by") if may_manage_cases(request.user) else [],
-        "hold_form": HoldForm() if may_manage_cases(request.user) else None,
-        "today": timezone.localdate(),
-        "appointments": Appointment.objects.visible_to(request.user)
-        .filter(case=case, ends_at__gte=timezone.now())
-        .order_by("starts_at"),
-        **extra,
-    }
-
-
 @requires(may_work_cases)
 @require_GET
 def case_detail(request, pk):
     case = visible_case(request, pk)
     record_access(request, case)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
+    return case_page.render(request, case)
 
 
 @requires(may_work_cases)
@@ -152,7 +118,7 @@ def case_assign(request, pk):
         else:
             messages.success(request, _("%(name)s is assigned.") % {"name": form.cleaned_data["person"].name})
             return redirect("case_detail", pk=case.pk)
-    return render(request, "cases/case_detail.html", _detail_context(request, case, assign_form=form), status=400)
+    return case_page.render(request, case, status=400, assign_form=form)
 
 
 @requires(may_manage_cases)
@@ -180,11 +146,11 @@ def attempt_create(request, pk):
         else:
             if request.htmx:
                 case.refresh_from_db()
-                return render(request, "cases/_attempts.html", _detail_context(request, case))
+                return case_page.render(request, case, template="cases/_attempts.html")
             messages.success(request, _("The contact attempt is logged."))
             return redirect("case_detail", pk=case.pk)
     template = "cases/_attempts.html" if request.htmx else "cases/case_detail.html"
-    return render(request, template, _detail_context(request, case, attempt_form=form), status=400)
+    return case_page.render(request, case, template=template, status=400, attempt_form=form)
 
 
 @requires(may_manage_cases)
@@ -200,7 +166,7 @@ def case_close(request, pk):
         else:
             messages.success(request, _("The case is closed."))
         return redirect("case_detail", pk=case.pk)
-    return render(request, "cases/case_detail.html", _detail_context(request, case, close_form=form), status=400)
+    return case_page.render(request, case, status=400, close_form=form)
 
 
 @requires(may_manage_cases)
@@ -248,3 +214,42 @@ def kpi(request):
     totals = selectors.kpi(start=start, end=end, granularity="year")
     context = {"form": form, "rows": kpi_rows, "totals": totals, "year": year, "granularity": granularity}
     return render(request, "cases/kpi.html", context)
+
+
+# --- The risk check -----------------------------------------------------------
+
+
+@requires(may_work_cases)
+@require_POST
+def risk_check_create(request, pk):
+    case = visible_case(request, pk)
+    form = RiskCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            check = services.record_risk_check(case=case, answers=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if check.danger:
+                messages.warning(
+                    request,
+                    _("Immediate danger: call 112, or contact the police. The case is suggested as urgent."),
+                )
+            else:
+                messages.success(request, _("The risk check is recorded."))
+            return redirect("case_detail", pk=case.pk)
+    return case_page.render_with_errors(request, case, risk_form=form)
+
+
+@requires(may_manage_cases)
+@require_POST
+def risk_confirm_urgent(request, pk, check_pk):
+    case = visible_case(request, pk)
+    check = get_object_or_404(RiskCheck, pk=check_pk, case=case)
+    try:
+        services.confirm_urgent(check=check, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case is urgent now: first contact within 24 working hours."))
+    return redirect("case_detail", pk=case.pk)

@@ -7,7 +7,12 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from cases import case_page
+
+        from .case_page import case_sections
         from .models import CaseRoutine, Partner, Referral, Routine, RoutineConfirmation, StepCheck
+
+        case_page.add_section(template="partners/_case_sections.html", context=case_sections, order=10)
 
         auditlog.register(Partner)
         auditlog.register(Referral, mask_fields=["note"])

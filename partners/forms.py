@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import RiskCheck
 from jour.forms import DateInput
 
 from .models import Partner, Referral, Routine, RoutineConfirmation
@@ -39,13 +38,6 @@ class ReferralForm(forms.ModelForm):
     def _post_clean(self):
         # The consent rule is the service's (and the database's); refused there with its message.
         pass
-
-
-class RiskCheckForm(forms.ModelForm):
-    class Meta:
-        model = RiskCheck
-        fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
-        widgets = dict.fromkeys(fields, forms.RadioSelect)
 
 
 class RoutineForm(forms.ModelForm):

@@ -1,13 +1,11 @@
-"""Referrals, the intake risk check and case routines: the rules, for views and tests alike."""
+"""Referrals and case routines: the rules, for views and tests alike."""
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import services as case_services
-from cases.models import Case, Priority, RiskCheck
+from cases.models import Case
 
 from .models import CaseRoutine, Direction, Referral, Routine, RoutineStep, RoutineVersion, StepCheck
 
@@ -29,38 +27,6 @@ def record_referral(*, case: Case, data: dict, by) -> Referral:
         )
     with transaction.atomic(), set_actor(by):
         return Referral.objects.create(case=case, recorded_by=by, **data)
-
-
-# --- Risk check ----------------------------------------------------------------
-
-RISK_FIELDS = ("immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed")
-
-
-def record_risk_check(*, case: Case, answers: dict, by) -> RiskCheck:
-    """Record the answers. A "yes" to immediate danger only suggests urgent
-    priority: the deadline changes when a coordinator confirms it."""
-    _refuse_if_anonymised(case)
-    with transaction.atomic(), set_actor(by):
-        return RiskCheck.objects.create(case=case, recorded_by=by, **{f: answers[f] for f in RISK_FIELDS})
-
-
-def suggests_urgent(case: Case, check: RiskCheck | None) -> bool:
-    return bool(check and check.danger and case.priority != Priority.URGENT and not case.is_closed)
-
-
-def confirm_urgent(*, check: RiskCheck, by) -> Case:
-    """Make the case urgent (its first-contact deadline becomes 24 working hours)."""
-    case = Case.objects.get(pk=check.case_id)
-    if not check.danger:
-        raise ValidationError(_("Only a risk check that found immediate danger makes a case urgent here."))
-    with transaction.atomic(), set_actor(by):
-        if case.priority != Priority.URGENT:
-            case = case_services.update_case(
-                case=case, data={"priority": Priority.URGENT}, expected_version=case.version, by=by
-            )
-        check.urgent_confirmed_by, check.urgent_confirmed_at = by, timezone.now()
-        check.save(update_fields=["urgent_confirmed_by", "urgent_confirmed_at"])
-    return case
 
 
 # --- Routines ------------------------------------------------------------------

@@ -13,7 +13,5 @@ urlpatterns = [
     path("routines/<int:pk>/edit/", views.routine_edit, name="routine_edit"),
     path("routines/<int:pk>/confirm/", views.routine_confirm, name="routine_confirm"),
     path("cases/<int:pk>/referrals/", views.referral_create, name="referral_create"),
-    path("cases/<int:pk>/risk/", views.risk_check_create, name="risk_check_create"),
-    path("cases/<int:pk>/risk/<int:check_pk>/urgent/", views.risk_confirm_urgent, name="risk_confirm_urgent"),
     path("cases/<int:pk>/routine/<int:step_pk>/<slug:action>/", views.routine_step, name="routine_step"),
 ]

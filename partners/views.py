@@ -1,4 +1,4 @@
-"""The partner register, routines, and the case's referrals, risk check and routine."""
+"""The partner register, routines, and a case's referrals and routine."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import RiskCheck
-from cases.views import visible_case
+from cases import case_page
+from cases.case_page import visible_case
 from jour.access import may_manage_cases, may_manage_partners, may_use_site, may_work_cases, requires
 from jour.forms import apply_validation_error
 
 from . import services
-from .forms import ConfirmationForm, PartnerForm, ReferralForm, RiskCheckForm, RoutineForm, StepFormSet
+from .forms import ConfirmationForm, PartnerForm, ReferralForm, RoutineForm, StepFormSet
 from .models import Partner, Routine, RoutineStep
 
 # --- Partner register ----------------------------------------------------------
@@ -139,42 +139,8 @@ def routine_confirm(request, pk):
 # --- On a case -----------------------------------------------------------------
 
 
-def case_context(request, case, **forms) -> dict:
-    """The case page's partner, risk and routine sections."""
-    version, started = services.routine_of(case)
-    done = {}
-    if started is not None:
-        done = {c.step_id: c for c in started.checks.select_related("done_by")}
-    checks = list(case.risk_checks.select_related("recorded_by", "urgent_confirmed_by"))
-    latest = checks[0] if checks else None
-    return {
-        "referrals": case.referrals.select_related("partner", "recorded_by"),
-        "referral_form": forms.get("referral_form") or ReferralForm(),
-        "risk_checks": checks,
-        "risk_latest": latest,
-        "risk_suggests_urgent": services.suggests_urgent(case, latest),
-        "risk_form": forms.get("risk_form") or RiskCheckForm(),
-        "routine_version": version,
-        "routine_started": started,
-        "routine_steps": [(step, done.get(step.pk)) for step in version.steps.select_related("partner")]
-        if version
-        else [],
-    }
-
-
 def _back_to_case(case):
     return redirect("case_detail", pk=case.pk)
-
-
-def _case_page_with_errors(request, case, **forms):
-    from cases.views import _detail_context
-
-    for form in forms.values():
-        for message in form.non_field_errors():
-            # Shown above the page too: on an anonymised case the form itself is not shown.
-            messages.error(request, message)
-
-    return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=400)
 
 
 @requires(may_work_cases)
@@ -190,43 +156,7 @@ def referral_create(request, pk):
         else:
             messages.success(request, _("The referral is recorded."))
             return _back_to_case(case)
-    return _case_page_with_errors(request, case, referral_form=form)
-
-
-@requires(may_work_cases)
-@require_POST
-def risk_check_create(request, pk):
-    case = visible_case(request, pk)
-    form = RiskCheckForm(request.POST)
-    if form.is_valid():
-        try:
-            check = services.record_risk_check(case=case, answers=form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            if check.danger:
-                messages.warning(
-                    request,
-                    _("Immediate danger: call 112, or contact the police. The case is suggested as urgent."),
-                )
-            else:
-                messages.success(request, _("The risk check is recorded."))
-            return _back_to_case(case)
-    return _case_page_with_errors(request, case, risk_form=form)
-
-
-@requires(may_manage_cases)
-@require_POST
-def risk_confirm_urgent(request, pk, check_pk):
-    case = visible_case(request, pk)
-    check = get_object_or_404(RiskCheck, pk=check_pk, case=case)
-    try:
-        services.confirm_urgent(check=check, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The case is urgent now: first contact within 24 working hours."))
-    return _back_to_case(case)
+    return case_page.render_with_errors(request, case, referral_form=form)
 
 
 @requires(may_work_cases)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import services as case_services
 from cases.models import RiskCheck
 from partners import services
 from partners.models import Partner, Routine
@@ -35,7 +36,7 @@ def world(people):
     first, second = version.steps.order_by("position")
     # Alex has ticked the first step and recorded a risk check with danger.
     services.check_step(case=case, step=first, by=people.alex)
-    check = services.record_risk_check(case=case, answers=risk_post(danger="yes"), by=people.alex)
+    check = case_services.record_risk_check(case=case, answers=risk_post(danger="yes"), by=people.alex)
     return {
         "people": people,
         "partner": partner,

@@ -9,8 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from cases.models import Case, Priority, RiskCheck
-
-from .helpers import alex_case, case_state, client_for, risk_post, text
+from tests.partners.helpers import alex_case, case_state, client_for, risk_post, text
 
 GUIDANCE = "Immediate danger: call 112"
 CONFIRM_BUTTON = "Confirm: make the case urgent"
