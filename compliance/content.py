@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from . import evidence
+from .models import ActionPlan
+from .selectors import answers, signatures_required
 
 FORMAT = "jour-assurance/1"
 
@@ -36,9 +38,6 @@ def evidence_day(year: int) -> date:
 
 def build(assessment) -> dict:
     """Everything the assurance states, from the database as it is now."""
-    from .assessment import answers, signatures_required
-    from .models import ActionPlan
-
     day = evidence_day(assessment.year)
     rows = list(answers(assessment))
     with override(settings.LANGUAGE_CODE):

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from jour import access
 
-from . import assessment as cycle
-from . import reminders
+from . import reminders, selectors
 from .models import AssessmentState, ReportKind, ReportSubmission
 
 
@@ -34,7 +33,7 @@ def year_panel(user, day: date | None = None) -> YearPanel:
     """Five queries whatever the data."""
     day = day or timezone.localdate()
     year = focus_year(day)
-    newest = cycle.current(year)
+    newest = selectors.current(year)
     signatures = newest.signatures.count() if newest else 0
     mine = bool(newest and access.may_audit(user) and newest.signatures.filter(auditor=user).exists())
     return YearPanel(
@@ -43,7 +42,7 @@ def year_panel(user, day: date | None = None) -> YearPanel:
         state=newest.state if newest else None,
         state_label=newest.get_state_display() if newest else None,
         signatures=signatures,
-        required=cycle.signatures_required(),
+        required=selectors.signatures_required(),
         awaiting_my_signature=bool(
             newest
             and access.may_audit(user)

@@ -1,4 +1,4 @@
-"""Forms of the yearly cycle. The rules themselves live in compliance.assessment."""
+"""Forms of the yearly cycle. The rules themselves live in compliance.services."""
 
 from datetime import date
 

@@ -54,8 +54,8 @@ def real_url_kwargs(people) -> dict[str, dict]:
     from calendars.models import Appointment, PhoneClosure
     from cases import services
     from cases.models import PaperRecord, RetentionHold, RiskCheck
-    from compliance import assessment as cycle
     from compliance import catalogue
+    from compliance import services as compliance_services
     from compliance.models import (
         ActionItem,
         ActionPlan,
@@ -96,7 +96,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     requirement = catalogue.current_revision().requirements.order_by("position").first()
     assessment = Assessment.objects.create(year=year, revision=requirement.revision, created_by=people.coordinator)
     answer = Answer(assessment=assessment, requirement=requirement)
-    for field in cycle.SNAPSHOT_FIELDS:
+    for field in compliance_services.SNAPSHOT_FIELDS:
         setattr(answer, field, getattr(requirement, field))
     answer.save()
     document = EvidenceDocument.objects.create(title="Protokoll", created_by=people.coordinator)

@@ -6,8 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from compliance import assessment as cycle
-from compliance import assurance, catalogue, seal
+from compliance import assurance, catalogue, seal, services
 from compliance.models import ActionItem, ActionPlan, Assessment, ReportKind, ReportSubmission, Status
 from jour.models import Role
 from members.models import BoardRole, BoardTerm
@@ -44,12 +43,12 @@ def seed_signed_year() -> Assessment | None:
             recipient="Brottsofferjourernas förbund",
             recorded_by=coordinator,
         )
-        assessment = cycle.start_year(year=year, by=coordinator, from_previous=False)
+        assessment = services.start_year(year=year, by=coordinator, from_previous=False)
         partly = None
         for answer in assessment.answers.order_by("position"):
             status = Status.PARTLY if answer.signal == "volunteer_followup" else Status.MET
             partly = partly or (answer if status == Status.PARTLY else None)
-            cycle.save_board_answer(
+            services.save_board_answer(
                 answer_id=answer.pk,
                 lock_version=answer.lock_version,
                 data={
@@ -74,15 +73,15 @@ def seed_signed_year() -> Assessment | None:
             )
         for answer in assessment.answers.all():
             answer.refresh_from_db()
-            cycle.save_auditor_answer(
+            services.save_auditor_answer(
                 answer_id=answer.pk,
                 lock_version=answer.lock_version,
                 data={"auditor_verdict": answer.status, "auditor_comment": ""},
                 by=auditors[0],
             )
-        cycle.mark_ready(assessment=assessment, by=coordinator)
+        services.mark_ready(assessment=assessment, by=coordinator)
         for auditor in auditors[:2]:
-            cycle.sign(assessment=assessment, by=auditor, code=current_code(auditor))
+            services.sign(assessment=assessment, by=auditor, code=current_code(auditor))
     if seal.exists():
         assurance.produce(assessment.pk)
     return assessment

@@ -4,7 +4,7 @@ import time
 
 from django_otp.oath import TOTP
 
-from compliance import assessment as cycle
+from compliance import services
 from compliance.models import Status
 from jour.models import Role
 from members.models import BoardRole, BoardTerm, Person
@@ -23,12 +23,12 @@ def fresh_code(user) -> str:
 def sign_as(assessment, user):
     """Sign with a code valid for the current or next step (the device's tolerance is one step)."""
     code, _step = fresh_code(user)
-    return cycle.sign(assessment=assessment, by=user, code=code)
+    return services.sign(assessment=assessment, by=user, code=code)
 
 
 def assess_all(assessment, by, status=Status.MET, responsible=None):
     for answer in assessment.answers.order_by("position"):
-        cycle.save_board_answer(
+        services.save_board_answer(
             answer_id=answer.pk,
             lock_version=answer.lock_version,
             data={
@@ -55,8 +55,8 @@ def chair_person(user):
 
 def ready_year(year, by):
     """A year started afresh, every requirement met, and marked ready for audit."""
-    assessment = cycle.start_year(year=year, by=by, from_previous=False)
+    assessment = services.start_year(year=year, by=by, from_previous=False)
     assess_all(assessment, by)
-    cycle.mark_ready(assessment=assessment, by=by)
+    services.mark_ready(assessment=assessment, by=by)
     assessment.refresh_from_db()
     return assessment

@@ -12,8 +12,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext, override
 
-from compliance import assessment as cycle
-from compliance.assessment import SNAPSHOT_FIELDS
+from compliance import services
 from compliance.models import (
     Answer,
     Assessment,
@@ -23,6 +22,7 @@ from compliance.models import (
     Requirement,
     Status,
 )
+from compliance.services import SNAPSHOT_FIELDS
 from members.models import BoardRole, BoardTerm, Person
 from tests.personas import login_verified
 
@@ -36,7 +36,7 @@ CONFLICT = (
 
 
 def _start(by, year=YEAR, from_previous=False):
-    return cycle.start_year(year=year, by=by, from_previous=from_previous)
+    return services.start_year(year=year, by=by, from_previous=from_previous)
 
 
 def _edit_url(code="G1"):
@@ -191,10 +191,10 @@ def test_the_auditor_writes_the_verdict_only(client, people):
 @pytest.mark.parametrize(
     ("save", "role"),
     [
-        (cycle.save_board_answer, "auditor"),
-        (cycle.save_board_answer, "alex"),
-        (cycle.save_auditor_answer, "board"),
-        (cycle.save_auditor_answer, "coordinator"),
+        (services.save_board_answer, "auditor"),
+        (services.save_board_answer, "alex"),
+        (services.save_auditor_answer, "board"),
+        (services.save_auditor_answer, "coordinator"),
     ],
 )
 def test_the_services_refuse_the_other_sides_fields(people, save, role):
@@ -219,7 +219,7 @@ def test_the_services_refuse_the_other_sides_fields(people, save, role):
 def test_an_edit_made_on_an_older_copy_shows_the_conflict_and_keeps_the_other_save(client, people):
     answer = _start(people.coordinator).answers.get(code="G1")
     loaded = answer.lock_version
-    cycle.save_board_answer(
+    services.save_board_answer(
         answer_id=answer.pk,
         lock_version=loaded,
         data={
@@ -260,7 +260,7 @@ def test_ready_is_refused_while_a_requirement_is_unassessed(client, people):
     assessment.answers.filter(code="E6").update(status=Status.UNASSESSED)
 
     with override("en"), pytest.raises(ValidationError) as refused:
-        cycle.mark_ready(assessment=assessment, by=people.coordinator)
+        services.mark_ready(assessment=assessment, by=people.coordinator)
     assert refused.value.messages == ["1 requirement has no status yet: assess every requirement first."]
 
     login_verified(client, people.coordinator)
@@ -289,7 +289,7 @@ def test_a_board_member_who_is_not_chair_now_cannot_mark_ready(client, people, b
     assess_all(assessment, people.coordinator)
 
     with pytest.raises(ValidationError) as refused:
-        cycle.mark_ready(assessment=assessment, by=people.board)
+        services.mark_ready(assessment=assessment, by=people.board)
     assert refused.value.code == "role"
 
     login_verified(client, people.board)

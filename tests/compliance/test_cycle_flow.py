@@ -10,8 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from compliance import assessment as cycle
-from compliance import assurance
+from compliance import assurance, selectors
 from compliance.models import Assessment, AssessmentState, Assurance, Status
 from tests.personas import login_verified
 
@@ -105,7 +104,7 @@ def test_full_cycle(client, people, django_capture_on_commit_callbacks, tmp_path
     client.logout()
     login_verified(client, people.coordinator)
     client.post(reverse("assessment_new_version", args=[YEAR]))
-    assert cycle.current(YEAR).version == 2
+    assert selectors.current(YEAR).version == 2
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SIGNED
     assert assurance.verify(pdf).ok

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from compliance import assessment as cycle
+from compliance import services
 from members.models import Person
 from members.people_forms import erase_word
 from members.services import erase_person
@@ -16,7 +16,7 @@ from .cycle import assess_all
 def test_a_person_named_in_an_assessment_is_not_erased(client, people):
     named = Person.objects.create(name="Nora Namngiven", email="nora@jour.test")
     free = Person.objects.create(name="Fri Person", email="fri@jour.test")
-    assessment = cycle.start_year(year=2025, by=people.coordinator)
+    assessment = services.start_year(year=2025, by=people.coordinator)
     assess_all(assessment, people.coordinator, responsible=named)
 
     with pytest.raises(ValidationError) as caught:

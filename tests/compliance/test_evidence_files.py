@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from compliance import assessment as cycle
+from compliance import selectors, services
 from compliance.models import EvidenceDocument, EvidenceLink, EvidenceRevision
 from tests.personas import login_verified
 
@@ -39,7 +39,7 @@ def _media_files(settings) -> list[Path]:
 
 @pytest.fixture
 def answer(people):
-    return cycle.start_year(year=YEAR, by=people.coordinator, from_previous=False).answers.get(code=CODE)
+    return services.start_year(year=YEAR, by=people.coordinator, from_previous=False).answers.get(code=CODE)
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_a_support_person_cannot_download_evidence(client, people, uploaded):
 
 
 def test_last_years_evidence_is_linked_again_when_the_new_year_starts_from_it(client, people):
-    cycle.start_year(year=YEAR - 1, by=people.coordinator, from_previous=False)
+    services.start_year(year=YEAR - 1, by=people.coordinator, from_previous=False)
     data = _pdf_bytes()
     login_verified(client, people.coordinator)
     client.post(
@@ -147,7 +147,7 @@ def test_last_years_evidence_is_linked_again_when_the_new_year_starts_from_it(cl
     response = client.post(reverse("assessment_list"), {"year": YEAR, "from_previous": "on"})
     assert response.status_code == 302
 
-    new = cycle.current(YEAR)
+    new = selectors.current(YEAR)
     linked = EvidenceLink.objects.filter(answer__assessment=new)
     assert [(link.answer.code, link.document_id) for link in linked] == [(CODE, revision.document_id)]
     assert EvidenceRevision.objects.count() == 1 and EvidenceDocument.objects.count() == 1  # linked, not copied

@@ -28,7 +28,7 @@ from django.utils import timezone
 from calendars.models import Appointment
 from cases import deadlines, services
 from cases.models import Case
-from compliance import assessment as cycle
+from compliance import services as compliance_services
 from compliance.models import (
     ActionItem,
     ActionPlan,
@@ -179,11 +179,11 @@ def _seed_year(people, year: int, django_capture_on_commit_callbacks) -> SimpleN
     signed by two auditors and rendered; then a second version in draft, so that
     both the frozen pages and the edit forms are there to crawl."""
     coordinator = people.coordinator
-    assessment = cycle.start_year(year=year, by=coordinator)
+    assessment = compliance_services.start_year(year=year, by=coordinator)
     chair = chair_person(people.board)
     assess_all(assessment, coordinator, responsible=chair)
     first = assessment.answers.order_by("position").first()
-    cycle.add_evidence_file(
+    compliance_services.add_evidence_file(
         answer=first,
         upload=SimpleUploadedFile("minutes.pdf", _evidence_pdf(), content_type="application/pdf"),
         title="Styrelseprotokoll 2026-03-12 §4",
@@ -202,7 +202,7 @@ def _seed_year(people, year: int, django_capture_on_commit_callbacks) -> SimpleN
         recorded_by=coordinator,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        cycle.mark_ready(assessment=assessment, by=coordinator)
+        compliance_services.mark_ready(assessment=assessment, by=coordinator)
     eva = second_auditor()
     for auditor in (people.auditor, eva):
         with django_capture_on_commit_callbacks(execute=True):
@@ -210,7 +210,7 @@ def _seed_year(people, year: int, django_capture_on_commit_callbacks) -> SimpleN
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SIGNED
     assert Assurance.objects.filter(assessment=assessment).exclude(pdf="").exists()
-    cycle.new_version(assessment=assessment, by=coordinator)
+    compliance_services.new_version(assessment=assessment, by=coordinator)
     # A board member with an ended term: a name that legitimately shows on the board page.
     former = Person.objects.create(name="Gunnel Förrförra")
     BoardTerm.objects.create(person=former, role=BoardRole.MEMBER, start="2019-01-01", end="2021-01-01")

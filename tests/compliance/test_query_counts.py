@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from compliance import assessment as cycle
+from compliance import services
 from compliance.models import ActionItem, ActionPlan, EvidenceDocument, EvidenceLink, EvidenceRevision
 from members.models import Person
 from tests.personas import login_verified
@@ -35,7 +35,7 @@ def _count(client, url):
 
 
 def test_constant_queries(client, people):
-    assessment = cycle.start_year(year=YEAR, by=people.coordinator)
+    assessment = services.start_year(year=YEAR, by=people.coordinator)
     login_verified(client, people.board)
     pages = [reverse("assessment_detail", args=[YEAR]), reverse("start"), reverse("action_plan", args=[YEAR])]
     _grow(assessment, people, 1)

@@ -8,8 +8,7 @@ from smtplib import SMTPException
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
-from compliance import assessment as cycle
-from compliance import catalogue, reminders
+from compliance import catalogue, reminders, services
 from compliance.models import (
     ActionItem,
     ActionPlan,
@@ -43,7 +42,7 @@ def _to(mailoutbox, user):
 
 
 def _draft(people):
-    assessment = cycle.start_year(year=YEAR, by=people.coordinator, from_previous=False)
+    assessment = services.start_year(year=YEAR, by=people.coordinator, from_previous=False)
     assess_all(assessment, people.coordinator)
     return assessment
 
@@ -85,7 +84,7 @@ def test_the_auditors_are_reminded_once_when_the_year_is_marked_ready(
     eva = second_auditor()
     assessment = _draft(people)
     with django_capture_on_commit_callbacks(execute=True):
-        cycle.mark_ready(assessment=assessment, by=people.coordinator)
+        services.mark_ready(assessment=assessment, by=people.coordinator)
 
     [mail] = mailoutbox
     assert sorted(mail.to) == sorted([people.auditor.email, eva.email])
@@ -97,7 +96,7 @@ def test_the_auditors_are_reminded_once_when_the_year_is_marked_ready(
 
 def test_the_daily_run_reminds_the_auditors_when_the_queued_reminder_never_ran(people, mailoutbox):
     # No on-commit callback runs here: as if the broker was down when the year was marked ready.
-    cycle.mark_ready(assessment=_draft(people), by=people.coordinator)
+    services.mark_ready(assessment=_draft(people), by=people.coordinator)
     assert mailoutbox == []
 
     assert reminders.send_due(QUIET_DAY)["auditors"] == 1
@@ -161,7 +160,7 @@ def test_no_reminder_names_a_person(people, mailoutbox, django_capture_on_commit
     plan = ActionPlan.objects.create(year=YEAR)
     ActionItem.objects.create(plan=plan, what="Ring Viktoria", owner=owner, due_on=date(2026, 2, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        cycle.mark_ready(assessment=_draft(people), by=people.coordinator)
+        services.mark_ready(assessment=_draft(people), by=people.coordinator)
     reminders.send_due(REPORTS_WINDOW)
 
     assert set(ReminderSent.objects.values_list("kind", flat=True)) == {"board", "auditors", "reports", "action"}

@@ -17,9 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from compliance import assessment as cycle
-from compliance import content
-from compliance.assessment import SNAPSHOT_FIELDS
+from compliance import content, selectors, services
 from compliance.models import (
     ActionItem,
     ActionPlan,
@@ -34,6 +32,7 @@ from compliance.models import (
     Signature,
     Status,
 )
+from compliance.services import SNAPSHOT_FIELDS
 from jour.models import Role
 from jour.otp import issue_backup_codes, match_code
 from members.models import Person
@@ -61,7 +60,7 @@ def frozen(people, ready):
     signed by one auditor (so frozen, still being signed)."""
     chair = chair_person(people.board)
     g1 = ready.answers.get(code="G1")
-    cycle.save_board_answer(
+    services.save_board_answer(
         answer_id=g1.pk,
         lock_version=g1.lock_version,
         data={
@@ -75,8 +74,8 @@ def frozen(people, ready):
         by=people.coordinator,
     )
     g1.refresh_from_db()
-    minutes = cycle.add_evidence_file(answer=g1, upload=_pdf(), title="Styrelseprotokoll", by=people.coordinator)
-    spare = cycle.add_evidence_file(
+    minutes = services.add_evidence_file(answer=g1, upload=_pdf(), title="Styrelseprotokoll", by=people.coordinator)
+    spare = services.add_evidence_file(
         answer=ready.answers.get(code="G2"), upload=_pdf(), title="Policy", by=people.coordinator
     ).document
     sign_as(ready, people.auditor)
@@ -106,7 +105,7 @@ def _unsigned(assessment):
 def test_a_wrong_code_does_not_sign(people, ready):
     good, _step = fresh_code(people.auditor)
     with pytest.raises(ValidationError) as refused:
-        cycle.sign(assessment=ready, by=people.auditor, code=_failed_code(good))
+        services.sign(assessment=ready, by=people.auditor, code=_failed_code(good))
     assert refused.value.code == "otp"
     assert _unsigned(ready) and ready.state == AssessmentState.READY
 
@@ -114,7 +113,7 @@ def test_a_wrong_code_does_not_sign(people, ready):
 def test_a_backup_code_does_not_sign(people, ready):
     backup = issue_backup_codes(people.auditor, 3)
     with pytest.raises(ValidationError) as refused:
-        cycle.sign(assessment=ready, by=people.auditor, code=backup[0])
+        services.sign(assessment=ready, by=people.auditor, code=backup[0])
     assert refused.value.code == "otp"
     assert _unsigned(ready)
     assert match_code(people.auditor, backup[0]) is not None  # a valid backup code, and signing did not spend it
@@ -123,10 +122,10 @@ def test_a_backup_code_does_not_sign(people, ready):
 def test_a_code_signs_once(people, ready):
     earlier = ready_year(YEAR - 1, people.coordinator)
     code, _step = fresh_code(people.auditor)
-    cycle.sign(assessment=earlier, by=people.auditor, code=code)
+    services.sign(assessment=earlier, by=people.auditor, code=code)
 
     with pytest.raises(ValidationError) as refused:
-        cycle.sign(assessment=ready, by=people.auditor, code=code)
+        services.sign(assessment=ready, by=people.auditor, code=code)
     assert refused.value.code == "otp"
     assert _unsigned(ready)
 
@@ -137,7 +136,7 @@ def test_a_code_signs_once(people, ready):
 
 
 def test_a_draft_is_not_signed(people):
-    draft = cycle.start_year(year=YEAR, by=people.coordinator, from_previous=False)
+    draft = services.start_year(year=YEAR, by=people.coordinator, from_previous=False)
     with pytest.raises(ValidationError) as refused:
         sign_as(draft, people.auditor)
     assert refused.value.code == "state"
@@ -157,7 +156,7 @@ def test_only_auditors_sign(client, people, ready, role):
     user = getattr(people, role)
     code, _step = fresh_code(user)
     with pytest.raises(ValidationError) as refused:
-        cycle.sign(assessment=ready, by=user, code=code)
+        services.sign(assessment=ready, by=user, code=code)
     assert refused.value.code == "role"
 
     login_verified(client, user)
@@ -327,7 +326,7 @@ def test_the_database_lets_an_unsigned_version_change(ready):
 
 
 def _repoint_link(frozen):
-    draft = cycle.start_year(year=YEAR - 1, by=None, from_previous=False)
+    draft = services.start_year(year=YEAR - 1, by=None, from_previous=False)
     link = EvidenceLink.objects.create(answer=draft.answers.get(code="G1"), document=frozen.spare)
     EvidenceLink.objects.filter(pk=link.pk).update(answer=frozen.answer)
 
@@ -388,10 +387,10 @@ def test_a_new_version_copies_the_signed_one_and_leaves_it_as_signed(people, fro
     signed = frozen.assessment
     before = (signed.frozen_json.encode(), _snapshot(frozen))
 
-    copy = cycle.new_version(assessment=signed, by=people.coordinator)
+    copy = services.new_version(assessment=signed, by=people.coordinator)
 
     assert (copy.year, copy.version, copy.previous_id, copy.state) == (YEAR, 2, signed.pk, AssessmentState.DRAFT)
-    assert not copy.frozen and cycle.current(YEAR) == copy
+    assert not copy.frozen and selectors.current(YEAR) == copy
     old = {a.code: a for a in signed.answers.all()}
     new = {a.code: a for a in copy.answers.all()}
     assert new.keys() == old.keys()
@@ -405,7 +404,7 @@ def test_a_new_version_copies_the_signed_one_and_leaves_it_as_signed(people, fro
 
     # Editing the copy leaves the signed version exactly as it was.
     g1 = new["G1"]
-    cycle.save_board_answer(
+    services.save_board_answer(
         answer_id=g1.pk,
         lock_version=g1.lock_version,
         data={
@@ -418,7 +417,7 @@ def test_a_new_version_copies_the_signed_one_and_leaves_it_as_signed(people, fro
         },
         by=people.coordinator,
     )
-    cycle.unlink_document(answer=g1, document=frozen.linked)
+    services.unlink_document(answer=g1, document=frozen.linked)
     signed.refresh_from_db()
     assert (signed.frozen_json.encode(), _snapshot(frozen)) == before
     assert signed.state == AssessmentState.SIGNING

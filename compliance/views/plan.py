@@ -1,7 +1,6 @@
 """The action plan of a year and the record of reports sent to the federation."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from jour.access import may_read_governance, may_run_the_jour, may_write_assessment, requires
 
-from . import assessment as cycle
-from .forms import ActionItemForm, ActionPlanForm, ReportForm
-from .models import ActionItem, ActionPlan, ReportSubmission, Status
+from .. import selectors, services
+from ..forms import ActionItemForm, ActionPlanForm, ReportForm
+from ..models import ActionItem, ActionPlan, ReportSubmission, Status
 
 
 def _check_year(year: int) -> None:
@@ -21,7 +20,7 @@ def _check_year(year: int) -> None:
 
 
 def _codes(year: int) -> list[str]:
-    newest = cycle.current(year)
+    newest = selectors.current(year)
     if newest is None:
         return []
     return list(newest.answers.order_by("position").values_list("code", flat=True))
@@ -31,7 +30,7 @@ def _codes(year: int) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def action_plan(request, year):
     _check_year(year)
-    newest = cycle.current(year)
+    newest = selectors.current(year)
     plan = ActionPlan.objects.filter(year=year).first()
     can_edit = may_write_assessment(request.user)
     plan_form = ActionPlanForm(instance=plan, prefix="plan") if can_edit else None
@@ -42,17 +41,13 @@ def action_plan(request, year):
         if "plan-federation_contacted_on" in request.POST:
             plan_form = ActionPlanForm(request.POST, instance=plan or ActionPlan(year=year), prefix="plan")
             if plan_form.is_valid():
-                plan_form.save()
+                services.save_action_plan(plan=plan_form.instance, by=request.user)
                 messages.success(request, _("The action plan is saved."))
                 return redirect("action_plan", year)
         else:
             item_form = ActionItemForm(request.POST, year=year, codes=_codes(year), prefix="item")
             if item_form.is_valid():
-                with transaction.atomic():
-                    plan, _created = ActionPlan.objects.get_or_create(year=year)
-                    item = item_form.save(commit=False)
-                    item.plan = plan
-                    item.save()
+                services.add_action_item(year=year, item=item_form.instance, by=request.user)
                 messages.success(request, _("The item is added to the plan."))
                 return redirect("action_plan", year)
     not_met = []
@@ -87,7 +82,7 @@ def action_item_edit(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("plan"), pk=pk)
     form = ActionItemForm(request.POST or None, instance=item, year=item.plan.year, codes=_codes(item.plan.year))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_action_item(item=form.instance, by=request.user)
         messages.success(request, _("The item is saved."))
         return redirect("action_plan", item.plan.year)
     return render(request, "compliance/action_item_form.html", {"form": form, "item": item})
@@ -102,9 +97,7 @@ def report_list(request):
         if not can_record:
             return redirect("report_list")
         if form.is_valid():
-            report = form.save(commit=False)
-            report.recorded_by = request.user
-            report.save()
+            services.record_report(report=form.instance, by=request.user)
             messages.success(request, _("The report is recorded."))
             return redirect("report_list")
     reports = ReportSubmission.objects.all()

@@ -1,33 +1,38 @@
-"""The yearly cycle: start a year, assess, mark ready, sign, start a new version.
+"""The yearly cycle's writes: start a year, assess, mark ready, sign, start a new version.
 
 Views, tasks, commands and seed_demo all go through these functions; the rules
 (who may write which field, when a version is frozen) live here and nowhere else.
+Reads are in compliance/selectors.py.
 """
 
 import hashlib
-from datetime import date
 
-from django.conf import settings
+from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jour import access, uploads
+from jour import access, queue, uploads
 
-from . import catalogue, content
+from . import catalogue, content, tasks
 from .models import (
+    ActionItem,
+    ActionPlan,
     Answer,
     Assessment,
     AssessmentState,
     EvidenceDocument,
     EvidenceLink,
     EvidenceRevision,
+    ReportSubmission,
     Signature,
     Status,
 )
+from .selectors import answers, can_mark_ready, current, signatures_required
 
 SNAPSHOT_FIELDS = (
     "code",
@@ -54,40 +59,6 @@ COPIED_FIELDS = (
     "auditor_verdict",
     "auditor_comment",
 )
-
-
-def signatures_required() -> int:
-    return settings.JOUR_ASSURANCE_SIGNATURES
-
-
-def current(year: int) -> Assessment | None:
-    """The newest version of a year."""
-    return Assessment.objects.filter(year=year).order_by("-version").first()
-
-
-def versions(year: int):
-    return Assessment.objects.filter(year=year).order_by("-version")
-
-
-def years():
-    """Each year with its newest version, newest year first."""
-    newest = Assessment.objects.values("year").annotate(v=Max("version"))
-    wanted = {(row["year"], row["v"]) for row in newest}
-    rows = Assessment.objects.select_related("revision").order_by("-year", "-version")
-    return [a for a in rows if (a.year, a.version) in wanted]
-
-
-def answers(assessment: Assessment):
-    return (
-        assessment.answers.select_related("responsible", "updated_by", "auditor_updated_by")
-        .prefetch_related(
-            Prefetch(
-                "links",
-                queryset=EvidenceLink.objects.select_related("document").prefetch_related("document__revisions"),
-            )
-        )
-        .order_by("position")
-    )
 
 
 # -- starting a year -------------------------------------------------------
@@ -270,18 +241,6 @@ def unlink_document(*, answer: Answer, document: EvidenceDocument) -> None:
 # -- review, readiness and signing -----------------------------------------
 
 
-def can_mark_ready(user, day: date | None = None) -> bool:
-    """The coordinator or the board's chair."""
-    if access.may_run_the_jour(user):
-        return True
-    if not access.may_write_assessment(user):
-        return False
-    from members.models import BoardRole, BoardTerm, active_on
-
-    day = day or timezone.localdate()
-    return BoardTerm.objects.filter(active_on(day), role=BoardRole.CHAIR, person__account=user).exists()
-
-
 def mark_ready(*, assessment: Assessment, by) -> Assessment:
     if not can_mark_ready(by):
         raise ValidationError(_("Only the coordinator or the chair marks the year ready for audit."), code="role")
@@ -304,11 +263,7 @@ def mark_ready(*, assessment: Assessment, by) -> Assessment:
         assessment.ready_at = timezone.now()
         assessment.ready_by = by
         assessment.save(update_fields=["state", "ready_at", "ready_by"])
-        from jour.queue import enqueue_on_commit
-
-        from . import tasks
-
-        enqueue_on_commit(tasks.remind_auditors, assessment.pk)
+        queue.enqueue_on_commit(tasks.remind_auditors, assessment.pk)
     return assessment
 
 
@@ -316,8 +271,6 @@ def sign(*, assessment: Assessment, by, code: str) -> Signature:
     """An auditor signs a version. A fresh code from the auditor's authenticator
     app is required (a backup code or a code already used does not count). The
     first signature freezes the content; later ones sign that same content."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if not access.may_audit(by):
         raise ValidationError(_("Only auditors sign the assurance."), code="role")
     code = "".join((code or "").split())
@@ -351,9 +304,36 @@ def sign(*, assessment: Assessment, by, code: str) -> Signature:
         assessment.state = AssessmentState.SIGNED if done else AssessmentState.SIGNING
         assessment.save(update_fields=["state", "frozen_json", "content_sha256", "frozen_at"])
         if done:
-            from jour.queue import enqueue_on_commit
-
-            from . import tasks
-
-            enqueue_on_commit(tasks.render_assurance, assessment.pk)
+            queue.enqueue_on_commit(tasks.render_assurance, assessment.pk)
     return signature
+
+
+# -- the action plan and the reports sent ------------------------------------
+# The forms have validated and filled in these objects; saving them is the write.
+
+
+def save_action_plan(*, plan: ActionPlan, by) -> ActionPlan:
+    with transaction.atomic(), set_actor(by):
+        plan.save()
+    return plan
+
+
+def add_action_item(*, year: int, item: ActionItem, by) -> ActionItem:
+    """Add an item to the year's plan, which is made on the first item."""
+    with transaction.atomic(), set_actor(by):
+        item.plan, _created = ActionPlan.objects.get_or_create(year=year)
+        item.save()
+    return item
+
+
+def save_action_item(*, item: ActionItem, by) -> ActionItem:
+    with transaction.atomic(), set_actor(by):
+        item.save()
+    return item
+
+
+def record_report(*, report: ReportSubmission, by) -> ReportSubmission:
+    report.recorded_by = by
+    with transaction.atomic(), set_actor(by):
+        report.save()
+    return report

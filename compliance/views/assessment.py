@@ -7,7 +7,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +18,8 @@ from jour.access import may_audit, may_read_governance, may_write_assessment, re
 from jour.audit import record_access
 from jour.forms import apply_validation_error
 
-from . import assessment as cycle
-from . import assurance, catalogue, content, evidence, reminders
-from .forms import (
+from .. import catalogue, content, evidence, reminders, selectors, services
+from ..forms import (
     AuditorAnswerForm,
     BoardAnswerForm,
     EvidenceRevisionForm,
@@ -29,7 +28,7 @@ from .forms import (
     SignForm,
     StartYearForm,
 )
-from .models import (
+from ..models import (
     ActionPlan,
     Assessment,
     AssessmentState,
@@ -67,7 +66,7 @@ def assessment_list(request):
             raise Http404
         if form.is_valid():
             try:
-                started = cycle.start_year(
+                started = services.start_year(
                     year=form.cleaned_data["year"], by=request.user, from_previous=form.cleaned_data["from_previous"]
                 )
             except ValidationError as error:
@@ -75,7 +74,7 @@ def assessment_list(request):
             else:
                 messages.success(request, _("The assessment of %(year)s is started.") % {"year": started.year})
                 return redirect("assessment_detail", started.year)
-    rows = cycle.years()
+    rows = selectors.years()
     for row in rows:
         row.due = reminders.assurance_due(row.year)
     return render(request, "compliance/assessment_list.html", {"rows": rows, "form": form})
@@ -108,8 +107,8 @@ def _percent(figure: dict) -> str:
 @require_GET
 def assessment_detail(request, year):
     assessment = _version(year, _requested_version(request))
-    newest = cycle.current(year)
-    answers = list(cycle.answers(assessment))
+    newest = selectors.current(year)
+    answers = list(selectors.answers(assessment))
     frozen = json.loads(assessment.frozen_json) if assessment.frozen else None
     if frozen is not None:
         by_code = {r["code"]: r for r in frozen["requirements"]}
@@ -131,7 +130,7 @@ def assessment_detail(request, year):
     context = {
         "assessment": assessment,
         "is_newest": is_newest,
-        "versions": list(cycle.versions(year)),
+        "versions": list(selectors.versions(year)),
         "groups": groups,
         "counts": [(Status(value).label, n) for value, n in counts.items()],
         "figures": [
@@ -141,12 +140,12 @@ def assessment_detail(request, year):
         ],
         "target": figures["target_per_mille"] / 10,
         "signatures": signatures,
-        "required": cycle.signatures_required(),
+        "required": selectors.signatures_required(),
         "plan": ActionPlan.objects.filter(year=year).prefetch_related("items").first(),
         "not_met": counts[Status.NOT_MET] + counts[Status.PARTLY],
         "can_edit_board": may_write_assessment(user) and not assessment.frozen and is_newest,
         "can_edit_auditor": may_audit(user) and not assessment.frozen and is_newest,
-        "can_mark_ready": is_newest and assessment.state == AssessmentState.DRAFT and cycle.can_mark_ready(user),
+        "can_mark_ready": is_newest and assessment.state == AssessmentState.DRAFT and selectors.can_mark_ready(user),
         "can_sign": (
             is_newest
             and may_audit(user)
@@ -166,7 +165,7 @@ def assessment_detail(request, year):
 def assessment_ready(request, year):
     assessment = _version(year, None)
     try:
-        cycle.mark_ready(assessment=assessment, by=request.user)
+        services.mark_ready(assessment=assessment, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -181,7 +180,7 @@ def assessment_sign(request, year):
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            cycle.sign(assessment=assessment, by=request.user, code=form.cleaned_data["code"])
+            services.sign(assessment=assessment, by=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -196,7 +195,7 @@ def assessment_sign(request, year):
 def assessment_new_version(request, year):
     assessment = _version(year, None)
     try:
-        copy = cycle.new_version(assessment=assessment, by=request.user)
+        copy = services.new_version(assessment=assessment, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("assessment_detail", year)
@@ -212,7 +211,7 @@ def assessment_new_version(request, year):
 
 
 def _answer(assessment: Assessment, code: str):
-    answer = cycle.answers(assessment).filter(code=code).first()
+    answer = selectors.answers(assessment).filter(code=code).first()
     if answer is None:
         raise Http404
     return answer
@@ -224,7 +223,7 @@ def answer_edit(request, year, code):
     assessment = _version(year, _requested_version(request))
     answer = _answer(assessment, code)
     user = request.user
-    editable = not assessment.frozen and cycle.current(year).pk == assessment.pk
+    editable = not assessment.frozen and selectors.current(year).pk == assessment.pk
     form_class = None
     if editable and may_write_assessment(user):
         form_class = BoardAnswerForm
@@ -237,7 +236,7 @@ def answer_edit(request, year, code):
         if form is None:
             raise Http404
         if form.is_valid():
-            save = cycle.save_board_answer if form_class is BoardAnswerForm else cycle.save_auditor_answer
+            save = services.save_board_answer if form_class is BoardAnswerForm else services.save_auditor_answer
             try:
                 save(
                     answer_id=answer.pk,
@@ -245,7 +244,7 @@ def answer_edit(request, year, code):
                     data=form.cleaned_data,
                     by=user,
                 )
-            except cycle.StaleEdit as stale:
+            except services.StaleEdit as stale:
                 conflict = stale.current
                 form.add_error(
                     None,
@@ -298,7 +297,7 @@ def evidence_upload(request, year, code):
     form = EvidenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            cycle.add_evidence_file(
+            services.add_evidence_file(
                 answer=answer, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
             )
         except ValidationError as error:
@@ -320,7 +319,7 @@ def evidence_new_revision(request, year, code, document):
     form = EvidenceRevisionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            revision = cycle.add_evidence_file(
+            revision = services.add_evidence_file(
                 answer=answer, upload=form.cleaned_data["file"], title=doc.title, by=request.user, document=doc
             )
         except ValidationError as error:
@@ -343,7 +342,7 @@ def evidence_link(request, year, code):
     form = LinkDocumentForm(request.POST, queryset=EvidenceDocument.objects.all())
     if form.is_valid():
         try:
-            cycle.link_document(answer=answer, document=form.cleaned_data["document"])
+            services.link_document(answer=answer, document=form.cleaned_data["document"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -361,7 +360,7 @@ def evidence_unlink(request, year, code, document):
         return redirect("assessment_detail", year)
     doc = get_object_or_404(EvidenceDocument, pk=document, links__answer=answer)
     try:
-        cycle.unlink_document(answer=answer, document=doc)
+        services.unlink_document(answer=answer, document=doc)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -375,66 +374,3 @@ def evidence_download(request, pk):
     revision = get_object_or_404(EvidenceRevision.objects.select_related("document"), pk=pk)
     record_access(request, revision)
     return uploads.serve(revision.file, f"evidence-{revision.document_id}-r{revision.number}")
-
-
-# -- the assurance files ---------------------------------------------------
-
-
-def _assurance(year, version) -> Assurance:
-    return get_object_or_404(
-        Assurance.objects.select_related("assessment"), assessment__year=year, assessment__version=version
-    )
-
-
-@requires(may_read_governance)
-@require_GET
-def assurance_status(request, year, version):
-    """The htmx partial that shows progress until the PDF is ready."""
-    assessment = _version(year, version)
-    found = Assurance.objects.filter(assessment=assessment).first()
-    return render(request, "compliance/_assurance_status.html", {"assessment": assessment, "assurance": found})
-
-
-@requires(may_read_governance)
-@require_GET
-def assurance_pdf(request, year, version):
-    found = _assurance(year, version)
-    record_access(request, found)
-    return uploads.serve(found.pdf, f"assurance-{year}-v{version}")
-
-
-@requires(may_read_governance)
-@require_GET
-def assurance_json(request, year, version):
-    found = _assurance(year, version)
-    record_access(request, found)
-    response = HttpResponse(found.document_json.encode(), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assurance-{year}-v{version}.json"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@requires(may_read_governance)
-@require_http_methods(["GET", "POST"])
-def assurance_verify(request):
-    result = None
-    error = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = _("Choose the PDF file to check.")
-        elif upload.size > uploads.DEFAULT_MAX_BYTES:
-            error = _("The file is too large to be an assurance (more than 10 MB).")
-        else:
-            result = assurance.verify(upload.read())
-    return render(request, "compliance/verify.html", {"result": result, "error": error, "fingerprint": _fingerprint()})
-
-
-def _fingerprint() -> str | None:
-    from . import seal
-
-    try:
-        return seal.fingerprint()
-    except seal.SealMissing:
-        return None

@@ -1,0 +1,72 @@
+"""The assurance: its progress, the sealed PDF, its JSON record, and checking a file."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jour import uploads
+from jour.access import may_read_governance, requires
+from jour.audit import record_access
+
+from .. import assurance, seal
+from ..models import Assurance
+from .assessment import _version
+
+
+def _assurance(year, version) -> Assurance:
+    return get_object_or_404(
+        Assurance.objects.select_related("assessment"), assessment__year=year, assessment__version=version
+    )
+
+
+@requires(may_read_governance)
+@require_GET
+def assurance_status(request, year, version):
+    """The htmx partial that shows progress until the PDF is ready."""
+    assessment = _version(year, version)
+    found = Assurance.objects.filter(assessment=assessment).first()
+    return render(request, "compliance/_assurance_status.html", {"assessment": assessment, "assurance": found})
+
+
+@requires(may_read_governance)
+@require_GET
+def assurance_pdf(request, year, version):
+    found = _assurance(year, version)
+    record_access(request, found)
+    return uploads.serve(found.pdf, f"assurance-{year}-v{version}")
+
+
+@requires(may_read_governance)
+@require_GET
+def assurance_json(request, year, version):
+    found = _assurance(year, version)
+    record_access(request, found)
+    response = HttpResponse(found.document_json.encode(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assurance-{year}-v{version}.json"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires(may_read_governance)
+@require_http_methods(["GET", "POST"])
+def assurance_verify(request):
+    result = None
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose the PDF file to check.")
+        elif upload.size > uploads.DEFAULT_MAX_BYTES:
+            error = _("The file is too large to be an assurance (more than 10 MB).")
+        else:
+            result = assurance.verify(upload.read())
+    return render(request, "compliance/verify.html", {"result": result, "error": error, "fingerprint": _fingerprint()})
+
+
+def _fingerprint() -> str | None:
+    try:
+        return seal.fingerprint()
+    except seal.SealMissing:
+        return None
