@@ -7,7 +7,11 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from members.signals import erasure_requested
+
+        from . import models, services
+
+        erasure_requested.connect(services.refuse_erasure_of_the_named, dispatch_uid="compliance.erasure")
 
         # Who changed the yearly cycle and when. Governance data, not a seeker's;
         # the frozen JSON itself is kept out of the log (it is stored once, unchangeable).

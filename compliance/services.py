@@ -337,3 +337,26 @@ def record_report(*, report: ReportSubmission, by) -> ReportSubmission:
     with transaction.atomic(), set_actor(by):
         report.save()
     return report
+
+
+# --- Erasure of a person (members.signals.erasure_requested) ------------------
+
+
+def refuse_erasure_of_the_named(sender, person, **kwargs) -> None:
+    """A person named in the yearly assessment (responsible for a requirement,
+    owner of an action item) is kept: a signed assurance stays as it was signed
+    (a legal obligation, GDPR art. 17(3)(b))."""
+    years = sorted(
+        set(Answer.objects.filter(responsible=person).values_list("assessment__year", flat=True))
+        | set(ActionItem.objects.filter(owner=person).values_list("plan__year", flat=True))
+    )
+    if years:
+        raise ValidationError(
+            _(
+                "This person is named in the minimum-requirement work of %(years)s (responsible for a "
+                "requirement or owner of an action item). That record is kept, so the person cannot be erased; "
+                "their contact details can be cleared by editing the person instead."
+            )
+            % {"years": ", ".join(str(y) for y in years)},
+            code="named_in_assessment",
+        )

@@ -9,18 +9,25 @@ from datetime import date
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
-from jour import access
+from cases import services as case_services
+from cases.models import Assignment
+from jour import access, uploads
 from jour import services as accounts
 from jour.models import Invitation, Role, User
 
 from .models import BoardTerm, Employment, ErasureRecord, Membership, Person, VolunteerAssignment, active_on
+from .signals import erasure_requested
 
 # Which engagement keeps an account of each role open. Auditors are elected by
 # the annual meeting and not modelled as an engagement: their accounts are
@@ -44,8 +51,6 @@ def end_engagement(*, engagement, end: date, by: User) -> list[str]:
     """End one engagement and apply what follows from it. Returns what happened,
     as sentences for the coordinator."""
     if end < engagement.start:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"end": _("The end date cannot be before the start date.")})
     with transaction.atomic(), set_actor(by):
         engagement.end = end
@@ -81,9 +86,6 @@ def _released(count: int) -> str:
 def release_cases(*, account: User, by: User | None) -> int:
     """End the person's open case assignments; each case keeps its deadline and
     shows up as not assigned for the coordinators."""
-    from cases import services as case_services
-    from cases.models import Assignment
-
     open_assignments = list(Assignment.objects.filter(person=account, ended_at__isnull=True))
     for assignment in open_assignments:
         case_services.end_assignment(assignment=assignment, note=_("The support person has left the jour."), by=by)
@@ -114,11 +116,6 @@ def close_leavers_accounts(day: date | None = None) -> list[int]:
 
 
 def _tell_coordinators(count: int) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils.translation import ngettext, override
-
     recipients = list(access.may_manage_people.users().values_list("email", flat=True))
     if not recipients:
         return
@@ -140,26 +137,8 @@ def erase_person(*, person: Person, by: User) -> ErasureRecord:
     files, their login account's name and address, and every place their
     e-mail address sits in the audit and lockout records. What remains is that
     an erasure happened, by whom and when."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    from compliance.models import ActionItem, Answer
-
-    years = sorted(
-        set(Answer.objects.filter(responsible=person).values_list("assessment__year", flat=True))
-        | set(ActionItem.objects.filter(owner=person).values_list("plan__year", flat=True))
-    )
-    if years:
-        # The yearly assessment names who answered for each requirement; a signed
-        # assurance must stay as it was signed (a legal obligation, GDPR art. 17(3)(b)).
-        raise ValidationError(
-            _(
-                "This person is named in the minimum-requirement work of %(years)s (responsible for a "
-                "requirement or owner of an action item). That record is kept, so the person cannot be erased; "
-                "their contact details can be cleared by editing the person instead."
-            )
-            % {"years": ", ".join(str(y) for y in years)},
-            code="named_in_assessment",
-        )
+    # An app that must keep a record naming the person refuses here (compliance: a signed assurance).
+    erasure_requested.send(sender=Person, person=person)
     with transaction.atomic(), set_actor(by):
         person = Person.objects.select_for_update().get(pk=person.pk)
         files = [v.pledge_scan for v in person.volunteering.all() if v.pledge_scan]
@@ -189,3 +168,63 @@ def erase_person(*, person: Person, by: User) -> ErasureRecord:
     for stored in files:
         stored.storage.delete(stored.name)
     return record
+
+
+# --- The register: people, engagements, board terms, volunteers ---------------
+# The forms have validated and filled in these objects; saving them is the write.
+
+EMPLOYMENT = "employment"  # an engagement form's "what" for an employment; otherwise a membership kind
+PLEDGE_FOLDER = "pledges"
+
+
+def create_person(*, person: Person, first_membership: dict | None, by: User) -> Person:
+    """A new person, with their membership from the start when one is given
+    (`first_membership`: kind, start, fee_paid_for)."""
+    with transaction.atomic(), set_actor(by):
+        person.save()
+        if first_membership:
+            Membership.objects.create(person=person, **first_membership)
+    return person
+
+
+def save_person(*, person: Person, by: User) -> Person:
+    with transaction.atomic(), set_actor(by):
+        person.save()
+    return person
+
+
+def add_engagement(*, person: Person, data: dict, by: User):
+    """A membership or an employment (data: what, start, end, title, fee_paid_for)."""
+    common = {"person": person, "start": data["start"], "end": data["end"]}
+    with transaction.atomic(), set_actor(by):
+        if data["what"] == EMPLOYMENT:
+            return Employment.objects.create(title=data["title"], **common)
+        return Membership.objects.create(kind=data["what"], fee_paid_for=data["fee_paid_for"], **common)
+
+
+def save_board_term(*, term: BoardTerm, by: User) -> BoardTerm:
+    with transaction.atomic(), set_actor(by):
+        term.save()
+    return term
+
+
+def save_volunteer(*, assignment: VolunteerAssignment, upload, remove_scan: bool, by: User) -> VolunteerAssignment:
+    """Save a volunteer assignment and its pledge scan, stored under a generated
+    name. A replaced or deleted scan is removed from disk once the change is
+    committed; a new scan is removed again if saving fails."""
+    previous = assignment.pledge_scan.name or ""  # the form leaves the stored scan on the instance
+    stored = uploads.store(upload, PLEDGE_FOLDER) if upload else None
+    if stored:
+        assignment.pledge_scan = stored
+    elif remove_scan:
+        assignment.pledge_scan = ""
+    try:
+        with transaction.atomic(), set_actor(by):
+            assignment.save()
+            if previous and previous != assignment.pledge_scan.name:
+                transaction.on_commit(lambda: uploads.delete(previous))
+    except Exception:
+        if stored:
+            uploads.delete(stored)
+        raise
+    return assignment

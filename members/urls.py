@@ -1,3 +1,23 @@
-from . import board_views, people_views, volunteer_views
+from django.urls import path
 
-urlpatterns = [*people_views.urlpatterns, *volunteer_views.urlpatterns, *board_views.urlpatterns]
+from .views import board, people, volunteers
+
+urlpatterns = [
+    path("", people.people_list, name="people_list"),
+    path("export.csv", people.people_export, name="people_export"),
+    path("new/", people.person_create, name="person_create"),
+    path("<int:pk>/", people.person_detail, name="person_detail"),
+    path("<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("<int:pk>/engagements/new/", people.engagement_create, name="engagement_create"),
+    path("<int:pk>/engagements/<slug:kind>/<int:engagement_pk>/end/", people.engagement_end, name="engagement_end"),
+    path("<int:pk>/erase/", people.person_erase, name="person_erase"),
+    path("volunteers/", volunteers.volunteer_list, name="volunteer_list"),
+    path("<int:pk>/volunteering/new/", volunteers.volunteer_create, name="volunteer_create"),
+    path("volunteering/<int:pk>/edit/", volunteers.volunteer_edit, name="volunteer_edit"),
+    path("volunteering/<int:pk>/pledge/", volunteers.pledge_download, name="pledge_download"),
+    path("supervision/", volunteers.supervision_list, name="supervision_list"),
+    path("board/", board.board, name="board"),
+    path("board/new/", board.board_term_create, name="board_term_create"),
+    path("board/<int:pk>/end/", board.board_term_end, name="board_term_end"),
+    path("federation-export/<slug:fmt>/", board.federation_export, name="federation_export"),
+]

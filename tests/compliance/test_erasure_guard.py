@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from compliance import services
 from members.models import Person
-from members.people_forms import erase_word
+from members.forms.people import erase_word
 from members.services import erase_person
 from tests.personas import login_verified
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.board_forms import BoardTermForm
+from members.forms.board import BoardTermForm
 from members.models import BoardRole, BoardTerm, Employment, Person
 from tests.personas import login_verified
 

@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from members.models import Membership, Person
-from members.people_forms import EngagementForm, PersonCreateForm, PersonForm
+from members.forms.people import EngagementForm, PersonCreateForm, PersonForm
 from tests.jour.test_forms_fuzz import FUZZ, form_data, junk, post
 from tests.personas import login_verified
 

@@ -15,7 +15,7 @@ from django.utils.translation import override
 from jour.models import Role
 from members import followup
 from members.models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment
-from members.volunteer_forms import SupervisionForm
+from members.forms.volunteers import SupervisionForm
 from tests.personas import login_verified
 
 URL = "/people/supervision/"

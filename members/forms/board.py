@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jour.forms import DateInput
 
-from . import board
-from .models import BoardTerm, Person
+from .. import board
+from ..models import BoardTerm, Person
 
 
 class BoardTermForm(forms.ModelForm):

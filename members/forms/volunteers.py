@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from jour import uploads
 from jour.forms import DateInput
 
-from . import followup
-from .models import SupervisionKind, SupervisionSession, VolunteerAssignment
+from .. import followup
+from ..models import SupervisionKind, SupervisionSession, VolunteerAssignment
 
 PLEDGE_SCAN_KINDS = ("pdf", "png", "jpeg")
 PLEDGE_SCAN_MAX_BYTES = 10 * 1024 * 1024

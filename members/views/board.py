@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jour.access import may_manage_people, may_read_governance, requires
 
-from . import board as rules
-from . import federation, services
-from .board_forms import BoardTermForm, EndTermForm
-from .models import BoardTerm
+from .. import board as rules
+from .. import federation, services
+from ..forms.board import BoardTermForm, EndTermForm
+from ..models import BoardTerm
 
 
 @requires(may_read_governance)
@@ -51,7 +50,7 @@ def board(request):
 def board_term_create(request):
     form = BoardTermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        term = form.save()
+        term = services.save_board_term(term=form.instance, by=request.user)
         messages.success(
             request,
             _("%(name)s is on the board as %(role)s.")
@@ -104,11 +103,3 @@ def federation_export(request, fmt):
     response["Content-Disposition"] = f'attachment; filename="{federation.filename(fmt, today)}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-urlpatterns = [
-    path("board/", board, name="board"),
-    path("board/new/", board_term_create, name="board_term_create"),
-    path("board/<int:pk>/end/", board_term_end, name="board_term_end"),
-    path("federation-export/<slug:fmt>/", federation_export, name="federation_export"),
-]

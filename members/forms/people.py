@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from jour.forms import DateInput
 from jour.models import User, normalise_email
 
-from .models import Membership, MembershipKind, Person
+from ..models import Membership, MembershipKind, Person
+from ..services import EMPLOYMENT
 
 # What a coordinator may add on the people pages. Volunteer assignments and
 # board terms have pages of their own.
-EMPLOYMENT = "employment"
 ENGAGEMENT_CHOICES = [
     (MembershipKind.MEMBER, MembershipKind.MEMBER.label),
     (MembershipKind.SUPPORTING, MembershipKind.SUPPORTING.label),
