@@ -8,8 +8,8 @@ from jour import access
 from jour.forms import DateInput
 from jour.models import User
 
-from .appointments import combine
 from .models import CASE_KINDS, NO_NAMES_HELP, WEEKDAYS, AppointmentKind, PhoneClosure, PhoneHours
+from .selectors import combine
 
 
 class TimeInput(forms.TimeInput):

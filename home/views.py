@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from calendars import appointments as calendar_appointments
 from calendars import duty
+from calendars import selectors as calendar_selectors
 from cases import paper, retention
 from cases import selectors as case_selectors
 from cases.models import Case
@@ -28,7 +28,7 @@ def start(request):
     user = request.user
     if may_read_governance(user):
         context["year_panel"] = compliance_dashboard.year_panel(user)
-    context["next_appointments"] = calendar_appointments.upcoming(user)
+    context["next_appointments"] = calendar_selectors.upcoming(user)
     if may_work_cases(user):
         mine = paper.due_for_shredding().filter(case__in=Case.objects.visible_to(request.user))
         context["paper_due"] = mine.count()

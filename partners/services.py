@@ -7,7 +7,17 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 
-from .models import CaseRoutine, Direction, Referral, Routine, RoutineStep, RoutineVersion, StepCheck
+from .models import (
+    CaseRoutine,
+    Direction,
+    Partner,
+    Referral,
+    Routine,
+    RoutineConfirmation,
+    RoutineStep,
+    RoutineVersion,
+    StepCheck,
+)
 
 
 def _refuse_if_anonymised(case: Case) -> None:
@@ -30,6 +40,36 @@ def record_referral(*, case: Case, data: dict, by) -> Referral:
 
 
 # --- Routines ------------------------------------------------------------------
+
+
+def save_partner(*, partner: Partner, by) -> Partner:
+    """Save a partner a form has filled in."""
+    with transaction.atomic(), set_actor(by):
+        partner.save()
+    return partner
+
+
+def save_routine(*, routine: Routine, goal: str, steps: list[dict], by) -> Routine:
+    """Create a routine, or save an edit of one, as its next version. A refused
+    version leaves nothing behind, not even a new routine."""
+    new = routine.pk is None
+    try:
+        with transaction.atomic(), set_actor(by):
+            routine.save()
+            new_version(routine=routine, goal=goal, steps=steps, by=by)
+    except ValidationError:
+        if new:
+            routine.pk = None
+        raise
+    return routine
+
+
+def record_confirmation(*, confirmation: RoutineConfirmation, version: RoutineVersion, by) -> RoutineConfirmation:
+    """A partner organisation confirmed a version of the routine (who, when)."""
+    confirmation.version, confirmation.recorded_by = version, by
+    with transaction.atomic(), set_actor(by):
+        confirmation.save()
+    return confirmation
 
 
 def new_version(*, routine: Routine, goal: str, steps: list[dict], by) -> RoutineVersion:

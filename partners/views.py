@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +45,7 @@ def partner_edit(request, pk=None):
     partner = get_object_or_404(Partner, pk=pk) if pk else None
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
-        partner = form.save()
+        partner = services.save_partner(partner=form.instance, by=request.user)
         messages.success(request, _("The partner is saved."))
         return redirect("partner_detail", pk=partner.pk)
     status = 400 if request.method == "POST" else 200
@@ -107,9 +106,9 @@ def routine_edit(request, pk=None):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         try:
-            with transaction.atomic():  # a refused version leaves no routine behind
-                saved = form.save()
-                services.new_version(routine=saved, goal=form.cleaned_data["goal"], steps=kept, by=request.user)
+            saved = services.save_routine(
+                routine=form.instance, goal=form.cleaned_data["goal"], steps=kept, by=request.user
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -129,9 +128,7 @@ def routine_confirm(request, pk):
     if version is None or not form.is_valid():
         messages.error(request, _("Give the organisation, its representative and the date."))
         return redirect("routine_detail", pk=routine.pk)
-    confirmation = form.save(commit=False)
-    confirmation.version, confirmation.recorded_by = version, request.user
-    confirmation.save()
+    services.record_confirmation(confirmation=form.instance, version=version, by=request.user)
     messages.success(request, _("The confirmation is recorded."))
     return redirect("routine_detail", pk=routine.pk)
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from calendars import appointments as calendar_appointments
+from calendars import services as calendar_services
 from jour.workdays import STOCKHOLM, is_working_day
 from tests.personas import client_for  # noqa: F401 - the tests here import it from this module
 
@@ -41,7 +41,7 @@ def plan(kind, *, by, day: date, hour: int = 10, minutes: int = 60, case=None, p
         "room": texts.get("room", ""),
         "title": texts.get("title", ""),
     }
-    return calendar_appointments.save_appointment(appointment=None, data=data, participants=participants, by=by)
+    return calendar_services.save_appointment(appointment=None, data=data, participants=participants, by=by)
 
 
 APPOINTMENT_LINK = re.compile(r'href="/calendar/appointments/(\d+)/"')

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calendars import reminders
-from calendars.appointments import can_change
 from calendars.models import Appointment, AppointmentKind
+from calendars.selectors import can_change
 from cases import services
 from cases.models import Assignment
 from cases.retention import RULE_ERASURE, anonymise

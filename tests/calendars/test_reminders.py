@@ -14,8 +14,8 @@ from django.core import mail
 from django.db import connections
 from django.urls import reverse
 
-from calendars import appointments as calendar_appointments
 from calendars import reminders
+from calendars import services as calendar_services
 from calendars.models import AppointmentKind, AppointmentReminder
 from calendars.tasks import send_appointment_reminders
 from tests.cases.factories import SEEKER, assign, make_case
@@ -186,7 +186,7 @@ def move(appointment, by, *, day, hour):
         "room": appointment.room,
         "title": appointment.title,
     }
-    return calendar_appointments.save_appointment(
+    return calendar_services.save_appointment(
         appointment=appointment,
         data=data,
         participants=appointment.participants.all(),

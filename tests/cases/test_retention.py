@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from calendars.appointments import save_appointment
+from calendars.services import save_appointment
 from cases import paper, retention, selectors, services
 from cases.models import Assignment, Case, ContactAttempt, PaperKind, PaperRecord, RetentionHold, Status
 from jour.workdays import STOCKHOLM

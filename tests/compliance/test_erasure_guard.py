@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from compliance import services
-from members.models import Person
 from members.forms.people import erase_word
+from members.models import Person
 from members.services import erase_person
 from tests.personas import login_verified
 

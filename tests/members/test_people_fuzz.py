@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from members.models import Membership, Person
 from members.forms.people import EngagementForm, PersonCreateForm, PersonForm
+from members.models import Membership, Person
 from tests.jour.test_forms_fuzz import FUZZ, form_data, junk, post
 from tests.personas import login_verified
 

@@ -14,8 +14,8 @@ from django.utils.translation import override
 
 from jour.models import Role
 from members import followup
-from members.models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment
 from members.forms.volunteers import SupervisionForm
+from members.models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment
 from tests.personas import login_verified
 
 URL = "/people/supervision/"

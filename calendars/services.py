@@ -1,24 +1,13 @@
-"""Planning appointments, and the month, week and "next" views of them.
+"""Planning appointments: save, change and delete, and the first-names-only
+check of what a user typed. Reads are in calendars/selectors.py."""
 
-Views, the feed and the reminders all read appointments through
-``jour.access.appointments_visible_to`` and render them with
-``Appointment.summary``, so the first-names-only rule lives in one place.
-"""
-
-import calendar as stdcalendar
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from jour import access
-from jour.workdays import STOCKHOLM, is_working_day
 
 from .models import CASE_KINDS, Appointment, AppointmentKind
 
@@ -117,71 +106,3 @@ def delete_appointment(*, appointment: Appointment, by) -> None:
     with transaction.atomic(), set_actor(by):
         Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
         appointment.delete()
-
-
-def can_change(user, appointment: Appointment) -> bool:
-    """Coordinators plan everything; a support person changes the seeker
-    meetings and hearings they take part in (the caller has already scoped)."""
-    if access.may_plan_every_appointment(user):
-        return True
-    if access.may_plan_appointments(user) and appointment.kind in CASE_KINDS:
-        return appointment.participants.filter(pk=user.pk).exists()
-    return False
-
-
-def combine(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=STOCKHOLM)
-
-
-def _for_display(queryset):
-    return queryset.select_related("case").prefetch_related("participants").order_by("starts_at", "pk")
-
-
-def between(user, start: date, end: date):
-    """The user's appointments starting on ``start`` up to, not including, ``end``."""
-    return _for_display(
-        Appointment.objects.visible_to(user).filter(
-            starts_at__gte=combine(start, time()), starts_at__lt=combine(end, time())
-        )
-    )
-
-
-def upcoming(user, now: datetime | None = None, limit: int = 5):
-    """ "My next appointments": the user's own and the shared ones, from now on."""
-    now = now or timezone.now()
-    return list(_for_display(Appointment.objects.visible_to(user).filter(ends_at__gte=now))[:limit])
-
-
-@dataclass
-class Day:
-    day: date
-    in_month: bool = True
-    appointments: list = field(default_factory=list)
-
-    @property
-    def working(self) -> bool:
-        return is_working_day(self.day)
-
-    @property
-    def today(self) -> bool:
-        return self.day == timezone.localdate()
-
-
-def _days(user, first: date, last: date, month: int | None = None) -> list[Day]:
-    days = {first + timedelta(n): None for n in range((last - first).days + 1)}
-    grid = {d: Day(d, in_month=month is None or d.month == month) for d in days}
-    for appointment in between(user, first, last + timedelta(days=1)):
-        grid[timezone.localtime(appointment.starts_at, STOCKHOLM).date()].appointments.append(appointment)
-    return list(grid.values())
-
-
-def month(user, year: int, month_number: int) -> list[list[Day]]:
-    """Weeks (Monday first) covering the month, each a list of seven days."""
-    weeks = stdcalendar.Calendar(firstweekday=0).monthdatescalendar(year, month_number)
-    days = _days(user, weeks[0][0], weeks[-1][-1], month=month_number)
-    return [days[i : i + 7] for i in range(0, len(days), 7)]
-
-
-def week(user, iso_year: int, iso_week: int) -> list[Day]:
-    monday = date.fromisocalendar(iso_year, iso_week, 1)
-    return _days(user, monday, monday + timedelta(days=6))

@@ -18,9 +18,9 @@ from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
 from jour.workdays import STOCKHOLM
 
-from . import appointments, feeds
-from .forms import AppointmentForm
-from .models import Appointment, AppointmentKind, FeedToken
+from .. import feeds, selectors, services
+from ..forms import AppointmentForm
+from ..models import Appointment, AppointmentKind, FeedToken
 
 
 def _record_view(request, label: str, count: int) -> None:
@@ -39,7 +39,7 @@ def month_view(request, year=None, month=None):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     first = date(year, month, 1)
-    weeks = appointments.month(request.user, year, month)
+    weeks = selectors.month(request.user, year, month)
     count = sum(len(day.appointments) for week in weeks for day in week)
     _record_view(request, f"calendar: month {year}-{month:02d}", count)
     context = {
@@ -62,7 +62,7 @@ def week_view(request, year, week):
         monday = date.fromisocalendar(year, week, 1)
     except ValueError as error:
         raise Http404 from error
-    days = appointments.week(request.user, year, week)
+    days = selectors.week(request.user, year, week)
     _record_view(request, f"calendar: week {year}-W{week:02d}", sum(len(day.appointments) for day in days))
     previous, following = (monday - timedelta(days=7)).isocalendar(), (monday + timedelta(days=7)).isocalendar()
     context = {
@@ -83,7 +83,7 @@ def _visible(request, pk) -> Appointment:
 
 def _changeable(request, pk) -> Appointment:
     appointment = _visible(request, pk)
-    if not appointments.can_change(request.user, appointment):
+    if not selectors.can_change(request.user, appointment):
         raise Http404
     return appointment
 
@@ -98,7 +98,7 @@ def appointment_detail(request, pk):
         # The week it is on in Stockholm: a Monday 00:30 is 23:30 on Sunday in UTC.
         "week_of": timezone.localtime(appointment.starts_at, STOCKHOLM).date().isocalendar(),
         "participants": appointment.participants.order_by("name"),
-        "can_change": appointments.can_change(request.user, appointment),
+        "can_change": selectors.can_change(request.user, appointment),
         "case_visible": appointment.case_id is not None
         and Case.objects.visible_to(request.user).filter(pk=appointment.case_id).exists(),
     }
@@ -130,7 +130,7 @@ def _save(request, form, appointment):
         # A support person's edit keeps whoever else goes.
         participants = appointment.participants.all()
     try:
-        return appointments.save_appointment(
+        return services.save_appointment(
             appointment=appointment,
             data=form.appointment_data(),
             participants=participants,
@@ -138,7 +138,7 @@ def _save(request, form, appointment):
             # An edit without the version it started from cannot prove it saw the last save.
             expected_version=None if appointment is None else form.cleaned_data["version"] or 0,
         )
-    except appointments.EditConflict as error:
+    except services.EditConflict as error:
         form.data = form.data.copy()
         form.data["version"] = error.current.version
         form.add_error(
@@ -210,7 +210,7 @@ def appointment_edit(request, pk):
 def appointment_delete(request, pk):
     appointment = _changeable(request, pk)
     day = timezone.localtime(appointment.starts_at, STOCKHOLM).date()
-    appointments.delete_appointment(appointment=appointment, by=request.user)
+    services.delete_appointment(appointment=appointment, by=request.user)
     messages.success(request, _("The appointment is removed from the calendar."))
     return redirect("calendar_month", year=day.year, month=day.month)
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from jour.access import may_keep_duty, may_manage_phone_hours, requires
 from jour.forms import apply_validation_error
 
-from . import mailbox, phone
-from .duty import LOG_DAYS, duty_context, missing
-from .forms import PhoneClosureForm, PhoneHoursForm
-from .models import MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
+from .. import mailbox, phone
+from ..duty import LOG_DAYS, duty_context, missing
+from ..forms import PhoneClosureForm, PhoneHoursForm
+from ..models import MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
 
 
 def _page(request, hours_form=None, closure_form=None, status=200):
