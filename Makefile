@@ -26,6 +26,7 @@ test: $(STAMP)
 	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	@set -e; eval "$$($(PY) scripts/test_services.py)"; \
 	JOUR_ENV=test $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
 	JOUR_ENV=test $(PY) -m pytest $(PYTEST_ARGS)

@@ -8,7 +8,7 @@ class CalendarsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from cases import case_page
+        from cases import case_page, retention
         from jour.signals import account_deactivated
 
         from . import feeds
@@ -18,6 +18,7 @@ class CalendarsConfig(AppConfig):
         # A deactivated account's feed stops at once, and stays stopped if it is reactivated.
         account_deactivated.connect(feeds.on_account_deactivated, dispatch_uid="calendars.feeds")
         case_page.add_section(template="calendars/_case_appointments.html", context=case_sections, order=20)
+        retention.register_seeker_text(Appointment, ("title", "place", "room"))
 
         # Title and place should hold no name or address of a seeker, but one typed
         # there anyway is not copied into the log (anonymisation blanks them too).

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -66,7 +67,6 @@ def user_for(token: str, now=None):
 
 def render(user, now=None) -> bytes:
     """The user's appointments as an iCalendar file."""
-    from django.urls import reverse
 
     now = now or timezone.now()
     appointments = (

@@ -13,6 +13,7 @@ entries of the case lose whatever values they held.
 import logging
 from datetime import date, datetime
 
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -23,11 +24,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calendars.models import Appointment
 from jour.audit import record_event
 from jour.models import User
-from partners.models import Referral
 
+from . import services
 from .models import (
     Assignment,
     Case,
@@ -55,6 +55,17 @@ PERSONAL_FIELDS = {
     PaperRecord: ("description",),
     RetentionHold: ("reason",),
 }
+
+
+# Free text about a case's seeker kept by the apps above cases (an appointment's
+# title and place, a referral's note). Each app registers its model when it
+# loads (AppConfig.ready); anonymisation blanks those fields with the case's own.
+SEEKER_TEXT_ELSEWHERE: dict = {}
+
+
+def register_seeker_text(model, fields: tuple[str, ...]) -> None:
+    """`model` has a `case` and holds free text about its seeker in `fields`."""
+    SEEKER_TEXT_ELSEWHERE[model] = tuple(fields)
 
 
 def retention_months() -> int:
@@ -143,8 +154,8 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         PaperRecord.objects.filter(case=case).update(description="")
         RetentionHold.objects.filter(case=case).update(reason="")
-        Appointment.objects.filter(case=case).update(title="", place="", room="")
-        Referral.objects.filter(case=case).update(note="")
+        for model, fields in SEEKER_TEXT_ELSEWHERE.items():
+            model.objects.filter(case=case).update(**dict.fromkeys(fields, ""))
         _scrub_audit_trail(case)
         record_event(
             obj=case,
@@ -181,7 +192,6 @@ def anonymise_due(now: datetime | None = None, limit: int | None = None) -> list
 
 
 def hold(*, case: Case, reason: str, until: date, by: User) -> RetentionHold:
-    from auditlog.context import set_actor
 
     today = timezone.localdate()
     if case.anonymised_at:
@@ -197,7 +207,6 @@ def hold(*, case: Case, reason: str, until: date, by: User) -> RetentionHold:
 
 
 def release(*, hold: RetentionHold, by: User) -> None:
-    from auditlog.context import set_actor
 
     with transaction.atomic(), set_actor(by):
         hold = RetentionHold.objects.select_for_update().get(pk=hold.pk)
@@ -212,7 +221,6 @@ def erase_on_request(*, case: Case, by: User) -> Case:
 
     A hold (a legal reason to keep the data) is respected: release it first if it no longer applies.
     """
-    from . import services
 
     case = Case.objects.get(pk=case.pk)
     if active_holds().filter(case=case).exists():

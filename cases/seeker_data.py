@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 
+from jour import pdf
 from jour.audit import record_event
 
 from .models import Case
@@ -112,7 +113,6 @@ def as_json(data: dict) -> bytes:
 
 
 def as_pdf(data: dict) -> bytes:
-    from jour import pdf
 
     with override(settings.LANGUAGE_CODE):
         html = render_to_string("cases/seeker_data_pdf.html", {"data": data})

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import deadlines, notifications
+from . import deadlines, notifications, paper, retention
 
 
 @shared_task
@@ -14,13 +14,11 @@ def sweep_deadlines() -> dict:
 
 @shared_task
 def anonymise_expired_cases() -> int:
-    from . import retention
 
     return len(retention.anonymise_due())
 
 
 @shared_task
 def send_shredding_reminders() -> int:
-    from . import paper
 
     return paper.send_reminders()

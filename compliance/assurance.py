@@ -11,6 +11,8 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+import pypdf
+import weasyprint
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,6 +20,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from jour import pdf
 
 from . import content, seal
 from .models import Assessment, AssessmentState, Assurance, Status
@@ -35,9 +46,6 @@ def json_name(year: int) -> str:
 
 
 def render_pdf(assessment: Assessment, document_json: str) -> bytes:
-    import weasyprint
-
-    from jour import pdf
 
     record = json.loads(document_json)
     body = record["content"]
@@ -65,9 +73,6 @@ def render_pdf(assessment: Assessment, document_json: str) -> bytes:
 
 
 def seal_pdf(pdf: bytes) -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-    from pyhanko.sign.fields import SigSeedSubFilter
 
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
@@ -158,10 +163,6 @@ def _padding_is_clean(contents: bytes) -> bool:
 
 
 def _check_seal(data: bytes, result: Verification) -> bool:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
@@ -198,7 +199,6 @@ def _check_seal(data: bytes, result: Verification) -> bool:
 
 
 def _embedded_json(data: bytes, result: Verification) -> bytes | None:
-    import pypdf
 
     try:
         attachments = pypdf.PdfReader(io.BytesIO(data)).attachments
@@ -223,7 +223,6 @@ def _embedded_json(data: bytes, result: Verification) -> bytes | None:
 
 def _pdf_text(data: bytes) -> str | None:
     """The PDF's text without white space, or None when a page cannot be read."""
-    import pypdf
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))

@@ -13,7 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from calendars import mailbox, phone
+from cases.models import PaperRecord
+from cases.paper import overdue_after_closing
+from cases.selectors import kpi
 from jour.workdays import STOCKHOLM
+from members import followup
+from members.board import coordinator_rule
+from members.federation import last_federation_export
+from members.models import VolunteerAssignment, active_on
+from members.services import leavers_with_active_accounts
+
+from .models import ReportKind, ReportSubmission
 
 OK, NOT_OK, MANUAL = "ok", "not_ok", "manual"
 
@@ -26,7 +37,6 @@ class Evidence:
 
 def first_contact_figures(year: int) -> dict:
     """The first-contact KPI of a year, by priority and in all (aggregates only)."""
-    from cases.selectors import kpi
 
     start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
     end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
@@ -65,7 +75,6 @@ def first_contact_kpi(day: date) -> Evidence:
 
 
 def pledges_signed(day: date) -> Evidence:
-    from members.models import VolunteerAssignment, active_on
 
     active = VolunteerAssignment.objects.filter(active_on(day))
     missing = active.filter(pledge_signed_on__isnull=True).values("person").distinct().count()
@@ -83,7 +92,6 @@ def pledges_signed(day: date) -> Evidence:
 
 
 def volunteer_followup(day: date) -> Evidence:
-    from members import followup
 
     lacking = len(followup.volunteers_without_followup(day))
     months = followup.followup_months()
@@ -101,14 +109,12 @@ def volunteer_followup(day: date) -> Evidence:
 
 
 def coordinator_co_opted(day: date) -> Evidence:
-    from members.board import coordinator_rule
 
     rule = coordinator_rule(day)
     return Evidence(OK if rule.ok else NOT_OK, rule.reason)
 
 
 def leavers_blocked(day: date) -> Evidence:
-    from members.services import leavers_with_active_accounts
 
     open_accounts = len(leavers_with_active_accounts(day))
     if open_accounts:
@@ -125,7 +131,6 @@ def leavers_blocked(day: date) -> Evidence:
 
 
 def federation_export(day: date) -> Evidence:
-    from members.federation import last_federation_export
 
     last = last_federation_export()
     if last is None:
@@ -138,7 +143,6 @@ def federation_export(day: date) -> Evidence:
 def yearly_reports(day: date) -> Evidence:
     """Reports sent during the year: the annual report after the annual meeting
     is required; grant reports are listed when the jour has recorded any."""
-    from .models import ReportKind, ReportSubmission
 
     sent = list(ReportSubmission.objects.filter(sent_on__year=day.year, sent_on__lte=day).order_by("sent_on"))
     if not sent:
@@ -153,8 +157,6 @@ def yearly_reports(day: date) -> Evidence:
 
 
 def paper_shredded(day: date) -> Evidence:
-    from cases.models import PaperRecord
-    from cases.paper import overdue_after_closing
 
     days = settings.JOUR_SHRED_WITHIN_DAYS
     left = overdue_after_closing(day, days).count()
@@ -207,7 +209,6 @@ def _daily_log(day: date, since: date | None, missing_in, *, none_logged: str, c
 
 def phone_forwarding(day: date) -> Evidence:
     """Every closing of the staffed phone followed by a logged forwarding to 116 006."""
-    from calendars import phone
 
     return _daily_log(
         day,
@@ -228,7 +229,6 @@ def phone_forwarding(day: date) -> Evidence:
 
 def mailbox_read(day: date) -> Evidence:
     """A logged mailbox check on every working day."""
-    from calendars import mailbox
 
     return _daily_log(
         day,

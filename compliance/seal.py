@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.sign import signers
 
 
 class SealMissing(Exception):
@@ -96,7 +98,6 @@ def fingerprint() -> str:
 
 
 def signer():
-    from pyhanko.sign import signers
 
     key_path, cert_path = paths()
     if not exists():
@@ -105,7 +106,6 @@ def signer():
 
 
 def trust_root():
-    from pyhanko.keys import load_cert_from_pemder
 
     _, cert_path = paths()
     if not cert_path.is_file():

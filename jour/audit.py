@@ -1,8 +1,10 @@
 """The audit trail: django-auditlog, with masking and read access made explicit."""
 
+from auditlog.cid import get_cid
 from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.signals import accessed
+from django.contrib.contenttypes.models import ContentType
 
 from .lockout import client_ip
 
@@ -39,8 +41,6 @@ def record_access(request, obj) -> None:
 def record_event(*, obj, action, actor, additional_data, changes=None) -> LogEntry:
     """An audit entry for something auditlog's signals do not see (an export, an
     anonymisation done with queryset updates): what happened to which record, never its values."""
-    from auditlog.cid import get_cid
-    from django.contrib.contenttypes.models import ContentType
 
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
@@ -60,8 +60,6 @@ def record_bulk_access(*, model, actor, label: str, changes=None, additional_dat
     """One access entry for a list or an export of many records: who, when and
     what (a label and counts), never the records' contents. One entry per
     record shown would drown the log."""
-    from auditlog.cid import get_cid
-    from django.contrib.contenttypes.models import ContentType
 
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),

@@ -38,6 +38,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from jour.audit import record_bulk_access
 
@@ -202,10 +206,6 @@ def write_csv(rows: list[dict], path_or_file) -> None:
 
 
 def xlsx_bytes(rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     header, body = table(rows)
     workbook = Workbook()

@@ -30,6 +30,7 @@ from django.utils.translation import override
 from jour import access
 from jour.models import User
 
+from .models import FollowupReminder as SentReminder
 from .models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment, active_on
 
 logger = logging.getLogger(__name__)
@@ -169,8 +170,6 @@ def send_weekly_followup_reminder(day=None) -> bool:
     """Send the reminder once per ISO week: the first run of the week does it,
     later runs (or a second worker) find the week's row and do nothing. A
     failed send rolls the row back, so the next run tries again."""
-    from .models import FollowupReminder as SentReminder
-
     day = day or timezone.localdate()
     iso = day.isocalendar()
     with transaction.atomic():

@@ -7,12 +7,13 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from cases import case_page
+        from cases import case_page, retention
 
         from .case_page import case_sections
         from .models import CaseRoutine, Partner, Referral, Routine, RoutineConfirmation, StepCheck
 
         case_page.add_section(template="partners/_case_sections.html", context=case_sections, order=10)
+        retention.register_seeker_text(Referral, ("note",))
 
         auditlog.register(Partner)
         auditlog.register(Referral, mask_fields=["note"])

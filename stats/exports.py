@@ -14,6 +14,8 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jour import pdf
+
 from .display import ShownReport, ShownTable
 from .figures import GENDERS
 
@@ -116,7 +118,6 @@ def _short_columns() -> tuple[list[str], str]:
 
 
 def to_pdf(shown: ShownReport) -> bytes:
-    from jour import pdf
 
     short, column_legend = _short_columns()
     html = render_to_string(

@@ -26,6 +26,7 @@ from cases.models import (
     SeekerRole,
     YesNoUnknown,
 )
+from cases.selectors import decided_cases, kept_within_deadline
 from jour import access
 from jour.workdays import STOCKHOLM
 from partners.models import Direction, Referral
@@ -165,7 +166,6 @@ class KpiLine:
 
 def first_contact(period: Period, now: datetime | None = None) -> list[KpiLine]:
     """Cases decided (first attempt made, or deadline passed) and kept within it, by priority."""
-    from cases.selectors import decided_cases, kept_within_deadline
 
     rows = {
         row["priority"]: row

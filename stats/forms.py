@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -68,6 +68,5 @@ class PeriodForm(forms.Form):
             month = data["month"]
             after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
             return Period(date(year, month, 1), after, municipality)
-        from datetime import timedelta
 
         return Period(data["start"], data["end"] + timedelta(days=1), municipality)

@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import loadgen
@@ -16,7 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="add to a database that already has cases")
 
     def handle(self, *args, cases, attempts_per_case, seed, force, **options):
-        from django.conf import settings
 
         if settings.JOUR_ENV == "production":
             raise CommandError("seed_load writes made-up cases; it refuses to run in production.")

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jour.access import may_manage_cases, may_work_cases, requires
 
-from . import paper, retention, seeker_data
-from .case_page import visible_case
-from .forms import EraseSeekerForm, HoldForm, PaperForm
-from .models import Case, PaperRecord, RetentionHold
+from .. import paper, retention, seeker_data
+from ..case_page import visible_case
+from ..forms import EraseSeekerForm, HoldForm, PaperForm
+from ..models import Case, PaperRecord, RetentionHold
 
 
 def _errors(error: ValidationError) -> str:

@@ -16,9 +16,9 @@ from jour.audit import record_access
 from jour.forms import apply_validation_error
 from jour.workdays import STOCKHOLM
 
-from . import case_page, notifications, selectors, services
-from .case_page import visible_case
-from .forms import (
+from .. import case_page, notifications, selectors, services
+from ..case_page import visible_case
+from ..forms import (
     AssignForm,
     AttemptForm,
     CaseForm,
@@ -28,7 +28,7 @@ from .forms import (
     RiskCheckForm,
     SupportPersonCaseForm,
 )
-from .models import Assignment, RiskCheck
+from ..models import Assignment, RiskCheck
 
 LIST_PAGE_SIZE = 50
 
