@@ -16,10 +16,11 @@ from django.utils import timezone
 from jour import access
 from jour.workdays import add_working_hours, working_hours_between
 
+from . import rules
 from .models import AlertKind, Assignment, Case, DeadlineAlert, Notification, Priority, Status
 
-ALLOWANCE_HOURS = {Priority.NORMAL: 48, Priority.URGENT: 24}
-WARNING_HOURS = 4
+ALLOWANCE_HOURS = {Priority(priority): hours for priority, hours in rules.ALLOWANCE_HOURS.items()}
+WARNING_HOURS = rules.WARNING_HOURS
 
 
 def allowance(priority: str) -> timedelta:

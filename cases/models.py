@@ -5,9 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jour import access
+
+from . import rules
 
 
 class Channel(models.TextChoices):
@@ -329,7 +332,7 @@ class ContactAttempt(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    WARNING = "warning", _("Less than 4 working hours left")
+    WARNING = "warning", format_lazy(_("Less than {hours} working hours left"), hours=rules.WARNING_HOURS)
     OVERDUE = "overdue", _("First-contact deadline passed")
 
 

@@ -258,7 +258,7 @@ def record_risk_check(*, case: Case, answers: dict, by) -> RiskCheck:
 
 
 def confirm_urgent(*, check: RiskCheck, by) -> Case:
-    """Make the case urgent (its first-contact deadline becomes 24 working hours)."""
+    """Make the case urgent (its first-contact deadline becomes the urgent allowance)."""
     case = Case.objects.get(pk=check.case_id)
     if not check.danger:
         raise ValidationError(_("Only a risk check that found immediate danger makes a case urgent here."))

@@ -16,7 +16,7 @@ from jour.audit import record_access
 from jour.forms import apply_validation_error
 from jour.workdays import STOCKHOLM
 
-from .. import case_page, notifications, selectors, services
+from .. import case_page, notifications, rules, selectors, services
 from ..case_page import visible_case
 from ..forms import (
     AssignForm,
@@ -251,5 +251,9 @@ def risk_confirm_urgent(request, pk, check_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The case is urgent now: first contact within 24 working hours."))
+        messages.success(
+            request,
+            _("The case is urgent now: first contact within %(hours)s working hours.")
+            % {"hours": rules.ALLOWANCE_HOURS["urgent"]},
+        )
     return redirect("case_detail", pk=case.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import rules
 from jour import uploads
 from jour.access import may_audit, may_read_governance, may_write_assessment, requires
 from jour.audit import record_access
@@ -103,6 +104,13 @@ def _percent(figure: dict) -> str:
     return "–" if figure.get("per_mille") is None else f"{figure['per_mille'] / 10:.1f} %"
 
 
+def _allowance_label(priority: str) -> str:
+    hours = rules.ALLOWANCE_HOURS[priority]
+    if priority == "urgent":
+        return _("Urgent (%(hours)s working hours)") % {"hours": hours}
+    return _("Normal (%(hours)s working hours)") % {"hours": hours}
+
+
 @requires(may_read_governance)
 @require_GET
 def assessment_detail(request, year):
@@ -134,8 +142,8 @@ def assessment_detail(request, year):
         "groups": groups,
         "counts": [(Status(value).label, n) for value, n in counts.items()],
         "figures": [
-            (_("Normal (48 working hours)"), figures["normal"], _percent(figures["normal"])),
-            (_("Urgent (24 working hours)"), figures["urgent"], _percent(figures["urgent"])),
+            (_allowance_label("normal"), figures["normal"], _percent(figures["normal"])),
+            (_allowance_label("urgent"), figures["urgent"], _percent(figures["urgent"])),
             (_("All"), figures["all"], _percent(figures["all"])),
         ],
         "target": figures["target_per_mille"] / 10,
