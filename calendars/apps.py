@@ -6,6 +6,7 @@ class CalendarsConfig(AppConfig):
     name = "calendars"
 
     def ready(self):
+        # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from cases import case_page, retention

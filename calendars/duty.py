@@ -13,7 +13,11 @@ LOG_DAYS = 30
 def duty_context(now=None) -> dict:
     """What the start page and the phone page show about today's duty."""
     now = now or timezone.now()
-    return {"phone": phone.state(now), "mailbox_today": mailbox.today_check(timezone.localdate(now))}
+    return {
+        "phone": phone.state(now),
+        "mailbox_today": mailbox.today_check(timezone.localdate(now)),
+        "log_days": LOG_DAYS,
+    }
 
 
 def missing(today):

@@ -5,6 +5,7 @@ class CasesConfig(AppConfig):
     name = "cases"
 
     def ready(self):
+        # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from .models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold, RiskCheck

@@ -46,6 +46,7 @@ RULE_RETENTION = "retention"
 RULE_ERASURE = "erasure_request"
 BATCH = 200
 REMOVED = "[removed]"
+HOLD_MAX_YEARS = 3
 
 # Fields of each model whose values are personal data or free text.
 PERSONAL_FIELDS = {
@@ -198,8 +199,13 @@ def hold(*, case: Case, reason: str, until: date, by: User) -> RetentionHold:
         raise ValidationError(_("The personal data of this case has already been removed."))
     if until <= today:
         raise ValidationError({"until": _("Choose a date after today.")})
-    if until > today + relativedelta(years=3):
-        raise ValidationError({"until": _("A hold lasts at most three years; renew it if it is still needed.")})
+    if until > today + relativedelta(years=HOLD_MAX_YEARS):
+        raise ValidationError(
+            {
+                "until": _("A hold lasts at most %(years)s years; renew it if it is still needed.")
+                % {"years": HOLD_MAX_YEARS}
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the data must be kept.")})
     with transaction.atomic(), set_actor(by):

@@ -5,8 +5,10 @@ from datetime import date
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jour import uploads
 from jour.forms import DateInput
 from members.models import BoardTerm, Employment, Person
 
@@ -18,6 +20,9 @@ def board_members(year: int):
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     sat = BoardTerm.objects.filter(Q(end__isnull=True) | Q(end__gt=start), start__lt=end).values("person")
     return Person.objects.filter(pk__in=sat).order_by("name", "pk")
+
+
+FILE_HELP = format_lazy(_("PDF, PNG or JPEG, at most {mb} MB."), mb=uploads.DEFAULT_MAX_MB)
 
 
 class StartYearForm(forms.Form):
@@ -77,11 +82,11 @@ class AuditorAnswerForm(forms.ModelForm):
 
 class EvidenceUploadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: Board minutes 2026-03-12 §4."))
-    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+    file = forms.FileField(label=_("File"), help_text=FILE_HELP)
 
 
 class EvidenceRevisionForm(forms.Form):
-    file = forms.FileField(label=_("New version of the file"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+    file = forms.FileField(label=_("New version of the file"), help_text=FILE_HELP)
 
 
 class LinkDocumentForm(forms.Form):

@@ -6,6 +6,7 @@ class JourConfig(AppConfig):
     verbose_name = "jour"
 
     def ready(self):
+        # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from .models import Invitation, User

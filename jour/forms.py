@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -48,12 +50,20 @@ class EnrolForm(forms.Form):
     )
 
 
+def password_min_length() -> int:
+    """The shortest password AUTH_PASSWORD_VALIDATORS accepts."""
+    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+        if validator["NAME"].endswith(".MinimumLengthValidator"):
+            return validator.get("OPTIONS", {}).get("min_length", 8)
+    return 1
+
+
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
-        help_text=_("At least 12 characters; not a common password."),
+        help_text=format_lazy(_("At least {n} characters; not a common password."), n=password_min_length()),
     )
     password2 = forms.CharField(
         label=_("Repeat the password"),

@@ -40,4 +40,5 @@ def lockout_username(request, credentials) -> str:
 
 def locked_out(request, *args):
     hours = int(settings.AXES_COOLOFF_TIME.total_seconds() // 3600)
-    return render(request, "accounts/locked_out.html", {"hours": hours}, status=429)
+    context = {"hours": hours, "attempts": settings.AXES_FAILURE_LIMIT}
+    return render(request, "accounts/locked_out.html", context, status=429)

@@ -40,6 +40,7 @@ KINDS = {
 HEAD_BYTES = max(len(kind.magic) for kind in KINDS.values())
 DEFAULT_ALLOWED = ("pdf", "png", "jpeg")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_MB = DEFAULT_MAX_BYTES // (1024 * 1024)
 _FOLDER = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
 
 

@@ -5,6 +5,7 @@ class PartnersConfig(AppConfig):
     name = "partners"
 
     def ready(self):
+        # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
         from cases import case_page, retention

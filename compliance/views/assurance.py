@@ -59,7 +59,9 @@ def assurance_verify(request):
         if upload is None:
             error = _("Choose the PDF file to check.")
         elif upload.size > uploads.DEFAULT_MAX_BYTES:
-            error = _("The file is too large to be an assurance (more than 10 MB).")
+            error = _("The file is too large to be an assurance (more than %(mb)s MB).") % {
+                "mb": uploads.DEFAULT_MAX_MB
+            }
         else:
             result = assurance.verify(upload.read())
     return render(request, "compliance/verify.html", {"result": result, "error": error, "fingerprint": _fingerprint()})

@@ -1,5 +1,6 @@
 """Login accounts: invite, deactivate, reactivate, reset (coordinators)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -29,14 +30,18 @@ def account_list(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The invitation is on its way. The link works for 72 hours."))
+            messages.success(
+                request,
+                _("The invitation is on its way. The link works for %(hours)s hours.")
+                % {"hours": settings.INVITATION_VALID_HOURS},
+            )
             return redirect("account_list")
     users = accounts_visible_to(request.user).order_by("-is_active", "name")
     invitations = Invitation.objects.filter(used_at__isnull=True, revoked_at__isnull=True, user__isnull=True)
     return render(
         request,
         "accounts/account_list.html",
-        {"form": form, "users": users, "invitations": invitations},
+        {"form": form, "users": users, "invitations": invitations, "valid_hours": settings.INVITATION_VALID_HOURS},
     )
 
 

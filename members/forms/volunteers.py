@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jour import uploads
@@ -31,9 +32,12 @@ class VolunteerForm(forms.ModelForm):
     pledge_scan = forms.FileField(
         label=_("Scan of the signed pledge"),
         required=False,
-        help_text=_(
-            "A PDF, PNG or JPEG file of at most 10 MB. It is stored under a generated name and "
-            "only coordinators can download it."
+        help_text=format_lazy(
+            _(
+                "A PDF, PNG or JPEG file of at most {mb} MB. It is stored under a generated name and "
+                "only coordinators can download it."
+            ),
+            mb=uploads.DEFAULT_MAX_MB,
         ),
         widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
     )
@@ -58,8 +62,8 @@ class VolunteerForm(forms.ModelForm):
             del self.fields["remove_pledge_scan"]
         else:
             self.fields["pledge_scan"].help_text = _(
-                "A scan is stored. Choose a file only to replace it: a PDF, PNG or JPEG file of at most 10 MB."
-            )
+                "A scan is stored. Choose a file only to replace it: a PDF, PNG or JPEG file of at most %(mb)s MB."
+            ) % {"mb": uploads.DEFAULT_MAX_MB}
 
     def clean_pledge_scan(self):
         upload = self.cleaned_data.get("pledge_scan")
