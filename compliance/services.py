@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jour import access, queue, uploads
+from jour import access, otp, queue, uploads
 
 from . import catalogue, content, tasks
 from .models import (
@@ -267,32 +267,55 @@ def mark_ready(*, assessment: Assessment, by) -> Assessment:
     return assessment
 
 
+def _check_signable(assessment: Assessment, by) -> None:
+    if current(assessment.year).pk != assessment.pk:
+        raise ValidationError(_("A newer version of this year exists: sign that one."), code="not_newest")
+    if assessment.state not in (AssessmentState.READY, AssessmentState.SIGNING):
+        raise ValidationError(_("This version is not ready for audit."), code="state")
+    if assessment.answers.filter(status=Status.UNASSESSED).exists():
+        raise ValidationError(
+            _("Some requirements have no status from the board: the board completes them before signing."),
+            code="unassessed",
+        )
+    if assessment.signatures.filter(auditor=by).exists():
+        raise ValidationError(_("You have already signed this version."), code="signed")
+
+
+def _spend_signing_code(by, code: str) -> None:
+    """The code is checked and its outcome committed before the signing transaction
+    opens: a refusal inside that transaction would roll back django-otp's failure
+    count with it, and guessing would have no limit (SECURITY.md: a counter inside
+    the transaction it refuses is no counter)."""
+    result = otp.check_totp_code(by, code)
+    if result.outcome == otp.CodeCheck.THROTTLED:
+        until = date_format(timezone.localtime(result.locked_until or timezone.now()), "SHORT_DATETIME_FORMAT")
+        raise ValidationError(
+            _("Too many wrong codes: signing is locked, even with the right code, until %(time)s. Try again then.")
+            % {"time": until},
+            code="otp_throttled",
+        )
+    if result.outcome != otp.CodeCheck.ACCEPTED:
+        raise ValidationError(
+            _("The code is not valid. Enter the current six digits from your authenticator app."), code="otp"
+        )
+
+
 def sign(*, assessment: Assessment, by, code: str) -> Signature:
     """An auditor signs a version. A fresh code from the auditor's authenticator
     app is required (a backup code or a code already used does not count). The
-    first signature freezes the content; later ones sign that same content."""
+    first signature freezes the content; later ones sign that same content.
+
+    Three steps: a version that cannot be signed is refused before any code is
+    spent; the code is checked and committed on its own (a wrong one counts
+    towards django-otp's lock, a right one is used up); then the signing
+    transaction checks the version again under its row lock."""
     if not access.may_audit(by):
         raise ValidationError(_("Only auditors sign the assurance."), code="role")
-    code = "".join((code or "").split())
+    _check_signable(Assessment.objects.get(pk=assessment.pk), by)
+    _spend_signing_code(by, code)
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if current(assessment.year).pk != assessment.pk:
-            raise ValidationError(_("A newer version of this year exists: sign that one."), code="not_newest")
-        if assessment.state not in (AssessmentState.READY, AssessmentState.SIGNING):
-            raise ValidationError(_("This version is not ready for audit."), code="state")
-        if assessment.answers.filter(status=Status.UNASSESSED).exists():
-            raise ValidationError(
-                _("Some requirements have no status from the board: the board completes them before signing."),
-                code="unassessed",
-            )
-        if assessment.signatures.filter(auditor=by).exists():
-            raise ValidationError(_("You have already signed this version."), code="signed")
-        # Lock the device so that the same code cannot be used by two requests at once.
-        device = TOTPDevice.objects.select_for_update().filter(user=by, confirmed=True).first()
-        if device is None or not code.isdigit() or not device.verify_token(code):
-            raise ValidationError(
-                _("The code is not valid. Enter the current six digits from your authenticator app."), code="otp"
-            )
+        _check_signable(assessment, by)
         if not assessment.frozen:
             assessment.frozen_json = content.canonical(content.build(assessment))
             assessment.content_sha256 = hashlib.sha256(assessment.frozen_json.encode()).hexdigest()

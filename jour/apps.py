@@ -18,3 +18,10 @@ class JourConfig(AppConfig):
             mask_fields=["email", "name"],
         )
         auditlog.register(Invitation, exclude_fields=["token_hash"], mask_fields=["email", "name"])
+
+        # A lock of a whole account is recorded and told to the coordinators.
+        from axes.signals import user_locked_out
+
+        from .lockout_notice import account_locked
+
+        user_locked_out.connect(account_locked, dispatch_uid="jour.lockout_notice.account_locked")

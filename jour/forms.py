@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .ids import parse_id
 
 
 class DateInput(forms.DateInput):
@@ -16,6 +16,25 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by id, each checked to be an id before any query.
+
+    Django's own field hands any whole number to the database in an `__in` list,
+    and one longer than a key column holds is a server error (SQLite: OverflowError)
+    instead of a form error. Use this for every choice of several rows; a
+    ModelForm's many-to-many field gets it through Meta.field_classes.
+    """
+
+    default_error_messages = {"invalid_pk_value": _("Choose only from the list.")}
+
+    def _check_values(self, value):
+        if not self.to_field_name and isinstance(value, (list, tuple)):
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value")
+        return super()._check_values(value)
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -86,12 +105,6 @@ class SetPasswordForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-
-class InviteForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 def apply_validation_error(form, error: ValidationError) -> None:

@@ -74,6 +74,21 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Browser features the site does not use (camera, microphone, location,
+    payment, USB...) are denied to every origin, so that a script that got in
+    could not use them either. Before WhiteNoise, so static files carry it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response
+
+
 class NoStoreMiddleware:
     """Pages may hold personal data: no browser or proxy may keep a copy."""
 

@@ -1,8 +1,12 @@
 """Two-factor helpers shared by the login views, the middleware and seed_demo."""
 
 import base64
+import enum
+from dataclasses import dataclass
+from datetime import datetime
 
 import segno
+from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -67,6 +71,45 @@ def match_code(user, code: str):
         if isinstance(device, kind) and device.verify_token(code):
             return device
     return None
+
+
+class CodeCheck(enum.Enum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    outcome: CodeCheck
+    locked_until: datetime | None = None
+
+
+def check_totp_code(user, code: str) -> CodeResult:
+    """Check a code from the user's authenticator app in a transaction of its own.
+
+    For a step inside a larger transaction (signing): there a refusal rolls back
+    whatever the step wrote, django-otp's failure count included, and an attacker
+    could guess without limit. Here the outcome is committed before the caller
+    goes on: a wrong code counts, a right one is spent, even if the caller then
+    refuses. The device's row lock keeps two requests from spending one code.
+    After repeated failures django-otp's throttle refuses even the right code
+    until the wait is over (the same counter as the login's second step).
+    Call it outside any transaction.atomic() block, or its commit is not one.
+    """
+    code = "".join((code or "").split())
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            return CodeResult(CodeCheck.WRONG)
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            return CodeResult(CodeCheck.THROTTLED, (details or {}).get("locked_until"))
+        if not (code.isascii() and code.isdigit() and len(code) == device.digits):
+            # Not an app code at all (a backup code, say): refused, and not a guess at one.
+            return CodeResult(CodeCheck.WRONG)
+        accepted = device.verify_token(code)  # saves the spent step, or the failure count
+    return CodeResult(CodeCheck.ACCEPTED if accepted else CodeCheck.WRONG)
 
 
 def remove_all_devices(user) -> None:

@@ -51,6 +51,8 @@ JOUR_RETENTION_MONTHS = env_int("JOUR_RETENTION_MONTHS", 12)
 JOUR_SHRED_WITHIN_DAYS = env_int("JOUR_SHRED_WITHIN_DAYS", 7)
 # Statistics: a table cell counting fewer people than this is hidden from the board and in exports.
 JOUR_STATS_MINIMUM = env_int("JOUR_STATS_MINIMUM", 3)
+# Statistics: a selection (period, municipality) of fewer seekers than this is not shown to the board or exported.
+JOUR_STATS_MIN_SEEKERS = env_int("JOUR_STATS_MIN_SEEKERS", 10)
 # The yearly assurance: how many auditors sign, when it is due at the federation
 # (month-day of the year after the assessed one), how many weeks ahead the board
 # is reminded, and when the yearly reports to the federation are due.
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jour.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "jour.middleware.SessionLifetimeMiddleware",
+    "members.middleware.EngagementEndMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,15 +176,19 @@ CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = JOUR_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Lockout (django-axes): the pair e-mail + client address, one hour.
-AXES_FAILURE_LIMIT = 5
+# Lockout (django-axes), for one hour: 5 failures lock the pair e-mail + client address
+# (an IPv6 client is its /64), 20 for one e-mail from any addresses lock the account for
+# everyone and tell the coordinators. jour/lockout.py explains the callables.
+LOCKOUT_PAIR_FAILURES = 5
+LOCKOUT_ACCOUNT_FAILURES = 20
+AXES_FAILURE_LIMIT = "jour.lockout.failure_limit"
 AXES_COOLOFF_TIME = timedelta(hours=1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 # The login form's field, not USERNAME_FIELD: axes must read the same key everywhere.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "jour.lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "jour.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "jour.lockout.lockout_address"
 AXES_LOCKOUT_CALLABLE = "jour.lockout.locked_out"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "token"]
@@ -322,6 +330,44 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (jour.middleware.PermissionsPolicyMiddleware): browser features the site
+# never uses, denied to every origin. Only features current browsers recognise (no
+# interest-cohort: FLoC is gone, browsing-topics replaced it); sync-xhr stays allowed.
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "ambient-light-sensor",
+    "autoplay",
+    "bluetooth",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "clipboard-write",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "join-ad-interest-group",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "run-ad-auction",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "web-share",
+    "window-management",
+    "xr-spatial-tracking",
+]
 if JOUR_TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
@@ -340,15 +386,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"feed_tokens": {"()": "jour.logfilters.RedactFeedTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["feed_tokens"]}},
+    # Every handler filters: a feed's or an invitation's token never reaches a log (jour/logfilters.py).
+    "filters": {"tokens": {"()": "jour.logfilters.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Drop Django's own handlers (its DEBUG console has no filter): django.* goes to the
-        # root handler, so that a calendar feed's path is redacted whatever the settings.
+        # root handler, so that a token in a path is redacted whatever the settings.
         "django": {"handlers": [], "level": "INFO"},
-        # Request lines carry paths only, but quieten them all the same.
-        "django.server": {"level": "WARNING"},
+        # Request lines carry paths only, but quieten them all the same. Django's defaults
+        # stop this logger propagating; without a handler of its own its warnings (a 410 for
+        # an invitation link, a 404 for a feed) would reach Python's unfiltered last resort.
+        "django.server": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING"},
         # Its progress lines ("Step 5 - Creating layout") say nothing worth keeping.
         "weasyprint": {"level": "WARNING"},

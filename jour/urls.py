@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from .access import public
-from .views import accounts, audit, login, system
+from .views import accounts, audit, language, login, system
 
 urlpatterns = [
     path("", include("home.urls")),
     path("healthz", system.healthz, name="healthz"),
-    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/login/", login.login, name="login"),
     path("accounts/verify/", login.verify, name="verify"),
     path("accounts/enrol/", login.enrol, name="enrol"),

@@ -6,7 +6,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,21 +26,18 @@ from ..otp import (
     pending_totp_device,
     qr_svg,
 )
+from ..redirects import next_path, requested_next
 
 INVITATION_SESSION_KEY = "jour_invitation_id"
 
 
 def _next_url(request, default="start"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
+    return next_path(request, default)
 
 
 def _with_next(request, name):
-    target = request.POST.get("next") or request.GET.get("next")
+    """The next step's address, carrying `next` along only if it is a path on this site."""
+    target = requested_next(request)
     url = reverse(name)
     return f"{url}?{urlencode({'next': target})}" if target else url
 
@@ -57,7 +54,7 @@ def login(request):
         mark_session_start(request)
         step = "verify" if has_confirmed_totp(form.get_user()) else "enrol"
         return redirect(_with_next(request, step))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "accounts/login.html", {"form": form, "next": requested_next(request)})
 
 
 def _complete_second_factor(request, device):
@@ -82,7 +79,7 @@ def verify(request):
             _complete_second_factor(request, device)
             return redirect(_next_url(request))
         form.add_error("code", _("The code is wrong, already used or too old. Wait a moment and try again."))
-    return render(request, "accounts/verify.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "accounts/verify.html", {"form": form, "next": requested_next(request)})
 
 
 @password_step
@@ -105,7 +102,7 @@ def enrol(request):
         "form": form,
         "qr_svg": qr_svg(device),
         "secret": base32_secret(device),
-        "next": request.GET.get("next", ""),
+        "next": requested_next(request),
     }
     return render(request, "accounts/enrol.html", context)
 

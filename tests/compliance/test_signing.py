@@ -4,7 +4,8 @@ a queryset, not the admin."""
 
 import hashlib
 import json
-from datetime import date
+import threading
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from compliance import content, selectors, services
@@ -133,6 +135,109 @@ def test_a_code_signs_once(people, ready):
     _clear_throttle(people.auditor)
     sign_as(ready, people.auditor)
     assert ready.signatures.count() == 1
+
+
+# -- guessing codes (issue 16, item 5) ----------------------------------------
+
+
+def _failures(user):
+    return TOTPDevice.objects.get(user=user).throttling_failure_count
+
+
+def _let_the_throttle_pass(user):
+    """As if the wait after the last wrong code had passed (the count stays)."""
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=timezone.now() - timedelta(days=1))
+
+
+def test_each_wrong_code_counts_and_then_the_right_one_is_refused(people, ready):
+    """The failure counter sits outside the refused signing: it persists after each
+    refusal, and after repeated failures the right code is refused as well."""
+    good, _step = fresh_code(people.auditor)
+    for attempt in range(1, 9):
+        with pytest.raises(ValidationError) as refused:
+            services.sign(assessment=ready, by=people.auditor, code=_failed_code(good))
+        assert refused.value.code == "otp"
+        assert _failures(people.auditor) == attempt  # in the database, not rolled back with the refusal
+        _let_the_throttle_pass(people.auditor)
+    # The ninth wrong code, and the right one straight after it (inside the 2**8 seconds' wait):
+    with pytest.raises(ValidationError):
+        services.sign(assessment=ready, by=people.auditor, code=_failed_code(good))
+    with pytest.raises(ValidationError) as refused:
+        services.sign(assessment=ready, by=people.auditor, code=good)
+    assert refused.value.code == "otp_throttled"
+    assert "För många felaktiga koder" in " ".join(refused.value.messages)
+    assert _unsigned(ready) and ready.state == AssessmentState.READY
+    assert _failures(people.auditor) == 9
+
+    # Once the wait is over, the right code signs and the count starts again.
+    _let_the_throttle_pass(people.auditor)
+    services.sign(assessment=ready, by=people.auditor, code=good)
+    assert ready.signatures.count() == 1
+    assert _failures(people.auditor) == 0
+
+
+def test_guessing_through_the_page_is_counted_and_locked(client, people, ready):
+    """The attack as reported: wrong codes at the signing URL, then the right one."""
+    login_verified(client, people.auditor)
+    client.cookies["django_language"] = "en"
+    url = reverse("assessment_sign", args=[YEAR])
+    good, _step = fresh_code(people.auditor)
+    for attempt in range(1, 6):
+        response = client.post(url, {"code": _failed_code(good), "confirm": "on"}, follow=True)
+        assert "The code is not valid" in response.content.decode()
+        assert _failures(people.auditor) == attempt
+        _let_the_throttle_pass(people.auditor)
+    for _guess in range(20):  # fast guesses inside the wait are not even checked
+        client.post(url, {"code": _failed_code(good), "confirm": "on"})
+    assert _failures(people.auditor) == 6
+
+    response = client.post(url, {"code": good, "confirm": "on"}, follow=True)
+    page = response.content.decode()
+    assert "Too many wrong codes" in page
+    assert _unsigned(ready) and ready.state == AssessmentState.READY
+
+
+def test_a_lock_from_signing_holds_at_login_too(client, people, ready):
+    """One device, one counter: guessing while signing also locks the login's second step."""
+    good, _step = fresh_code(people.auditor)
+    with pytest.raises(ValidationError):
+        services.sign(assessment=ready, by=people.auditor, code=_failed_code(good))
+    assert match_code(people.auditor, good) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_code_signs_once_even_at_the_same_moment(people, settings):
+    """Two signing requests with the same code at once (two versions to sign): the
+    device's row lock lets one through; the other finds the code used."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency are tested on PostgreSQL")
+    settings.JOUR_ASSURANCE_SIGNATURES = 2
+    versions = [ready_year(YEAR, people.coordinator), ready_year(YEAR - 1, people.coordinator)]
+    code, _step = fresh_code(people.auditor)
+    barrier = threading.Barrier(len(versions))
+    outcomes, lock = [], threading.Lock()
+
+    def sign(assessment):
+        try:
+            barrier.wait(timeout=10)
+            services.sign(assessment=assessment, by=people.auditor, code=code)
+            outcome = "signed"
+        except ValidationError as error:
+            outcome = error.code
+        except BaseException as error:  # reported below
+            outcome = repr(error)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=sign, args=(version,)) for version in versions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["otp", "signed"]
+    assert Signature.objects.count() == 1
 
 
 def test_a_draft_is_not_signed(people):

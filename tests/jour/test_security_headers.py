@@ -24,6 +24,21 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+# Issue 16, item 8: the site uses none of these; a script that got in could not either.
+DENIED_FEATURES = [
+    "camera",
+    "microphone",
+    "geolocation",
+    "payment",
+    "usb",
+    "serial",
+    "hid",
+    "bluetooth",
+    "display-capture",
+    "clipboard-read",
+    "browsing-topics",
+    "publickey-credentials-get",
+]
 
 
 class PageChecker(HTMLParser):
@@ -61,8 +76,17 @@ class PageChecker(HTMLParser):
             self.problems.append("inline script content")
 
 
+def permissions_policy_problems(response, label):
+    """Every browser feature the site does not use is denied to every origin, itself included."""
+    header = response.get("Permissions-Policy")
+    if not header:
+        return [f"{label}: no Permissions-Policy"]
+    policy = dict(part.strip().split("=", 1) for part in header.split(","))
+    return [f"{label}: Permissions-Policy allows {f}" for f in DENIED_FEATURES if policy.get(f) != "()"]
+
+
 def problems_of(response, label):
-    found = []
+    found = permissions_policy_problems(response, label)
     for header, value in HEADERS.items():
         if response.get(header) != value:
             found.append(f"{label}: {header} is {response.get(header)!r}")
@@ -176,3 +200,11 @@ def test_the_csrf_failure_page_too(db):
     response = client.post(reverse("login"), {"username": "kim@jour.test"})
     assert response.status_code == 403
     assert problems_of(response, "CSRF failure") == []
+
+
+def test_the_permissions_policy_is_on_responses_that_are_not_pages_too(db):
+    """Static files (answered by WhiteNoise, before most middleware) and the calendar feed."""
+    client = Client()
+    for path in ("/static/css/jour.css", reverse("calendar_feed", args=["W" * 43]), reverse("healthz")):
+        response = client.get(path)
+        assert permissions_policy_problems(response, f"GET {path} ({response.status_code})") == []
