@@ -18,6 +18,7 @@ from jour.access import (
     requires,
 )
 from members import followup
+from members import services as members_services
 
 
 @requires(may_use_site)
@@ -29,6 +30,7 @@ def start(request):
     if may_read_governance(user):
         context["year_panel"] = compliance_dashboard.year_panel(user)
     context["next_appointments"] = calendar_selectors.upcoming(user)
+    calendar_selectors.record_shown(request, context["next_appointments"], label="start page: next appointments")
     if may_work_cases(user):
         mine = paper.due_for_shredding().filter(case__in=Case.objects.visible_to(request.user))
         context["paper_due"] = mine.count()
@@ -38,6 +40,7 @@ def start(request):
         context["retention_due"] = retention.due().count()
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()
+        context["unlinked_accounts"] = members_services.unlinked_case_accounts().count()
     elif may_be_assigned_cases(user):
         context["my_cases"] = case_selectors.rows(case_selectors.support_person_cases(user=request.user))
     return render(request, "home/start.html", context)

@@ -16,7 +16,7 @@ from . import tasks
 from .models import Invitation, Role, User, normalise_email
 from .otp import remove_all_devices
 from .queue import enqueue_on_commit
-from .signals import account_deactivated
+from .signals import account_created, account_deactivated, account_reactivating
 
 
 class InvitationError(Exception):
@@ -24,6 +24,8 @@ class InvitationError(Exception):
 
 
 def invite_user(*, email: str, name: str, role: Role, by: User) -> Invitation:
+    """The invitation itself. Call members.services.invite_person instead: an
+    account starts from a person in the register who meets the access rule."""
     email = normalise_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("There is already an account with this e-mail address.")})
@@ -97,10 +99,13 @@ def _check_usable(invitation: Invitation | None) -> None:
 
 
 def accept_invitation(*, invitation_id: int, password: str) -> User:
-    """Set the password for the invited account. Single use, under a row lock."""
+    """Set the password for the invited account. Single use, under a row lock.
+    A new account is announced with `account_created` in the same transaction
+    (members links it to its person, or refuses); a reset keeps its links."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
         _check_usable(invitation)
+        created = not invitation.user_id
         if invitation.user_id:
             user = User.objects.select_for_update().get(pk=invitation.user_id)
         else:
@@ -115,6 +120,8 @@ def accept_invitation(*, invitation_id: int, password: str) -> User:
             invitation.user = user
             invitation.used_at = timezone.now()
             invitation.save()
+        if created:
+            account_created.send(sender=User, user=user, invitation=invitation)
     return user
 
 
@@ -137,8 +144,11 @@ def deactivate_user(*, user: User, by: User | None) -> None:
 
 
 def reactivate_user(*, user: User, by: User) -> None:
+    """Let a deactivated account log in again; sends account_reactivating, whose
+    receivers may refuse with a ValidationError (the person has left)."""
     with transaction.atomic(), set_actor(by):
         user = User.objects.select_for_update().get(pk=user.pk)
+        account_reactivating.send(sender=User, user=user)
         user.is_active = True
         user.deactivated_at = None
         user.save()

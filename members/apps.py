@@ -8,10 +8,26 @@ class MembersConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from . import models
+        from cases import mentions
+        from jour.signals import account_created, account_reactivating
+
+        from . import models, services
+
+        # A supervision note names no seeker, but if one is typed, anonymisation finds it.
+        mentions.register(models.SupervisionSession, ("note",))
+        # An accepted invitation's new account belongs to the person it was made for.
+        account_created.connect(services.link_accepted_account, dispatch_uid="members.link_accepted_account")
+        # A deactivated account comes back only while its person meets the access rule.
+        account_reactivating.connect(services.check_reactivation, dispatch_uid="members.check_reactivation")
 
         # Contact details are masked entirely in the stored changes.
         auditlog.register(models.Person, mask_fields=["name", "email", "phone", "address", "postcode", "town"])
-        for model in (models.Membership, models.Employment, models.VolunteerAssignment, models.BoardTerm):
+        for model in (
+            models.Membership,
+            models.Employment,
+            models.VolunteerAssignment,
+            models.BoardTerm,
+            models.ConfidentialityPledge,
+        ):
             auditlog.register(model)
         auditlog.register(models.SupervisionSession, mask_fields=["note"], m2m_fields={"participants"})

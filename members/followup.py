@@ -31,7 +31,7 @@ from jour import access
 from jour.models import User
 
 from .models import FollowupReminder as SentReminder
-from .models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment, active_on
+from .models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment, active_on, has_signed_pledge
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +192,7 @@ class VolunteerFlags:
 
 def volunteer_flags(day: date | None = None) -> VolunteerFlags:
     day = day or timezone.localdate()
-    no_pledge = VolunteerAssignment.objects.filter(active_on(day), pledge_signed_on__isnull=True)
     return VolunteerFlags(
         without_followup=_lacking(day, followup_months()).count(),
-        without_pledge=no_pledge.values("person").distinct().count(),
+        without_pledge=active_volunteers(day).exclude(has_signed_pledge(day)).count(),
     )

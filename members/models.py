@@ -2,12 +2,13 @@
 
 A Person holds the contact details once; what the person does for the jour is a
 set of engagements with dates (membership, employment, volunteer assignment,
-board term). A login account, when the person has one, is linked to the Person.
+board term). A login account, when the person has one, is linked to the Person,
+and so is the confidentiality pledge the person signed.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,11 @@ class Person(models.Model):
         blank=True,
         related_name="person",
         verbose_name=_("login account"),
+    )
+    # The open invitation to log in, made from the person's page; accepting it
+    # links the new account here (members.services.link_accepted_account).
+    invitation = models.ForeignKey(
+        "jour.Invitation", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -103,10 +109,6 @@ class VolunteerAssignment(Engagement):
     support_person = models.BooleanField(_("support person"), default=True)
     witness_supporter = models.BooleanField(_("witness supporter"), default=False)
     basic_training_on = models.DateField(_("basic training completed"), null=True, blank=True)
-    pledge_signed_on = models.DateField(
-        _("confidentiality pledge signed"), null=True, blank=True, help_text=_("On the federation's template.")
-    )
-    pledge_scan = models.FileField(_("scan of the signed pledge"), upload_to="pledges/", blank=True)
     capacity = models.PositiveSmallIntegerField(_("cases at a time"), default=2)
 
     class Meta:
@@ -120,6 +122,43 @@ class VolunteerAssignment(Engagement):
 
     def __str__(self):
         return f"volunteer assignment #{self.pk}"
+
+
+class ConfidentialityPledge(models.Model):
+    """A signed confidentiality pledge (tystnadslöfte) on the federation's
+    template. It is the person's, not an engagement's: everyone who works with
+    seekers' data signs one, volunteers, employees and the board alike. One
+    per person and day; the scan is stored through jour.uploads."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pledges")
+    signed_on = models.DateField(_("signed on"))
+    template_version = models.CharField(
+        _("template version"),
+        max_length=40,
+        blank=True,
+        help_text=_("The version or date printed on the federation's template, if there is one."),
+    )
+    scan = models.FileField(_("scan of the signed pledge"), upload_to="pledges/", blank=True)
+    # Empty for pledges moved from the volunteer assignments (who recorded them is not known).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "signed_on"], name="one_pledge_per_person_and_day"),
+        ]
+
+    def __str__(self):
+        return f"pledge #{self.pk}"
+
+
+def has_signed_pledge(day, person="pk") -> Exists:
+    """A condition for querysets: the person (`person`, a path to their pk from
+    the queried model) had signed a confidentiality pledge by `day`."""
+    return Exists(ConfidentialityPledge.objects.filter(person=OuterRef(person), signed_on__lte=day))
 
 
 class BoardRole(models.TextChoices):

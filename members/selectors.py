@@ -16,6 +16,7 @@ from . import followup, services
 from .forms.people import PHONE_CHARACTERS, phone_digits
 from .models import (
     BoardTerm,
+    ConfidentialityPledge,
     Employment,
     Membership,
     MembershipKind,
@@ -49,11 +50,7 @@ ENGAGEMENT_RELATIONS = {
     "volunteer": "volunteering",
     "board": "board_terms",
 }
-REQUIREMENT_NAMES = {
-    Employment: gettext_lazy("employment"),
-    VolunteerAssignment: gettext_lazy("volunteer assignment"),
-    BoardTerm: gettext_lazy("board term"),
-}
+REQUIREMENT_NAMES = services.REQUIREMENT_NAMES
 
 
 def kind_or_all(value) -> str:
@@ -193,6 +190,10 @@ class VolunteerRow:
     last_followup: date | None
     lacks_followup: bool
     case_load: int | None  # open case assignments of the linked account; None without an account
+    # The person's latest confidentiality pledge: its date, its pk and whether a scan is stored.
+    pledge_signed_on: date | None = None
+    pledge_pk: int | None = None
+    pledge_has_scan: bool = False
 
     @property
     def person(self) -> Person:
@@ -200,7 +201,7 @@ class VolunteerRow:
 
     @property
     def pledge_missing(self) -> bool:
-        return self.assignment.pledge_signed_on is None
+        return self.pledge_signed_on is None
 
     @property
     def training_missing(self) -> bool:
@@ -218,7 +219,8 @@ class VolunteerRow:
 
 def volunteer_rows(day: date, months: int) -> list[VolunteerRow]:
     """Every volunteer assignment active on `day`, with what the coordinator
-    checks at a glance. Two queries, whatever the number of volunteers."""
+    checks at a glance, the person's latest pledge included. Two queries,
+    whatever the number of volunteers."""
     open_cases = (
         Assignment.objects.filter(person=OuterRef("person__account"), ended_at__isnull=True)
         .order_by()
@@ -231,10 +233,19 @@ def volunteer_rows(day: date, months: int) -> list[VolunteerRow]:
         .order_by("-held_on")
         .values("held_on")[:1]
     )
+    pledge = ConfidentialityPledge.objects.filter(person=OuterRef("person"), signed_on__lte=day).order_by(
+        "-signed_on", "-pk"
+    )
     assignments = (
         VolunteerAssignment.objects.filter(active_on(day))
         .select_related("person", "person__account")
-        .annotate(open_cases=Subquery(open_cases), last_followup=Subquery(last_session))
+        .annotate(
+            open_cases=Subquery(open_cases),
+            last_followup=Subquery(last_session),
+            pledge_signed_on=Subquery(pledge.values("signed_on")[:1]),
+            pledge_pk=Subquery(pledge.values("pk")[:1]),
+            pledge_scan=Subquery(pledge.values("scan")[:1]),
+        )
         .order_by("person__name", "person_id", "pk")
     )
     lacking = {person.pk for person in followup.volunteers_without_followup(day, months)}
@@ -244,6 +255,9 @@ def volunteer_rows(day: date, months: int) -> list[VolunteerRow]:
             last_followup=a.last_followup,
             lacks_followup=a.person_id in lacking,
             case_load=(a.open_cases or 0) if a.person.account_id else None,
+            pledge_signed_on=a.pledge_signed_on,
+            pledge_pk=a.pledge_pk,
+            pledge_has_scan=bool(a.pledge_scan),
         )
         for a in assignments
     ]

@@ -1,8 +1,11 @@
-"""Changes to the jour's people: engagements, leaving, erasure.
+"""Changes to the jour's people: engagements, pledges, the way in, leaving, erasure.
 
-Leaving is the rule the minimum requirements insist on: whoever has left must
-lose access to the case system at once. An account stays active only while
-its person holds the engagement the account's role is for.
+One way in: a login account comes about only through an invitation made from
+a person's page (invite_person), and only for a person who meets
+access_blockers; accepting it links the account to the person. Leaving is the
+rule the minimum requirements insist on: whoever has left must lose access to
+the case system at once. An account stays active only while its person holds
+the engagement the account's role is for.
 """
 
 from datetime import date
@@ -18,7 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from cases import services as case_services
 from cases.models import Assignment
@@ -26,7 +29,16 @@ from jour import access, uploads
 from jour import services as accounts
 from jour.models import Invitation, Role, User
 
-from .models import BoardTerm, Employment, ErasureRecord, Membership, Person, VolunteerAssignment, active_on
+from .models import (
+    BoardTerm,
+    ConfidentialityPledge,
+    Employment,
+    ErasureRecord,
+    Membership,
+    Person,
+    VolunteerAssignment,
+    active_on,
+)
 from .signals import erasure_requested
 
 # Which engagement keeps an account of each role open. Auditors are elected by
@@ -38,6 +50,17 @@ ACCESS_REQUIRES = {
     Role.BOARD_MEMBER: (BoardTerm,),
 }
 ENGAGEMENTS = (Membership, Employment, VolunteerAssignment, BoardTerm)
+REQUIREMENT_NAMES = {
+    Employment: gettext_lazy("employment"),
+    VolunteerAssignment: gettext_lazy("volunteer assignment"),
+    BoardTerm: gettext_lazy("board term"),
+}
+# What access_blockers says when the engagement a role needs is missing.
+NEEDS_ENGAGEMENT = {
+    Role.SUPPORT_PERSON: gettext_lazy("A support person needs a current volunteer assignment."),
+    Role.COORDINATOR: gettext_lazy("A coordinator needs a current employment or volunteer assignment."),
+    Role.BOARD_MEMBER: gettext_lazy("A board member needs a current board term."),
+}
 
 
 def still_entitled(person: Person, role: str, day: date) -> bool:
@@ -45,6 +68,102 @@ def still_entitled(person: Person, role: str, day: date) -> bool:
     if required is None:
         return True
     return any(model.objects.filter(active_on(day), person=person).exists() for model in required)
+
+
+# --- The way in ----------------------------------------------------------------
+
+
+def access_blockers(person: Person, role: str, day: date) -> list[str]:
+    """Why `person` may not have a login account of `role` on `day`, one
+    sentence each for the coordinator; empty when nothing stands in the way.
+
+    The rule, in one place: an account with a case role (coordinator, support
+    person) needs the engagement its role is for (ACCESS_REQUIRES), a signed
+    confidentiality pledge and, for a support person, basic training; a board
+    member needs a current board term; an auditor, elected by the annual
+    meeting, needs only to be in the register. invite_person checks it, the
+    person's page shows it, and accepting an invitation checks it again."""
+    blockers = []
+    if ACCESS_REQUIRES.get(role) and not still_entitled(person, role, day):
+        blockers.append(str(NEEDS_ENGAGEMENT[role]))
+    if access.may_work_cases.covers(role):
+        if not ConfidentialityPledge.objects.filter(person=person, signed_on__lte=day).exists():
+            blockers.append(_("No signed confidentiality pledge is recorded."))
+        trained = VolunteerAssignment.objects.filter(person=person, basic_training_on__lte=day)
+        if access.may_be_assigned_cases.covers(role) and not trained.exists():
+            blockers.append(_("No basic training is recorded on a volunteer assignment."))
+    return blockers
+
+
+def invitation_blockers(person: Person, role: str, day: date) -> list[str]:
+    """access_blockers, and what an invitation needs besides: a role, no
+    account yet, and an e-mail address to send the link to."""
+    if not access.may_use_site.covers(role):
+        return [_("Choose a role.")]
+    if person.account_id is not None:
+        return [_("The person already has a login account. Reset or reactivate it on its account page.")]
+    blockers = []
+    if not person.email:
+        blockers.append(
+            _("The person has no e-mail address. Add one under Edit contact details: the invitation is sent there.")
+        )
+    return blockers + access_blockers(person, role, day)
+
+
+def invite_person(*, person: Person, role: str, by: User, day: date | None = None) -> Invitation:
+    """Invite a person in the register to log in with `role`: the one way a new
+    account comes about. Refused with every reason (ValidationError, nothing
+    sent) while invitation_blockers names any. The person remembers the open
+    invitation; accepting it links the new account to them (link_accepted_account)."""
+    day = day or timezone.localdate()
+    with transaction.atomic(), set_actor(by):
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        blockers = invitation_blockers(person, role, day)
+        if blockers:
+            raise ValidationError(blockers)
+        invitation = accounts.invite_user(email=person.email, name=person.name, role=role, by=by)
+        person.invitation = invitation
+        person.save(update_fields=["invitation"])
+    return invitation
+
+
+def link_accepted_account(sender=None, *, user: User, invitation: Invitation, **kwargs) -> None:
+    """Connected to jour.signals.account_created, inside accept_invitation's
+    transaction: the new account belongs to the person the invitation was made
+    for. The rule is checked again, since days may have passed: a person who no
+    longer meets it (or has been linked to another account meanwhile) gets no
+    account, and the acceptance is refused. An invitation that no person holds
+    (made before invitations started from the register) makes an unlinked
+    account, which unlinked_case_accounts lists until a coordinator links or closes it."""
+    person = Person.objects.select_for_update().filter(invitation=invitation).first()
+    if person is None:
+        return
+    if person.account_id is not None or access_blockers(person, invitation.role, timezone.localdate()):
+        raise accounts.InvitationError(_("This invitation can no longer be used. Ask your coordinator for a new one."))
+    with set_actor(user):
+        person.account = user
+        person.invitation = None
+        person.save(update_fields=["account", "invitation"])
+
+
+def check_reactivation(sender=None, *, user: User, **kwargs) -> None:
+    """Connected to jour.signals.account_reactivating: an account comes back only
+    while its person meets the access rule, as when it was invited. An account no
+    person holds is listed by unlinked_case_accounts instead."""
+    person = Person.objects.filter(account=user).first()
+    if person is None:
+        return
+    blockers = access_blockers(person, user.role, timezone.localdate())
+    if blockers:
+        raise ValidationError(blockers)
+
+
+def unlinked_case_accounts():
+    """Active accounts with a case role that belong to nobody in the register:
+    outside the leaving rule and the pledge, so a coordinator links each to its
+    person or closes it. Not closed automatically: the first coordinator, made
+    with createsuperuser, starts unlinked and must be able to log in to link herself."""
+    return access.may_work_cases.users().filter(person__isnull=True).order_by("name", "pk")
 
 
 def end_engagement(*, engagement, end: date, by: User) -> list[str]:
@@ -141,7 +260,7 @@ def erase_person(*, person: Person, by: User) -> ErasureRecord:
     erasure_requested.send(sender=Person, person=person)
     with transaction.atomic(), set_actor(by):
         person = Person.objects.select_for_update().get(pk=person.pk)
-        files = [v.pledge_scan for v in person.volunteering.all() if v.pledge_scan]
+        files = [pledge.scan for pledge in person.pledges.all() if pledge.scan]
         addresses = {a.lower() for a in [person.email, person.account.email if person.account else ""] if a}
         account = person.account
         if account is not None:
@@ -208,23 +327,51 @@ def save_board_term(*, term: BoardTerm, by: User) -> BoardTerm:
     return term
 
 
-def save_volunteer(*, assignment: VolunteerAssignment, upload, remove_scan: bool, by: User) -> VolunteerAssignment:
-    """Save a volunteer assignment and its pledge scan, stored under a generated
-    name. A replaced or deleted scan is removed from disk once the change is
-    committed; a new scan is removed again if saving fails."""
-    previous = assignment.pledge_scan.name or ""  # the form leaves the stored scan on the instance
+def save_volunteer(*, assignment: VolunteerAssignment, by: User) -> VolunteerAssignment:
+    with transaction.atomic(), set_actor(by):
+        assignment.save()
+    return assignment
+
+
+def record_pledge(
+    *, person: Person, signed_on: date, template_version: str = "", upload=None, by: User
+) -> ConfidentialityPledge:
+    """Record a confidentiality pledge the person signed, with its scan stored
+    under a generated name. A pledge already recorded for the same day is
+    updated instead (one per person and day): its template version when one is
+    given, its scan when a file is chosen (the replaced file is removed once
+    committed). A new file is removed again if saving fails."""
     stored = uploads.store(upload, PLEDGE_FOLDER) if upload else None
-    if stored:
-        assignment.pledge_scan = stored
-    elif remove_scan:
-        assignment.pledge_scan = ""
     try:
         with transaction.atomic(), set_actor(by):
-            assignment.save()
-            if previous and previous != assignment.pledge_scan.name:
+            pledge = (
+                ConfidentialityPledge.objects.select_for_update().filter(person=person, signed_on=signed_on).first()
+            )
+            if pledge is None:
+                pledge = ConfidentialityPledge(person=person, signed_on=signed_on, recorded_by=by)
+            previous = pledge.scan.name or ""
+            if template_version:
+                pledge.template_version = template_version
+            if stored:
+                pledge.scan = stored
+            pledge.save()
+            if previous and stored:
                 transaction.on_commit(lambda: uploads.delete(previous))
     except Exception:
         if stored:
             uploads.delete(stored)
         raise
-    return assignment
+    return pledge
+
+
+def delete_pledge_scan(*, pledge: ConfidentialityPledge, by: User) -> ConfidentialityPledge:
+    """Delete a pledge's stored scan (a wrong file); the pledge and its date
+    stay. The file is removed from disk once the change is committed."""
+    with transaction.atomic(), set_actor(by):
+        pledge = ConfidentialityPledge.objects.select_for_update().get(pk=pledge.pk)
+        name = pledge.scan.name or ""
+        if name:
+            pledge.scan = ""
+            pledge.save()
+            transaction.on_commit(lambda: uploads.delete(name))
+    return pledge

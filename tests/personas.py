@@ -9,11 +9,13 @@ Who may see what:
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jour.models import Role, User
+from members.middleware import CHECKED_KEY as ENTITLEMENT_CHECKED_KEY
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,6 +75,8 @@ def login_verified(client, user: User) -> None:
     login_password_only(client, user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    # As after the day's first request (members.middleware): tests of that check clear it.
+    session[ENTITLEMENT_CHECKED_KEY] = timezone.localdate().isoformat()
     session.save()
 
 

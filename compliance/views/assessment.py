@@ -18,6 +18,7 @@ from jour import uploads
 from jour.access import may_audit, may_read_governance, may_write_assessment, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
+from jour.ids import parse_id
 
 from .. import catalogue, content, evidence, reminders, selectors, services
 from ..forms import (
@@ -90,8 +91,7 @@ def _version(year: int, version: int | None) -> Assessment:
 
 
 def _requested_version(request) -> int | None:
-    raw = request.GET.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(request.GET.get("version", ""))
 
 
 def _figures(assessment: Assessment, frozen: dict | None) -> dict:

@@ -10,7 +10,15 @@ from cases import paper
 from cases import services as case_services
 from cases.models import Case
 from jour.models import Role, User
-from members.models import BoardTerm, Employment, Membership, Person, SupervisionSession, VolunteerAssignment
+from members.models import (
+    BoardTerm,
+    ConfidentialityPledge,
+    Employment,
+    Membership,
+    Person,
+    SupervisionSession,
+    VolunteerAssignment,
+)
 
 from .accounts import DEMO_DOMAIN
 
@@ -38,8 +46,12 @@ def seed_people_and_cases() -> None:
             start=since,
             witness_supporter=True,
             basic_training_on=since,
-            pledge_signed_on=since,
         )
+        # The pledge is the person's: the volunteer, the employed coordinator and the chair have signed.
+        for role in (Role.SUPPORT_PERSON, Role.COORDINATOR, Role.BOARD_MEMBER):
+            ConfidentialityPledge.objects.create(
+                person=people[role], signed_on=since, template_version="2021", recorded_by=coordinator
+            )
         session = SupervisionSession.objects.create(
             held_on=today - timedelta(days=20), kind="group", supervisor="Handledare Demo", recorded_by=coordinator
         )
@@ -48,7 +60,8 @@ def seed_people_and_cases() -> None:
         if Case.objects.exists():
             return
         now = timezone.now()
-        base = {"channel": "phone", "crime_category": "threats", "gender": "woman", "municipality": "Exempelstad"}
+        # Lund, by its official code (cases/municipalities.py).
+        base = {"channel": "phone", "crime_category": "threats", "gender": "woman", "municipality": "1281"}
         fresh = case_services.register_case(
             data={**base, "received_at": now - timedelta(hours=3), "first_name": "Demo-Anna"}, by=coordinator
         )

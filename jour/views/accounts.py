@@ -1,4 +1,6 @@
-"""Login accounts: invite, deactivate, reactivate, reset (coordinators)."""
+"""Login accounts: the list, open invitations (resend, withdraw), deactivate,
+reactivate, reset (coordinators). Invitations start on a person's page in the
+register (members.views.people.person_invite), never here."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,42 +8,26 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import services
 from ..access import accounts_visible_to, may_manage_accounts, requires
 from ..audit import record_access
-from ..forms import InviteForm
 from ..models import Invitation
 
 
 @requires(may_manage_accounts)
-@require_http_methods(["GET", "POST"])
+@require_GET
 def account_list(request):
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invite_user(
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("The invitation is on its way. The link works for %(hours)s hours.")
-                % {"hours": settings.INVITATION_VALID_HOURS},
-            )
-            return redirect("account_list")
+    """The accounts and the open invitations. Nobody is invited from here: an
+    invitation starts on a person's page in the register (members), so that
+    every account belongs to someone the leaving rule and the pledge cover."""
     users = accounts_visible_to(request.user).order_by("-is_active", "name")
     invitations = Invitation.objects.filter(used_at__isnull=True, revoked_at__isnull=True, user__isnull=True)
     return render(
         request,
         "accounts/account_list.html",
-        {"form": form, "users": users, "invitations": invitations, "valid_hours": settings.INVITATION_VALID_HOURS},
+        {"users": users, "invitations": invitations, "valid_hours": settings.INVITATION_VALID_HOURS},
     )
 
 

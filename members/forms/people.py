@@ -1,5 +1,5 @@
 """Forms of the people register: a person's contact details, their engagements,
-the search box, ending an engagement and confirming an erasure.
+the search box, login access, ending an engagement and confirming an erasure.
 
 The forms only validate; the views save through members.services where a
 service exists.
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jour.forms import DateInput
-from jour.models import User, normalise_email
+from jour.models import Role, User, normalise_email
 
 from ..models import Membership, MembershipKind, Person
 from ..services import EMPLOYMENT
@@ -253,6 +253,13 @@ class EngagementForm(forms.Form):
         if end is not None:
             overlapping &= Q(start__lte=end)
         return Membership.objects.filter(overlapping, person=self.person).exists()
+
+
+class LoginAccessForm(forms.Form):
+    """Give a person in the register login access: the role of the account.
+    The name and address come from the register (members.services.invite_person)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class EndEngagementForm(forms.Form):

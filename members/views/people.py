@@ -8,6 +8,7 @@ parameters. Every page and export that shows contact details records the access.
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,23 +16,27 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jour import uploads
 from jour.access import may_manage_people, requires
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
+from jour.models import Role
 
 from .. import selectors, services
 from ..forms.people import (
     EndEngagementForm,
     EngagementForm,
     EraseForm,
+    LoginAccessForm,
     PersonCreateForm,
     PersonForm,
     SearchForm,
     erase_word,
 )
-from ..models import Person
+from ..forms.pledges import PledgeForm
+from ..models import ConfidentialityPledge, Person
 
 PAGE_SIZE = 100
 
@@ -81,6 +86,9 @@ def _render_list(request, *, kind: str, people, form, term: str):
         "rows": rows,
         "searched": searched,
     }
+    if not request.htmx:
+        # Outside the register, so outside the leaving rule: the coordinator links or closes each.
+        context["unlinked_accounts"] = list(services.unlinked_case_accounts())
     template = "members/people/_search.html" if request.htmx else "members/people/list.html"
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -180,7 +188,9 @@ def person_create(request):
 
 
 def _person(pk) -> Person:
-    people = Person.objects.select_related("account").prefetch_related(*selectors.ENGAGEMENT_RELATIONS.values())
+    people = Person.objects.select_related("account", "invitation").prefetch_related(
+        *selectors.ENGAGEMENT_RELATIONS.values(), "pledges"
+    )
     return get_object_or_404(people, pk=pk)
 
 
@@ -188,9 +198,10 @@ def end_prefix(key: str, engagement) -> str:
     return f"end-{key}-{engagement.pk}"
 
 
-def _detail_context(person: Person, *, bound=None) -> dict:
-    """The person's engagements, each with an end form while it has not ended;
-    `bound` is the end form that was just refused, with what was typed."""
+def _detail_context(person: Person, *, bound=None, pledge_form=None, access_form=None) -> dict:
+    """The person's engagements, each with an end form while it has not ended,
+    their pledges and their login access; `bound`, `pledge_form` and
+    `access_form` are the forms that were just refused, with what was typed."""
     day = timezone.localdate()
     engagements = []
     for key, engagement in selectors.engagements_of(person):
@@ -207,7 +218,34 @@ def _detail_context(person: Person, *, bound=None) -> dict:
         engagements.append(
             {"key": key, "engagement": engagement, "what": selectors.describe(engagement), "state": state, "form": form}
         )
-    return {"person": person, "engagements": engagements, "warning": selectors.access_warning(person, day)}
+    return {
+        "person": person,
+        "engagements": engagements,
+        "warning": selectors.access_warning(person, day),
+        "pledges": person.pledges.all(),
+        "pledge_form": pledge_form or PledgeForm(prefix="pledge", initial={"signed_on": day}),
+        **_access_context(person, day, access_form),
+    }
+
+
+def _access_context(person: Person, day, form) -> dict:
+    """The login access part of the person's page: the account, or the open
+    invitation and, per role, what stands in the way (members.services.access_blockers)."""
+    account = person.account
+    invitation = person.invitation
+    if invitation is not None and (invitation.used_at or invitation.revoked_at):
+        invitation = None
+    return {
+        "access_form": form or LoginAccessForm(prefix="access"),
+        "open_invitation": invitation,
+        "valid_hours": settings.INVITATION_VALID_HOURS,
+        "account_blockers": (
+            services.access_blockers(person, account.role, day) if account and account.is_active else []
+        ),
+        "role_blockers": [(label, services.invitation_blockers(person, value, day)) for value, label in Role.choices]
+        if account is None
+        else [],
+    }
 
 
 @requires(may_manage_people)
@@ -297,8 +335,81 @@ def person_erase(request, pk):
         "counts": {
             key: len(getattr(person, relation).all()) for key, relation in selectors.ENGAGEMENT_RELATIONS.items()
         },
-        "pledge_scans": sum(1 for v in person.volunteering.all() if v.pledge_scan),
+        "pledge_scans": sum(1 for pledge in person.pledges.all() if pledge.scan),
         "supervision_sessions": person.supervision_sessions.count(),
         "erasing_yourself": person.account_id is not None and person.account_id == request.user.pk,
     }
     return render(request, "members/people/erase.html", context, status=400 if form.errors else 200)
+
+
+# --- The person's confidentiality pledge and login access -----------------------
+# Forms on the person's page. A refused form comes back on that page with a
+# 400 and what was typed, and records the access as the page does.
+
+
+def _refused(request, pk, **forms):
+    person = _person(pk)
+    record_access(request, person)
+    return render(request, "members/people/detail.html", _detail_context(person, **forms), status=400)
+
+
+@requires(may_manage_people)
+@require_POST
+def pledge_create(request, pk):
+    """Record a confidentiality pledge the person signed, with an optional scan."""
+    person = _person(pk)
+    form = PledgeForm(request.POST, request.FILES, prefix="pledge")
+    if not form.is_valid():
+        return _refused(request, pk, pledge_form=form)
+    data = form.cleaned_data
+    services.record_pledge(
+        person=person,
+        signed_on=data["signed_on"],
+        template_version=data["template_version"],
+        upload=data.get("scan"),
+        by=request.user,
+    )
+    messages.success(request, _("The confidentiality pledge is recorded."))
+    return redirect("person_detail", pk=person.pk)
+
+
+@requires(may_manage_people)
+@require_POST
+def pledge_scan_delete(request, pk, pledge_pk):
+    """Delete a pledge's stored scan, for a wrong file; the pledge stays."""
+    pledge = get_object_or_404(ConfidentialityPledge, pk=pledge_pk, person_id=pk)
+    services.delete_pledge_scan(pledge=pledge, by=request.user)
+    messages.success(request, _("The stored scan is deleted. The pledge and its date stay."))
+    return redirect("person_detail", pk=pk)
+
+
+@requires(may_manage_people)
+@require_GET
+def pledge_download(request, pk):
+    """A pledge's scan, as a download, for coordinators; the access is recorded."""
+    pledge = get_object_or_404(ConfidentialityPledge, pk=pk)
+    response = uploads.serve(pledge.scan, f"pledge-{pledge.pk}")  # 404 without a file
+    record_access(request, pledge)
+    return response
+
+
+@requires(may_manage_people)
+@require_POST
+def person_invite(request, pk):
+    """Give the person login access: an invitation, refused with its reasons
+    while members.services.invitation_blockers names any."""
+    person = _person(pk)
+    form = LoginAccessForm(request.POST, prefix="access")
+    if form.is_valid():
+        try:
+            services.invite_person(person=person, role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The invitation is on its way. The link works for %(hours)s hours.")
+                % {"hours": settings.INVITATION_VALID_HOURS},
+            )
+            return redirect("person_detail", pk=person.pk)
+    return _refused(request, pk, access_form=form)

@@ -1,8 +1,7 @@
-"""Volunteers: assignments, confidentiality pledges and supervision (coordinators only).
+"""Volunteers: assignments and supervision (coordinators only).
 
-The pledge scan is stored through jour.uploads (content-checked, random name,
-no URL of its own) and handed out only by pledge_download, which checks the
-role and records the access.
+The confidentiality pledge is the person's: it is recorded on the person's page
+(views/people.py), and the volunteer list reads it from there.
 """
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jour import uploads
 from jour.access import may_manage_people, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
@@ -23,7 +21,6 @@ from ..forms.volunteers import SupervisionForm, VolunteerForm
 from ..models import Person, SupervisionSession, VolunteerAssignment
 from .people import record_list_access
 
-PLEDGE_FOLDER = "pledges"
 SESSIONS_PAGE_SIZE = 50
 
 
@@ -33,12 +30,7 @@ SESSIONS_PAGE_SIZE = 50
 def _save(form, person, by):
     assignment = form.instance
     assignment.person = person
-    services.save_volunteer(
-        assignment=assignment,
-        upload=form.cleaned_data.get("pledge_scan"),
-        remove_scan=bool(form.cleaned_data.get("remove_pledge_scan")),
-        by=by,
-    )
+    services.save_volunteer(assignment=assignment, by=by)
 
 
 def _submitted(request):
@@ -93,15 +85,6 @@ def volunteer_edit(request, pk):
         record_access(request, assignment)
     context = {"form": form, "person": person, "assignment": assignment}
     return render(request, "members/volunteers/volunteer_form.html", context)
-
-
-@requires(may_manage_people)
-@require_GET
-def pledge_download(request, pk):
-    assignment = get_object_or_404(VolunteerAssignment, pk=pk)
-    response = uploads.serve(assignment.pledge_scan, f"pledge-{assignment.pk}")  # 404 without a file
-    record_access(request, assignment)
-    return response
 
 
 @requires(may_manage_people)

@@ -8,10 +8,12 @@ from django.utils.translation import override
 
 from compliance import evidence
 from compliance.models import ReportKind, ReportSubmission
+from jour import services as accounts
+from jour.models import Role
 from jour.workdays import STOCKHOLM
-from members.models import BoardTerm, Person, VolunteerAssignment
+from members.models import BoardTerm, ConfidentialityPledge, Employment, Person, VolunteerAssignment
 from tests.cases.factories import attempt, make_case
-from tests.personas import login_verified
+from tests.personas import login_verified, make_user
 
 DAY = timezone.localdate()
 LONG_AGO = DAY - timedelta(days=400)
@@ -42,8 +44,14 @@ def test_pledges_and_follow_up(people):
     VolunteerAssignment.objects.create(person=vera, start=LONG_AGO)
     assert evidence.pledges_signed(DAY).state == evidence.NOT_OK
     assert evidence.volunteer_followup(DAY).state == evidence.NOT_OK
-    VolunteerAssignment.objects.filter(person=vera).update(pledge_signed_on=LONG_AGO)
-    assert evidence.pledges_signed(DAY).state == evidence.OK
+    # The pledge is the person's: one recorded on the person's page counts.
+    ConfidentialityPledge.objects.create(person=vera, signed_on=DAY - timedelta(days=10))
+    with override("en"):
+        found = evidence.pledges_signed(DAY)
+    assert found.state == evidence.OK
+    assert found.summary == "Every active volunteer (1) has signed the pledge."
+    # A pledge signed after the day asked about does not count for that day.
+    assert evidence.pledges_signed(DAY - timedelta(days=11)).state == evidence.NOT_OK
 
 
 def test_coordinator_rule_and_leavers(people):
@@ -55,6 +63,57 @@ def test_coordinator_rule_and_leavers(people):
     alex = Person.objects.create(name="Alex", account=people.alex)
     VolunteerAssignment.objects.create(person=alex, start=LONG_AGO, end=DAY)
     assert evidence.leavers_blocked(DAY).state == evidence.NOT_OK
+
+
+def _everyone_in_the_register(people):
+    """Every persona's account linked to a person who holds what its role needs."""
+    kim = Person.objects.create(name="Kim", account=people.coordinator)
+    Employment.objects.create(person=kim, title="Samordnare", start=LONG_AGO)
+    for user in (people.alex, people.sam):
+        person = Person.objects.create(name=user.name, account=user)
+        VolunteerAssignment.objects.create(person=person, start=LONG_AGO)
+    maria = Person.objects.create(name="Maria", account=people.board)
+    BoardTerm.objects.create(person=maria, role="chair", start=LONG_AGO)
+
+
+def test_an_account_outside_the_register_is_not_ok_until_linked(people):
+    """Issue 16: an account with a case role that belongs to nobody in the
+    register escapes the leaving rule, so the evidence says so, with the count."""
+    _everyone_in_the_register(people)
+    with override("en"):
+        assert evidence.leavers_blocked(DAY).state == evidence.OK
+        stray = make_user("stray@jour.test", "Stray Account", Role.SUPPORT_PERSON)
+        found = evidence.leavers_blocked(DAY)
+        assert found.state == evidence.NOT_OK
+        assert found.summary == "1 active login account with a case role belongs to nobody in the register."
+        # Linked to a person (the person form's login account field): ok again.
+        person = Person.objects.create(name="Stray Person", account=stray)
+        VolunteerAssignment.objects.create(person=person, start=LONG_AGO)
+        assert evidence.leavers_blocked(DAY).state == evidence.OK
+
+
+def test_an_account_outside_the_register_is_not_ok_until_closed(people):
+    _everyone_in_the_register(people)
+    stray = make_user("stray@jour.test", "Stray Account", Role.COORDINATOR)
+    auditor = make_user("other.auditor@jour.test", "Other Auditor", Role.AUDITOR)  # no case role: not counted
+    assert auditor.pk
+    assert evidence.leavers_blocked(DAY).state == evidence.NOT_OK
+    accounts.deactivate_user(user=stray, by=people.coordinator)
+    assert evidence.leavers_blocked(DAY).state == evidence.OK
+
+
+def test_leavers_and_strays_are_both_named(people):
+    _everyone_in_the_register(people)
+    VolunteerAssignment.objects.filter(person__account=people.sam).update(end=DAY)
+    make_user("stray@jour.test", "Stray Account", Role.SUPPORT_PERSON)
+    make_user("stray2@jour.test", "Stray Two", Role.SUPPORT_PERSON)
+    with override("en"):
+        found = evidence.leavers_blocked(DAY)
+    assert found.state == evidence.NOT_OK
+    assert found.summary == (
+        "1 active login account belongs to someone who has left. "
+        "2 active login accounts with a case role belong to nobody in the register."
+    )
 
 
 def test_signals_without_a_source_say_so(db):

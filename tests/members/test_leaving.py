@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import Assignment, Status
 from cases.selectors import case_list
 from members import services
-from members.models import Employment, Person, VolunteerAssignment
+from members.models import ConfidentialityPledge, Employment, Person, VolunteerAssignment
 from tests.cases.factories import assign, make_case
 from tests.personas import PASSWORD, login_verified
 
@@ -20,7 +20,8 @@ from tests.personas import PASSWORD, login_verified
 def alex_volunteers(people):
     person = Person.objects.create(name="Alex Support", email="alex@jour.test", account=people.alex)
     start = timezone.localdate() - timedelta(days=400)
-    volunteering = VolunteerAssignment.objects.create(person=person, start=start, pledge_signed_on=start)
+    ConfidentialityPledge.objects.create(person=person, signed_on=start)
+    volunteering = VolunteerAssignment.objects.create(person=person, start=start, basic_training_on=start)
     return volunteering
 
 
@@ -93,5 +94,27 @@ def test_an_end_date_in_the_future_changes_nothing_yet(people, alex_volunteers):
 
 def test_accounts_without_a_person_are_left_alone(people):
     assert services.close_leavers_accounts() == []
+    people.alex.refresh_from_db()
+    assert people.alex.is_active
+
+
+def test_a_leaver_cannot_be_reactivated_until_they_hold_what_the_role_needs(client, people, alex_volunteers):
+    services.end_engagement(engagement=alex_volunteers, end=timezone.localdate(), by=people.coordinator)
+    people.alex.refresh_from_db()
+    assert not people.alex.is_active
+    login_verified(client, people.coordinator)
+    url = reverse("account_action", args=[people.alex.pk, "reactivate"])
+
+    response = client.post(url, follow=True)
+
+    people.alex.refresh_from_db()
+    assert not people.alex.is_active
+    assert "En stödperson behöver ett pågående ideellt uppdrag." in response.content.decode()
+
+    # A new assignment (training and pledge are on record): the account may come back.
+    VolunteerAssignment.objects.create(
+        person=alex_volunteers.person, start=timezone.localdate(), basic_training_on=alex_volunteers.start
+    )
+    client.post(url)
     people.alex.refresh_from_db()
     assert people.alex.is_active

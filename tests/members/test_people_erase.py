@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jour.models import Invitation, Role
-from members.models import ErasureRecord, Membership, Person, VolunteerAssignment
+from members.models import (
+    ConfidentialityPledge,
+    Employment,
+    ErasureRecord,
+    Membership,
+    Person,
+    VolunteerAssignment,
+)
 from tests.cases.factories import assign, make_case
 from tests.personas import PASSWORD, login_verified, make_user
 
@@ -43,7 +50,8 @@ def zlatana(people):
         account=account,
     )
     Membership.objects.create(person=person, kind="member", start=LONG_AGO)
-    VolunteerAssignment.objects.create(person=person, start=LONG_AGO, pledge_signed_on=LONG_AGO)
+    VolunteerAssignment.objects.create(person=person, start=LONG_AGO)
+    ConfidentialityPledge.objects.create(person=person, signed_on=LONG_AGO, template_version="2021")
     case = make_case(people.coordinator)
     assign(case, account, by=people.coordinator)
     with set_actor(account):  # an audit entry with the person as actor (actor_email)
@@ -136,6 +144,7 @@ def test_a_person_without_an_account_is_erased_too(coordinator, people):
 
 def test_a_coordinator_cannot_erase_themselves(coordinator, people):
     me = Person.objects.create(name="Kim Coordinator", email="kim@jour.test", account=people.coordinator)
+    Employment.objects.create(person=me, title="Samordnare", start=LONG_AGO)  # what keeps the account open
     page = coordinator.get(reverse("person_erase", args=[me.pk]))
     assert page.context["erasing_yourself"]
     response = coordinator.post(reverse("person_erase", args=[me.pk]), {"confirm": "ERASE"})

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Person, SupervisionSession, VolunteerAssignment
+from members.models import ConfidentialityPledge, Person, SupervisionSession, VolunteerAssignment
 from tests.personas import login_verified
 
 
@@ -14,7 +14,8 @@ def test_flags_count_volunteers_without_follow_up_or_pledge(client, people):
     lacking = Person.objects.create(name="Vilma Utan")
     VolunteerAssignment.objects.create(person=lacking, start=long_ago)
     followed = Person.objects.create(name="Ville Med")
-    VolunteerAssignment.objects.create(person=followed, start=long_ago, pledge_signed_on=long_ago)
+    VolunteerAssignment.objects.create(person=followed, start=long_ago)
+    ConfidentialityPledge.objects.create(person=followed, signed_on=long_ago)
     session = SupervisionSession.objects.create(
         held_on=timezone.localdate() - timedelta(days=10),
         kind="individual",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases import services as case_services
 from jour.models import Role
 from members.followup import months_before
-from members.models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment
+from members.models import ConfidentialityPledge, Person, SupervisionKind, SupervisionSession, VolunteerAssignment
 from tests.cases.factories import assign, make_case
 from tests.personas import login_verified, make_user
 
@@ -25,12 +25,16 @@ def today():
     return timezone.localdate()
 
 
-def make_volunteer(name, *, account=None, pledge=True, training=True, capacity=2, **fields) -> VolunteerAssignment:
+def make_volunteer(
+    name, *, account=None, pledge=True, pledge_scan="", training=True, capacity=2, **fields
+) -> VolunteerAssignment:
+    """A volunteer; the pledge is the person's (members.models.ConfidentialityPledge)."""
     person = Person.objects.create(name=name, account=account)
+    if pledge:
+        ConfidentialityPledge.objects.create(person=person, signed_on=today() - timedelta(days=390), scan=pledge_scan)
     defaults = {
         "start": today() - timedelta(days=400),
         "basic_training_on": today() - timedelta(days=390) if training else None,
-        "pledge_signed_on": today() - timedelta(days=390) if pledge else None,
         "capacity": capacity,
     }
     return VolunteerAssignment.objects.create(person=person, **{**defaults, **fields})
@@ -132,9 +136,22 @@ def test_the_months_come_from_the_setting(people, coordinator_client, settings):
 
 def test_a_row_links_to_its_edit_page_and_to_the_pledge_scan_only_when_stored(people, coordinator_client):
     volunteer = make_volunteer("Utan Skanning")
-    html = row_html(coordinator_client.get(URL).content.decode(), volunteer)
-    assert reverse("volunteer_edit", args=[volunteer.pk]) in html
-    assert reverse("pledge_download", args=[volunteer.pk]) not in html
+    scanned = make_volunteer("Med Skanning", pledge_scan="pledges/x.pdf")
+    html = coordinator_client.get(URL).content.decode()
+    row = row_html(html, volunteer)
+    assert reverse("volunteer_edit", args=[volunteer.pk]) in row
+    assert "pledge_download" not in row and "/pledges/" not in row
+    pledge = scanned.person.pledges.get()
+    assert reverse("pledge_download", args=[pledge.pk]) in row_html(html, scanned)
+
+
+def test_the_pledge_shown_is_the_persons_latest(people, coordinator_client):
+    """The pledge is the person's: a newer one recorded on the person's page is what the list shows."""
+    volunteer = make_volunteer("Två Löften")
+    newer = ConfidentialityPledge.objects.create(person=volunteer.person, signed_on=today() - timedelta(days=3))
+    rows = {row.assignment.pk: row for row in coordinator_client.get(URL).context["rows"]}
+    assert rows[volunteer.pk].pledge_signed_on == newer.signed_on and rows[volunteer.pk].pledge_pk == newer.pk
+    assert not rows[volunteer.pk].pledge_missing
 
 
 @pytest.mark.parametrize("role", [Role.SUPPORT_PERSON, Role.BOARD_MEMBER, Role.AUDITOR])

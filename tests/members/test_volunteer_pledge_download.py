@@ -1,5 +1,6 @@
 """Figure 12, the view: a pledge scan is handed out only to coordinators, as a
-download, with its access logged; nobody else gets it, by any URL."""
+download, with its access logged; nobody else gets it, by any URL. The pledge
+is the person's (members.models.ConfidentialityPledge)."""
 
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from jour import uploads
 from jour.models import Role
-from members.models import Person, VolunteerAssignment
+from members.models import ConfidentialityPledge, Person, VolunteerAssignment
 from tests.personas import login_password_only, login_verified
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 64
@@ -27,28 +28,27 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def pledge(people, media):
-    """Alex's own volunteer assignment, with a scanned pledge."""
+    """Alex's own scanned pledge (Alex is a volunteer: the account stays open)."""
     person = Person.objects.create(name="Alex Support", account=people.alex)
+    VolunteerAssignment.objects.create(person=person, start=date(2024, 1, 1), basic_training_on=date(2024, 1, 1))
     name = uploads.store(SimpleUploadedFile("Alex pledge.pdf", JPEG), "pledges")
-    return VolunteerAssignment.objects.create(
-        person=person, start=date(2024, 1, 1), pledge_signed_on=date(2024, 1, 1), pledge_scan=name
-    )
+    return ConfidentialityPledge.objects.create(person=person, signed_on=date(2024, 1, 1), scan=name)
 
 
-def url(assignment) -> str:
-    return reverse("pledge_download", args=[assignment.pk])
+def url(pledge) -> str:
+    return reverse("pledge_download", args=[pledge.pk])
 
 
-def access_entries(assignment):
+def access_entries(pledge):
     return LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(VolunteerAssignment),
-        object_pk=str(assignment.pk),
+        content_type=ContentType.objects.get_for_model(ConfidentialityPledge),
+        object_pk=str(pledge.pk),
         action=LogEntry.Action.ACCESS,
     )
 
 
 def test_the_url_is_named():
-    assert reverse("pledge_download", args=[3]) == "/people/volunteering/3/pledge/"
+    assert reverse("pledge_download", args=[3]) == "/people/pledges/3/scan/"
 
 
 def test_a_coordinator_downloads_it_as_an_attachment(people, pledge):
@@ -91,9 +91,9 @@ def test_anonymous_is_sent_to_login_and_a_password_alone_to_the_second_factor(pe
 def test_not_found_without_a_scan_or_when_the_file_is_gone(people, pledge, media):
     client = Client()
     login_verified(client, people.coordinator)
-    without = VolunteerAssignment.objects.create(person=Person.objects.create(name="N"), start=date(2024, 1, 1))
+    without = ConfidentialityPledge.objects.create(person=Person.objects.create(name="N"), signed_on=date(2024, 1, 1))
     assert client.get(url(without)).status_code == 404
-    (media / pledge.pledge_scan.name).unlink()
+    (media / pledge.scan.name).unlink()
     assert client.get(url(pledge)).status_code == 404
     assert client.get(reverse("pledge_download", args=[999999])).status_code == 404
     assert not access_entries(pledge).exists()
@@ -102,7 +102,7 @@ def test_not_found_without_a_scan_or_when_the_file_is_gone(people, pledge, media
 def test_the_raw_media_path_is_not_served(people, pledge):
     client = Client()
     login_verified(client, people.coordinator)
-    for path in (f"/media/{pledge.pledge_scan.name}", f"/{pledge.pledge_scan.name}", "/media/"):
+    for path in (f"/media/{pledge.scan.name}", f"/{pledge.scan.name}", "/media/"):
         assert client.get(path).status_code == 404, path
 
 
