@@ -9,7 +9,7 @@ class CalendarsConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from cases import case_page, retention
+        from cases import case_page, mentions
         from jour.signals import account_deactivated
 
         from . import feeds
@@ -19,7 +19,8 @@ class CalendarsConfig(AppConfig):
         # A deactivated account's feed stops at once, and stays stopped if it is reactivated.
         account_deactivated.connect(feeds.on_account_deactivated, dispatch_uid="calendars.feeds")
         case_page.add_section(template="calendars/_case_appointments.html", context=case_sections, order=20)
-        retention.register_seeker_text(Appointment, ("title", "place", "room"))
+        mentions.register(Appointment, ("title", "place", "room"), case_path="case")
+        mentions.register(PhoneClosure, ("reason",))
 
         # Title and place should hold no name or address of a seeker, but one typed
         # there anyway is not copied into the log (anonymisation blanks them too).

@@ -5,8 +5,9 @@ it: calendar apps cannot log in. Only the token's SHA-256 is stored, so the
 database does not hold a working URL; the token is shown once, when it is
 made, and a new one replaces the old. A deactivated account's feed stops at
 once (the lookup requires an active user), and deactivation also deletes it.
-The feed holds what the user's calendar pages show, first names only, and no
-notes.
+The feed holds the kind, the time, a first name (or the case number) and a
+place from the jour's register; nothing anybody typed (titles, addresses,
+rooms) leaves the site, and a seeker with a protected identity has no place.
 """
 
 import hashlib
@@ -65,16 +66,18 @@ def user_for(token: str, now=None):
     return row.user
 
 
-def render(user, now=None) -> bytes:
-    """The user's appointments as an iCalendar file."""
+def render(user, now=None) -> tuple[bytes, int]:
+    """The user's appointments as an iCalendar file, and how many concern a seeker."""
 
     now = now or timezone.now()
     appointments = (
         Appointment.objects.visible_to(user)
         .filter(starts_at__gte=now - timedelta(days=PAST_DAYS), starts_at__lt=now + timedelta(days=FUTURE_DAYS))
-        .select_related("case")
+        .filter(cancelled_at__isnull=True)
+        .select_related("case", "venue")
         .order_by("starts_at", "pk")[:MAX_EVENTS]
     )
+    appointments = list(appointments)
     domain = urlsplit(settings.JOUR_BASE_URL).hostname or "jour"
     cal = Calendar()
     cal.add("prodid", "-//jour//calendar feed//SV")
@@ -89,12 +92,11 @@ def render(user, now=None) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", appointment.starts_at)
         event.add("dtend", appointment.ends_at)
-        event.add("summary", appointment.summary)
+        event.add("summary", appointment.outside_summary)
         event.add("sequence", appointment.version)
-        location = ", ".join(part for part in (appointment.place, appointment.room) if part)
-        if location:
-            event.add("location", location)
+        if appointment.outside_place:
+            event.add("location", appointment.outside_place)
         event.add("url", settings.JOUR_BASE_URL + reverse("appointment_detail", args=[appointment.pk]))
         event.add("class", "PRIVATE")
         cal.add_component(event)
-    return cal.to_ical()
+    return cal.to_ical(), sum(1 for appointment in appointments if appointment.case_id)

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from jour import access
-from jour.forms import DateInput
+from jour.forms import BoundedModelMultipleChoiceField, DateInput
 from jour.models import User
 
-from .models import CASE_KINDS, NO_NAMES_HELP, WEEKDAYS, AppointmentKind, PhoneClosure, PhoneHours
+from .models import CASE_KINDS, NO_NAMES_HELP, WEEKDAYS, AppointmentKind, PhoneClosure, PhoneHours, Place
 from .selectors import combine
 
 
@@ -30,15 +30,21 @@ class AppointmentForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=DateInput())
     starts = forms.TimeField(label=_("Starts"), widget=TimeInput())
     ends = forms.TimeField(label=_("Ends"), widget=TimeInput())
-    place = forms.CharField(
+    venue = forms.ModelChoiceField(
         label=_("Place"),
+        queryset=Place.objects.filter(active=True),
+        required=False,
+        help_text=_("From the jour's register of places: the only place reminders and calendar apps show."),
+    )
+    place = forms.CharField(
+        label=_("Address or directions"),
         max_length=150,
         required=False,
-        help_text=_("For a hearing: the court. Otherwise the address or room."),
+        help_text=_("Shown on this site only, never in e-mails or calendar apps."),
     )
     room = forms.CharField(label=_("Courtroom or room"), max_length=60, required=False)
     title = forms.CharField(label=_("Title"), max_length=120, required=False, help_text=NO_NAMES_HELP)
-    participants = forms.ModelMultipleChoiceField(
+    participants = BoundedModelMultipleChoiceField(
         label=_("Who goes"),
         queryset=User.objects.none(),
         required=False,
@@ -79,6 +85,7 @@ class AppointmentForm(forms.Form):
             "case": data["case_number"],
             "starts_at": combine(data["day"], data["starts"]),
             "ends_at": combine(data["day"], data["ends"]),
+            "venue": data["venue"],
             "place": data["place"],
             "room": data["room"],
             "title": data["title"],
@@ -132,3 +139,17 @@ class PhoneClosureForm(forms.ModelForm):
         fields = ["day", "reason"]
         widgets = {"day": DateInput()}
         error_messages = {"day": {"unique": _("That day is already closed.")}}
+
+
+class PlaceForm(forms.ModelForm):
+    class Meta:
+        model = Place
+        fields = ["name", "kind", "address", "active"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it did not take place"),
+        max_length=200,
+        help_text=_("For example: the seeker cancelled, the hearing was postponed. No names."),
+    )

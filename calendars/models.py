@@ -18,6 +18,37 @@ from jour import access
 NO_NAMES_HELP = _("The calendar holds first names only: never write a seeker's surname, phone number or crime here.")
 
 
+class PlaceKind(models.TextChoices):
+    OFFICE = "office", _("The jour's office")
+    COURT = "court", _("Court")
+    OTHER = "other", _("Other place")
+
+
+class Place(models.Model):
+    """A place in the jour's own register (its office, the courts): the only
+    "where" an appointment shows outside the site, in reminders and feeds. A
+    typed address never leaves: it could be a seeker's protected address."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=PlaceKind.choices, default=PlaceKind.OTHER)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, help_text=_("The place's public address, for the calendar apps.")
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.address}" if self.address else self.name
+
+
 class AppointmentKind(models.TextChoices):
     MEETING = "meeting", _("Meeting with a seeker")
     COURT = "court", _("Court hearing (witness support)")
@@ -65,8 +96,20 @@ class Appointment(models.Model):
         related_name="appointments",
         verbose_name=_("case"),
     )
+    venue = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("place"),
+        help_text=_("From the jour's register of places; the only place reminders and calendar apps show."),
+    )
     place = models.CharField(
-        _("place"), max_length=150, blank=True, help_text=_("For a hearing: the court. Otherwise the address or room.")
+        _("address or directions"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown on this site only, never in e-mails or calendar apps."),
     )
     room = models.CharField(_("courtroom or room"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=120, blank=True, help_text=NO_NAMES_HELP)
@@ -77,6 +120,12 @@ class Appointment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Optimistic lock: two people editing the same appointment lose nothing.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # A past appointment is cancelled, never deleted: it happened or not, and statistics count the held ones.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=200, blank=True, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -113,13 +162,37 @@ class Appointment(models.Model):
 
     @property
     def summary(self) -> str:
-        """One line for lists, feeds and e-mails' subjects; never a surname."""
-        label = self.get_kind_display()
-        if self.case_id is not None:
-            label = f"{label}: {self.seeker_label}"
+        """One line for the site's own lists: kind, first name or case number, title."""
+        label = self.outside_summary
         if self.title:
             label = f"{label} – {self.title}"
         return label
+
+    @property
+    def outside_summary(self) -> str:
+        """The line for a calendar app: kind and first name (or case number), and
+        nothing anybody typed."""
+        label = self.get_kind_display()
+        if self.case_id is not None:
+            label = f"{label}: {self.seeker_label}"
+        return label
+
+    @property
+    def outside_place(self) -> str:
+        """Where, for e-mails and calendar apps: a place of the register only, and
+        nothing at all for a seeker with a protected identity."""
+        if self.venue_id is None or (self.case_id is not None and self.case.protected_identity):
+            return ""
+        return self.venue.label
+
+    @property
+    def where(self) -> str:
+        """Where, on the site's own pages: the register's place, then what was typed."""
+        return ", ".join(part for part in (self.venue.name if self.venue_id else "", self.place, self.room) if part)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]

@@ -1,6 +1,7 @@
 """The working day before a meeting with a seeker or a court hearing, each
-person going gets an e-mail: kind, case number, time and place, and a link.
-Never the seeker's name, not even the first name: e-mail leaves the system.
+person going gets an e-mail: kind, case number, time, a place from the jour's
+register (none for a protected identity), and a link. Never the seeker's name,
+not even the first name, and nothing anybody typed: e-mail leaves the system.
 An appointment booked later than that (in the evening, at a weekend) is
 reminded of at the next run instead.
 
@@ -38,15 +39,20 @@ def due(now: datetime):
     today = timezone.localtime(now, STOCKHOLM).date()
     next_day = next_working_day_start(today).date()
     until = datetime.combine(next_day + timedelta(days=1), time(), tzinfo=STOCKHOLM)
-    return Appointment.objects.filter(kind__in=REMINDED_KINDS, starts_at__gt=now, starts_at__lt=until)
+    return Appointment.objects.filter(
+        kind__in=REMINDED_KINDS, starts_at__gt=now, starts_at__lt=until, cancelled_at__isnull=True
+    )
 
 
 def _send(appointment: Appointment, email: str) -> None:
     start = timezone.localtime(appointment.starts_at, STOCKHOLM)
+    with override(settings.LANGUAGE_CODE):
+        kind = str(appointment.get_kind_display())
     context = {
         "appointment": appointment,
-        "kind": appointment.get_kind_display(),
+        "kind": kind,
         "case_number": appointment.case.number if appointment.case_id else "",
+        "place": appointment.outside_place,
         "start": start,
         "end": timezone.localtime(appointment.ends_at, STOCKHOLM),
         "link": settings.JOUR_BASE_URL + reverse("appointment_detail", args=[appointment.pk]),
@@ -61,7 +67,7 @@ def send_due(now: datetime | None = None) -> int:
     """Send every reminder due now that has not gone out; returns how many."""
     now = now or timezone.now()
     sent = failed = 0
-    appointments = list(due(now).select_related("case").prefetch_related("participants"))
+    appointments = list(due(now).select_related("case", "venue").prefetch_related("participants"))
     # A seeker's appointment is reminded of only to those who still have the case.
     holders = set(
         Assignment.objects.filter(

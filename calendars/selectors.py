@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from jour import access
+from jour.audit import record_bulk_access
 from jour.workdays import STOCKHOLM, is_working_day
 
 from .models import CASE_KINDS, Appointment
@@ -32,7 +33,7 @@ def combine(day: date, at: time) -> datetime:
 
 
 def _for_display(queryset):
-    return queryset.select_related("case").prefetch_related("participants").order_by("starts_at", "pk")
+    return queryset.select_related("case", "venue").prefetch_related("participants").order_by("starts_at", "pk")
 
 
 def between(user, start: date, end: date):
@@ -47,7 +48,16 @@ def between(user, start: date, end: date):
 def upcoming(user, now: datetime | None = None, limit: int = 5):
     """ "My next appointments": the user's own and the shared ones, from now on."""
     now = now or timezone.now()
-    return list(_for_display(Appointment.objects.visible_to(user).filter(ends_at__gte=now))[:limit])
+    coming = Appointment.objects.visible_to(user).filter(ends_at__gte=now, cancelled_at__isnull=True)
+    return list(_for_display(coming)[:limit])
+
+
+def record_shown(request, appointments, *, label: str) -> None:
+    """One access entry for a page that shows appointments of seekers (their
+    first names), with how many; nothing when none concerns a seeker."""
+    count = sum(1 for appointment in appointments if appointment.case_id)
+    if count:
+        record_bulk_access(model=Appointment, actor=request.user, label=label, changes={"rows": ["", str(count)]})
 
 
 @dataclass

@@ -7,9 +7,12 @@ import unicodedata
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CASE_KINDS, Appointment, AppointmentKind
+from cases import identifiers
+
+from .models import CASE_KINDS, Appointment, AppointmentKind, Place
 
 TEXT_FIELDS = ("title", "place", "room")
 NEEDS_PARTICIPANTS = (AppointmentKind.MEETING, AppointmentKind.COURT, AppointmentKind.INDIVIDUAL_SUPERVISION)
@@ -55,6 +58,19 @@ def check_first_names_only(case, texts: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
+def check_no_identifiers(texts: dict[str, str]) -> None:
+    """Refuse a text that carries any seeker's surname, phone number or e-mail,
+    or a personal identity number, in every appointment, with a case or
+    without. The message does not say whose: that would tell who is a seeker."""
+    message = _(
+        "Write no surnames, phone numbers, e-mail addresses or identity numbers here: "
+        "the calendar holds first names only."
+    )
+    errors = dict.fromkeys(identifiers.carrying_identifiers(texts), message)
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate(*, kind: str, case, participants, texts: dict[str, str]) -> None:
     if kind == AppointmentKind.MEETING and case is None:
         raise ValidationError({"case": _("A meeting with a seeker belongs to a case: give its case number.")})
@@ -65,6 +81,7 @@ def validate(*, kind: str, case, participants, texts: dict[str, str]) -> None:
     if kind in NEEDS_PARTICIPANTS and not participants:
         raise ValidationError({"participants": _("Choose who goes.")})
     check_first_names_only(case, texts)
+    check_no_identifiers(texts)
 
 
 def save_appointment(
@@ -102,7 +119,31 @@ def save_appointment(
     return current
 
 
-def delete_appointment(*, appointment: Appointment, by) -> None:
+def remove_appointment(*, appointment: Appointment, reason: str = "", by, now=None) -> bool:
+    """Take an appointment off the calendar. One still to come is deleted; one
+    that has started is the record of what was planned, so it is cancelled with
+    a reason and kept (statistics count only those held). True when deleted."""
+    now = now or timezone.now()
     with transaction.atomic(), set_actor(by):
-        Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
-        appointment.delete()
+        current = Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+        if current is None:
+            return True
+        if current.starts_at > now:
+            current.delete()
+            return True
+        if current.cancelled_at is not None:
+            raise ValidationError(_("The appointment is already cancelled."))
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": _("The appointment has started or passed: say why it did not take place.")}
+            )
+        current.cancelled_at, current.cancelled_by, current.cancel_reason = now, by, reason.strip()
+        current.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    return False
+
+
+def save_place(*, place: Place, by) -> Place:
+    """Save a place of the register a form has filled in."""
+    with transaction.atomic(), set_actor(by):
+        place.save()
+    return place

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, duty
+from .views import calendar, duty, places
 
 urlpatterns = [
     path("", calendar.month_view, name="calendar"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("appointments/<int:pk>/delete/", calendar.appointment_delete, name="appointment_delete"),
     path("feed/", calendar.feed_settings, name="feed_settings"),
     path("feed/<str:token>.ics", calendar.feed, name="calendar_feed"),
+    path("places/", places.place_list, name="place_list"),
+    path("places/<int:pk>/", places.place_list, name="place_edit"),
     path("phone/", duty.phone_page, name="phone_page"),
     path("phone/hours/", duty.phone_hours, name="phone_hours"),
     path("phone/closures/", duty.closure_add, name="phone_closure_add"),

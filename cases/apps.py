@@ -8,7 +8,15 @@ class CasesConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
+        from . import mentions
         from .models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold, RiskCheck
+
+        # Where a seeker's name or number may have been typed (anonymisation looks in each).
+        mentions.register(Case, ("notes",), case_path="pk")
+        mentions.register(ContactAttempt, ("note",), case_path="case")
+        mentions.register(Assignment, ("note", "end_note"), case_path="case")
+        mentions.register(PaperRecord, ("description",), case_path="case")
+        mentions.register(RetentionHold, ("reason",), case_path="case")
 
         # Personal data and free text are masked entirely in the stored changes.
         auditlog.register(

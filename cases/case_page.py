@@ -16,6 +16,7 @@ from django.shortcuts import render as render_template
 from django.utils import timezone
 
 from jour.access import may_manage_cases
+from jour.audit import record_access
 
 from . import deadlines
 from .forms import AssignForm, AttemptForm, CloseForm, HoldForm, PaperForm, RiskCheckForm
@@ -81,7 +82,11 @@ def context(request, case: Case, **forms) -> dict:
 
 
 def render(request, case: Case, *, template: str = "cases/case_detail.html", status: int = 200, **forms):
-    return render_template(request, template, context(request, case, **forms), status=status)
+    """The page, or a part of it, with the access entry every showing of the
+    seeker's data writes: a form re-rendered with its errors is a page too."""
+    response = render_template(request, template, context(request, case, **forms), status=status)
+    record_access(request, case)
+    return response
 
 
 def render_with_errors(request, case: Case, **forms):

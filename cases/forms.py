@@ -6,8 +6,9 @@ from jour import access
 from jour.forms import DateInput
 from jour.models import User
 
+from . import municipalities
 from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind, RiskCheck
-from .services import EDITABLE_FIELDS
+from .services import ANONYMISED_ON_REQUEST, EDITABLE_FIELDS
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -39,13 +40,35 @@ class CaseForm(forms.ModelForm):
         }
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_anonymous = forms.BooleanField(
+        label=_("Yes: remove the seeker's name, contact details and notes from this case now"),
+        required=False,
+        help_text=_("Needed to make a registered case anonymous. It cannot be undone."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The official list by name; blank is "not known", not a dash.
+        self.fields["municipality"].choices = [("", _("Not known")), *municipalities.choices()]
         if not self.instance.pk:
             self.fields["received_at"].initial = _now_local_minute()
         else:
             self.fields["version"].initial = self.instance.version
+        if not self.instance.pk or self.instance.anonymous or "anonymous" not in self.fields:
+            del self.fields["confirm_anonymous"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "confirm_anonymous" in self.fields and cleaned.get("anonymous"):
+            if not cleaned.get("confirm_anonymous"):
+                self.add_error(
+                    "confirm_anonymous",
+                    _("Making the case anonymous removes the seeker's name, contact details and notes: confirm it."),
+                )
+            else:
+                for field in ANONYMISED_ON_REQUEST:
+                    cleaned[field] = ""
+        return cleaned
 
 
 class SupportPersonCaseForm(CaseForm):
@@ -53,7 +76,12 @@ class SupportPersonCaseForm(CaseForm):
     inputs (received, priority, channel) stay with the coordinator."""
 
     class Meta(CaseForm.Meta):
-        fields = [f for f in EDITABLE_FIELDS if f not in {"received_at", "priority", "channel", "police_referral_form"}]
+        # Whether a seeker stays anonymous is the coordinator's decision: it wipes the name.
+        fields = [
+            f
+            for f in EDITABLE_FIELDS
+            if f not in {"received_at", "priority", "channel", "police_referral_form", "anonymous"}
+        ]
 
 
 class AssignForm(forms.Form):

@@ -1,9 +1,11 @@
 """Keeping the promise to forget: personal data of a closed case is removed once
 the retention period has passed, unless a coordinator holds the case back.
 
-What goes: the seeker's name and contact details, the notes, the free text of
-contact attempts, handover notes and paper descriptions, and the reasons of
-old holds. What stays: the case number, dates, channel, priority, crime
+What goes: the seeker's name and contact details, the free text of every row
+that belongs to the case (notes, contact attempts, handover notes, paper
+descriptions, hold reasons, appointments, referrals: cases/mentions.py), and
+the seeker's name, phone number and e-mail wherever else someone typed them.
+What stays: the case number, dates, channel, priority, crime
 category, gender, age group, municipality, role, whether it was reported to
 the police and the first-contact figures, so statistics and the KPI do not
 change. The audit trail keeps that it happened and by which rule, and its old
@@ -27,14 +29,12 @@ from django.utils.translation import gettext as _
 from jour.audit import record_event
 from jour.models import User
 
-from . import services
+from . import identifiers, mentions, services
 from .models import (
     Assignment,
     Case,
     ClosingReason,
-    ContactAttempt,
     ContactWay,
-    PaperRecord,
     RetentionHold,
     Status,
     YesNoUnknown,
@@ -45,28 +45,12 @@ logger = logging.getLogger(__name__)
 RULE_RETENTION = "retention"
 RULE_ERASURE = "erasure_request"
 BATCH = 200
-REMOVED = "[removed]"
+REMOVED = mentions.REMOVED
 HOLD_MAX_YEARS = 3
 
-# Fields of each model whose values are personal data or free text.
-PERSONAL_FIELDS = {
-    Case: ("first_name", "last_name", "phone", "email", "notes"),
-    ContactAttempt: ("note",),
-    Assignment: ("note", "end_note"),
-    PaperRecord: ("description",),
-    RetentionHold: ("reason",),
-}
-
-
-# Free text about a case's seeker kept by the apps above cases (an appointment's
-# title and place, a referral's note). Each app registers its model when it
-# loads (AppConfig.ready); anonymisation blanks those fields with the case's own.
-SEEKER_TEXT_ELSEWHERE: dict = {}
-
-
-def register_seeker_text(model, fields: tuple[str, ...]) -> None:
-    """`model` has a `case` and holds free text about its seeker in `fields`."""
-    SEEKER_TEXT_ELSEWHERE[model] = tuple(fields)
+# The case's own fields that identify the seeker; its free text (notes) and
+# every other registered column are in cases/mentions.py.
+CASE_PERSONAL_FIELDS = ("first_name", "last_name", "phone", "email", "notes")
 
 
 def retention_months() -> int:
@@ -103,25 +87,27 @@ def held_back(now: datetime | None = None):
     return _past_retention(now or timezone.now()).filter(held=True)
 
 
-def _scrub_audit_trail(case: Case) -> None:
-    """Old audit entries of the case and its rows keep who/when/what changed, not the values."""
-    targets = [(Case, [case.pk])]
-    for model in (ContactAttempt, Assignment, PaperRecord, RetentionHold):
-        targets.append((model, list(model.objects.filter(case=case).values_list("pk", flat=True))))
-    for model, ids in targets:
-        if not ids:
+def _scrub_audit_trail(rows: dict[type, dict[int, set[str]]]) -> None:
+    """Old audit entries of the rows whose text was removed keep who/when/what changed, not the values."""
+    for model, fields_by_pk in rows.items():
+        if not fields_by_pk:
             continue
-        fields = set(PERSONAL_FIELDS[model])
         entries = LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
-        ).only("pk", "changes", "changes_text", "additional_data", "serialized_data")
+            content_type=ContentType.objects.get_for_model(model), object_id__in=list(fields_by_pk)
+        ).only("pk", "object_id", "changes", "changes_text", "additional_data", "serialized_data")
         for entry in entries:
+            fields = fields_by_pk.get(entry.object_id, set())
             changes = entry.changes if isinstance(entry.changes, dict) else {}
-            scrubbed = {field: ([REMOVED, REMOVED] if field in fields else values) for field, values in changes.items()}
-            entry.changes = scrubbed
+            entry.changes = {
+                field: ([REMOVED, REMOVED] if field in fields else values) for field, values in changes.items()
+            }
             entry.changes_text = ""
             entry.serialized_data = None
             entry.save(update_fields=["changes", "changes_text", "serialized_data"])
+
+
+def _fields_of(model) -> tuple[str, ...]:
+    return next(column.fields for column in mentions.COLUMNS if column.model is model)
 
 
 def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | None = None) -> bool:
@@ -136,6 +122,7 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.anonymised_at is not None:
             return False
+        seeker = mentions.Seeker.of(case)
         Case.objects.filter(pk=case.pk).update(
             anonymous=True,
             first_name="",
@@ -149,15 +136,16 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
             anonymised_rule=rule,
             version=case.version + 1,
         )
-        ContactAttempt.objects.filter(case=case).update(note="")
-        Assignment.objects.filter(case=case).update(note="", end_note="")
         # Nobody keeps the case on their list: there is nothing left to support with.
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=by)
-        PaperRecord.objects.filter(case=case).update(description="")
-        RetentionHold.objects.filter(case=case).update(reason="")
-        for model, fields in SEEKER_TEXT_ELSEWHERE.items():
-            model.objects.filter(case=case).update(**dict.fromkeys(fields, ""))
-        _scrub_audit_trail(case)
+        blanked = mentions.blank_for_case(case)
+        identifiers.forget(case)
+        touched = {model: dict.fromkeys(pks, set(_fields_of(model))) for model, pks in blanked.items()}
+        touched.setdefault(Case, {})[case.pk] = set(CASE_PERSONAL_FIELDS)
+        for model, rows in mentions.remove_mentions(seeker).items():
+            for pk, fields in rows.items():
+                touched.setdefault(model, {}).setdefault(pk, set()).update(fields)
+        _scrub_audit_trail(touched)
         record_event(
             obj=case,
             action=LogEntry.Action.UPDATE,

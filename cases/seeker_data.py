@@ -55,7 +55,7 @@ def _case(case: Case) -> dict:
         "protected_identity": case.protected_identity,
         "gender": case.get_gender_display(),
         "age_group": case.get_age_group_display(),
-        "municipality": case.municipality,
+        "municipality": case.get_municipality_display(),
         "role": case.get_seeker_role_display(),
         "notes": case.notes,
         "police_referral_form": case.get_police_referral_form_display(),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jour import access
 from jour.models import User
 
-from . import deadlines
+from . import deadlines, identifiers
 from .models import (
     Assignment,
     AssignmentKind,
@@ -49,6 +49,10 @@ EDITABLE_FIELDS = [
     "notes",
     "police_referral_form",
 ]
+
+
+# What a registered case loses when a coordinator makes it anonymous.
+ANONYMISED_ON_REQUEST = ("first_name", "last_name", "phone", "email", "notes")
 
 
 class EditConflict(Exception):
@@ -101,6 +105,7 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
             case.status = Status.ACTIVE
         case.full_clean(exclude=["registered_by"])
         case.save()
+        identifiers.refresh(case)
     return case
 
 
@@ -121,6 +126,8 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
             raise EditConflict(current)
         if current.first_contact_at and data.get("received_at", current.received_at) > current.first_contact_at:
             raise ValidationError({"received_at": _("A case cannot reach the jour after its first contact attempt.")})
+        if data.get("anonymous") and not current.anonymous and not access.may_manage_cases(by):
+            raise ValidationError({"anonymous": _("Only a coordinator can make a registered case anonymous.")})
         deadline_inputs = (current.received_at, current.priority)
         for field in EDITABLE_FIELDS:
             if field in data:
@@ -132,6 +139,7 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         current.version += 1
         current.full_clean(exclude=["registered_by"])
         current.save()
+        identifiers.refresh(current)
     return current
 
 

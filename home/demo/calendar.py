@@ -1,11 +1,11 @@
-"""The demo jour's calendar: phone hours and a week of appointments, once."""
+"""The demo jour's calendar: phone hours, its register of places and a week of appointments, once."""
 
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from calendars.models import Appointment, AppointmentKind, PhoneHours
+from calendars.models import Appointment, AppointmentKind, PhoneHours, Place, PlaceKind
 from cases.models import Case
 from jour.models import Role, User
 from jour.workdays import STOCKHOLM, next_working_day_start
@@ -21,6 +21,12 @@ def seed_calendar(demo_domain: str) -> None:
             for weekday in range(4):
                 PhoneHours.objects.create(weekday=weekday, opens=time(9), closes=time(16))
             PhoneHours.objects.create(weekday=4, opens=time(9), closes=time(12))
+        office, _ = Place.objects.get_or_create(
+            name="Jourens lokal", defaults={"kind": PlaceKind.OFFICE, "address": "Storgatan 1, Exempelstad"}
+        )
+        court, _ = Place.objects.get_or_create(
+            name="Exempelstads tingsrätt", defaults={"kind": PlaceKind.COURT, "address": "Rättsvägen 5, Exempelstad"}
+        )
         if Appointment.objects.exists():
             return
         cases = list(Case.objects.filter(assignments__person=volunteer, assignments__ended_at__isnull=True)[:2])
@@ -36,7 +42,7 @@ def seed_calendar(demo_domain: str) -> None:
                 cases[0] if cases else None,
                 at(first_day, 9, 30),
                 3,
-                "Exempelstads tingsrätt",
+                court,
                 "Sal 2",
             ),
             (
@@ -44,13 +50,13 @@ def seed_calendar(demo_domain: str) -> None:
                 cases[-1] if cases else None,
                 at(second_day, 13),
                 1,
-                "Jourens lokal",
+                office,
                 "Samtalsrummet",
             ),
-            (AppointmentKind.GROUP_SUPERVISION, None, at(second_day, 18), 2, "Jourens lokal", ""),
-            (AppointmentKind.BOARD, None, at(second_day + timedelta(days=7), 18), 2, "Jourens lokal", ""),
+            (AppointmentKind.GROUP_SUPERVISION, None, at(second_day, 18), 2, office, ""),
+            (AppointmentKind.BOARD, None, at(second_day + timedelta(days=7), 18), 2, office, ""),
         ]
-        for kind, case, start, hours, place, room in plan:
+        for kind, case, start, hours, venue, room in plan:
             if kind == AppointmentKind.MEETING and case is None:
                 continue
             appointment = Appointment.objects.create(
@@ -58,7 +64,7 @@ def seed_calendar(demo_domain: str) -> None:
                 case=case,
                 starts_at=start,
                 ends_at=start + timedelta(hours=hours),
-                place=place,
+                venue=venue,
                 room=room,
                 created_by=coordinator,
             )

@@ -40,6 +40,7 @@ def plan(kind, *, by, day: date, hour: int = 10, minutes: int = 60, case=None, p
         "place": texts.get("place", ""),
         "room": texts.get("room", ""),
         "title": texts.get("title", ""),
+        "venue": texts.get("venue"),
     }
     return calendar_services.save_appointment(appointment=None, data=data, participants=participants, by=by)
 

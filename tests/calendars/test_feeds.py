@@ -151,7 +151,10 @@ def test_a_feed_holds_what_the_persons_calendar_holds_and_no_notes(world, person
         appointment = Appointment.objects.select_related("case").get(pk=pk)
         assert event.decoded("DTSTART") == appointment.starts_at
         assert event.decoded("DTEND") == appointment.ends_at
-        assert str(event["SUMMARY"]) == appointment.summary
+        # Kind and first name (or case number): nothing anybody typed leaves the site.
+        assert str(event["SUMMARY"]) == appointment.outside_summary
+        assert str(event.get("LOCATION", "")) == appointment.outside_place
+        assert appointment.place == "" or appointment.place not in raw
         assert str(event["URL"]).endswith(reverse("appointment_detail", args=[pk]))
         assert str(event["CLASS"]) == "PRIVATE"
 
@@ -345,9 +348,9 @@ def test_what_django_does_log_about_a_feed_url_is_redacted(world, caplog):
 
 
 def test_every_configured_log_handler_filters_feed_tokens():
-    assert settings.LOGGING["filters"]["feed_tokens"]["()"] == "jour.logfilters.RedactFeedTokens"
+    assert settings.LOGGING["filters"]["tokens"]["()"] == "jour.logfilters.RedactTokens"
     for name, handler in settings.LOGGING["handlers"].items():
-        assert "feed_tokens" in handler.get("filters", []), name
+        assert "tokens" in handler.get("filters", []), name
     live = [h for h in logging.getLogger().handlers if any(isinstance(f, RedactFeedTokens) for f in h.filters)]
     assert live
 

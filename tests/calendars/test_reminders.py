@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from calendars import reminders
 from calendars import services as calendar_services
-from calendars.models import AppointmentKind, AppointmentReminder
+from calendars.models import AppointmentKind, AppointmentReminder, Place
 from calendars.tasks import send_appointment_reminders
 from tests.cases.factories import SEEKER, assign, make_case
 from tests.personas import build_personas
@@ -54,7 +54,8 @@ def hearing(people, case, day=WEDNESDAY, hour=10, participants=None):
         minutes=120,
         case=case,
         participants=participants or [people.alex, people.sam],
-        place=COURT,
+        venue=Place.objects.get_or_create(name=COURT, kind="court", address="Rättsvägen 5, Exempelstad")[0],
+        place="Ingång B, fråga i receptionen",
         room="Sal 3",
         title=f"Vittnesstöd för {SEEKER['first_name']}",  # a first name is allowed in the calendar, not in e-mail
     )
@@ -68,7 +69,7 @@ def meeting(people, case, day=WEDNESDAY, hour=14, participants=None):
         hour=hour,
         case=case,
         participants=participants or [people.alex],
-        place="Jourens lokal, Storgatan 1",
+        venue=Place.objects.get_or_create(name="Jourens lokal", kind="office", address="Storgatan 1")[0],
     )
 
 
@@ -92,7 +93,10 @@ def test_the_working_day_before_each_participant_gets_one_email(people, case, ou
     assert case.number in to_sam.body
     assert "10:00" in to_sam.subject and "10:00–12:00" in to_sam.body
     assert "2026-03-11" in to_sam.subject
-    assert f"{COURT}, Sal 3" in to_sam.body
+    # The place comes from the register; what was typed (directions, the room) stays on the site.
+    assert f"Plats: {COURT}, Rättsvägen 5, Exempelstad" in to_sam.body
+    assert "Sal 3" not in to_sam.body and "Ingång B" not in to_sam.body
+    assert "Rättegång (vittnesstöd)" in to_sam.body  # in the jour's language, like the rest of the e-mail
     assert settings.JOUR_BASE_URL + reverse("appointment_detail", args=[court.pk]) in to_sam.body
     for message in outbox:
         text = text_of(message)

@@ -61,7 +61,7 @@ def test_an_anonymous_call_or_visit_is_saved_without_personal_data_and_counts_as
     assert case.status == Status.ACTIVE
     assert not case.waiting_for_first_contact
     # The statistics are kept.
-    assert (case.gender, case.age_group, case.municipality) == ("woman", "26-64", "Exempelstad")
+    assert (case.gender, case.age_group, case.municipality) == ("woman", "26-64", "1281")
     assert _year_kpi(received.year) == (1, 1)
 
     page = coordinator.get(reverse("case_detail", args=[case.pk])).content.decode()

@@ -49,7 +49,7 @@ SEEKER = {
     "last_name": "Wahlqvistsson",
     "phone": "070-555 12 34",
     "email": "ingegerd.w@example.se",
-    "municipality": "Kvarnbyholm",
+    "municipality": "2482",  # Skellefteå
     "notes": "Ring helst efter lunch, inte till arbetet",
 }
 
@@ -435,7 +435,7 @@ def _forbidden_strings(case) -> list[str]:
         case.phone,
         case.phone.replace(" ", "").replace("-", ""),
         case.email,
-        case.municipality,
+        case.get_municipality_display(),  # by name: the code is four digits that could be anything
         case.notes,
         *labels,
         "människohandel",  # what a Swedish label for trafficking would say

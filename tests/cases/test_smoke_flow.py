@@ -26,7 +26,7 @@ def test_register_assign_and_log_the_first_attempt(client, people, settings):
             "safe_to_leave_message": "no",
             "gender": "woman",
             "age_group": "26-64",
-            "municipality": "Exempelstad",
+            "municipality": "1281",
             "seeker_role": "victim",
             "police_referral_form": "none",
         },
