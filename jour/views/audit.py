@@ -1,5 +1,6 @@
 """The audit log, for coordinators."""
 
+from auditlog.models import LogEntry
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,7 +16,8 @@ AUDIT_PAGE_SIZE = 50
 def audit_log(request):
     entries = entries_for_coordinators()
     action = request.GET.get("action", "")
-    if action.isdigit():
+    # One of the offered choices, or no filter: "²".isdigit() is true and int() refuses it.
+    if action in {str(value) for value, _label in LogEntry.Action.choices}:
         entries = entries.filter(action=int(action))
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
