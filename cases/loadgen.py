@@ -35,7 +35,8 @@ from .models import (
 )
 
 FIRST_NAMES = ["Anna", "Eva", "Lena", "Karin", "Maria", "Erik", "Lars", "Karl", "Johan", "Nils", "Sara", "Omar"]
-MUNICIPALITIES = ["Exempelstad", "Norrby", "Söderhamn", "Västerås", "Lillby", "Storvik"]
+# Official codes (cases/municipalities.py): Lund, Malmö, Söderhamn, Västerås, Eslöv, Sandviken.
+MUNICIPALITIES = ["1281", "1280", "2182", "1980", "1285", "2181"]
 BATCH = 5000
 
 

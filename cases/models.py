@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jour import access
 
-from . import rules
+from . import municipalities, rules
 
 
 class Channel(models.TextChoices):
@@ -170,7 +170,8 @@ class Case(models.Model):
     # Statistics that outlive the personal data.
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
     age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
-    municipality = models.CharField(_("municipality"), max_length=60, blank=True)
+    # The official four-digit code (cases/municipalities.py); blank: not known.
+    municipality = models.CharField(_("municipality"), max_length=4, blank=True, choices=municipalities.choices)
     seeker_role = models.CharField(_("role"), max_length=10, choices=SeekerRole.choices, default=SeekerRole.VICTIM)
 
     notes = models.TextField(_("notes"), blank=True, help_text=NOTES_HELP)
@@ -487,3 +488,21 @@ class RiskCheck(models.Model):
     @property
     def danger(self) -> bool:
         return self.immediate_danger == YesNoUnknown.YES
+
+
+class SeekerIdentifier(models.Model):
+    """A normalised value that identifies a case's seeker: a surname part, a
+    phone number's digits or an e-mail address (cases/identifiers.py). Removed
+    with the personal data when the case is anonymised."""
+
+    SURNAME, PHONE, EMAIL = "surname", "phone", "email"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    value = models.CharField(max_length=254, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "value"], name="one_identifier_row")]
+
+    def __str__(self):
+        return f"identifier #{self.pk}"

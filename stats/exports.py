@@ -1,7 +1,8 @@
 """The report as CSV, XLSX and a one-page PDF for grant applications.
 
-Every export is protected (small numbers hidden), whoever downloads it: a
-file leaves the system and is passed on.
+Every export is protected (small numbers hidden, a selection of too few
+seekers withheld: stats/selection.py), whoever downloads it: a file leaves
+the system and is passed on.
 """
 
 import csv
@@ -24,7 +25,7 @@ def _period_label(shown: ShownReport) -> str:
     period = shown.report.period
     text = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
     if period.municipality:
-        text += f", {period.municipality}"
+        text += f", {period.municipality_name}"
     return text
 
 
@@ -49,7 +50,8 @@ def _all_tables(shown: ShownReport) -> list[ShownTable]:
 
 def _legend(shown: ShownReport) -> str:
     return _(
-        "<%(n)s: fewer than %(n)s people. ·: hidden so that a small number cannot be worked out from the totals."
+        "<%(n)s: fewer than %(n)s people. ·: hidden (it may be 0) so that a small number cannot be worked out from "
+        "the totals or from other periods and municipalities."
     ) % {"n": shown.minimum}
 
 

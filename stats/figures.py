@@ -5,16 +5,23 @@ year of a large jour is one query per table. Each case is one seeker: after
 the personal data is removed a person who came back cannot be matched to
 their earlier case, so people are counted once per case. Gender is the first
 dimension of every table (the regional action plan asks for it).
+
+``parts`` counts a whole year by month and municipality in the same number of
+queries: every month, quarter and municipality of that year adds up from
+them, which is what the protected figures need (stats/selection.py).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case as When_
 from django.db.models import CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Appointment, AppointmentKind
+from cases import municipalities as official
 from cases.models import (
     AgeGroup,
     Case,
@@ -51,6 +58,10 @@ class Period:
     @property
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
+
+    @property
+    def municipality_name(self) -> str:
+        return official.name(self.municipality)
 
 
 @dataclass
@@ -133,6 +144,7 @@ def support_given(period: Period) -> Table:
     attempts = ContactAttempt.objects.filter(made_at__gte=period.start_at, made_at__lt=period.end_at)
     appointments = Appointment.objects.filter(
         kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        cancelled_at__isnull=True,  # only what was held counts
         starts_at__gte=period.start_at,
         starts_at__lt=period.end_at,
     )
@@ -191,6 +203,7 @@ def _going(period: Period):
     """Who went to which meeting or hearing in the period (the participant rows)."""
     return Appointment.participants.through.objects.filter(
         appointment__kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        appointment__cancelled_at__isnull=True,
         appointment__starts_at__gte=period.start_at,
         appointment__starts_at__lt=period.end_at,
     )
@@ -239,10 +252,109 @@ def report(period: Period, now: datetime | None = None) -> Report:
     )
 
 
-def municipalities() -> list[str]:
-    return list(
-        Case.objects.exclude(municipality="").order_by("municipality").values_list("municipality", flat=True).distinct()
+def municipalities() -> list[tuple[str, str]]:
+    """(code, name) of the municipalities the jour's cases come from, by name."""
+    codes = Case.objects.exclude(municipality="").order_by().values_list("municipality", flat=True).distinct()
+    found = [(code, official.name(code)) for code in codes if official.name(code)]
+    return sorted(found, key=lambda choice: official.swedish_order(choice[1]))
+
+
+# --- a year in parts -------------------------------------------------------------------
+
+NOT_KNOWN = ""  # the municipality of a case without one, or of a hearing without a case
+
+
+@dataclass
+class Parts:
+    """A year's counts by month (1-12) and municipality code: every table's
+    cells as {(month, municipality, row, column): n}. Any month, quarter or
+    the year, for one municipality or all, adds up from them."""
+
+    year: int
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def municipalities(self) -> list[str]:
+        """The codes that have a case or support given in the year."""
+        found = {place for counts in self.counts.values() for (_month, place, _row, _column) in counts}
+        return sorted(found - {NOT_KNOWN})
+
+    def table(self, key: str, title, rows, months, municipality: str | None) -> Table:
+        """``municipality`` None: all of them, the not known included."""
+        table = Table(key, str(title), [(value, str(label)) for value, label in rows])
+        for (month, place, row, column), n in self.counts[key].items():
+            if month in months and (municipality is None or place == municipality):
+                table.counts[row, column] = table.counts.get((row, column), 0) + n
+        return table
+
+    def report(self, months, municipality: str = "") -> "Report":
+        """The report of some months of the year, for one municipality or ("") all;
+        without the volunteers, which are people rather than parts."""
+        place = municipality or None
+        tables = [self.table(key, title, choices, months, place) for key, title, choices, _grouped in DIMENSIONS]
+        seekers = Table("seekers", str(_("Seekers")), [("all", str(_("Seekers (one per case)")))])
+        for (_row, gender), n in tables[0].counts.items():
+            seekers.counts["all", gender] = seekers.counts.get(("all", gender), 0) + n
+        kpi = self.table("kpi", "", Priority.choices, months, place)
+        lines = [
+            KpiLine(value, str(label), kpi.counts.get((value, "decided"), 0), kpi.counts.get((value, "kept"), 0))
+            for value, label in Priority.choices
+        ]
+        lines.append(KpiLine("all", str(_("All")), sum(x.decided for x in lines), sum(x.kept for x in lines)))
+        first = date(self.year, min(months), 1)
+        after = date(self.year + 1, 1, 1) if max(months) == 12 else date(self.year, max(months) + 1, 1)
+        return Report(
+            period=Period(first, after, municipality),
+            seekers=seekers,
+            tables=tables,
+            support=self.table("support", _("Support given"), SUPPORT_ROWS, months, place),
+            first_contact=lines,
+            volunteering=None,
+        )
+
+
+def _count(counts: Counter, rows, place: str, row, gender: str) -> None:
+    """Add GROUP BY rows to ``counts``; ``row`` names the grouped field, or is a callable."""
+    for found in rows:
+        value = row(found) if callable(row) else found[row]
+        # A hearing without a case: the seeker's gender "not known", in no municipality.
+        counts[found["month"], found[place] or NOT_KNOWN, value, found[gender] or Gender.UNKNOWN] += found["n"]
+
+
+def parts(year: int, now: datetime | None = None) -> Parts:
+    """The year's tables by month and municipality, in as many queries as report()."""
+    period = Period(date(year, 1, 1), date(year + 1, 1, 1))
+    result = Parts(year)
+    cases = cases_in(period).annotate(month=ExtractMonth("received_at", tzinfo=STOCKHOLM))
+    for key, _title, _choices, grouped_on in DIMENSIONS:
+        grouped = cases if isinstance(grouped_on, str) else cases.annotate(**{key: grouped_on})
+        rows = grouped.values("month", "municipality", key, "gender").annotate(n=Count("pk"))
+        _count(result.counts.setdefault(key, Counter()), rows, "municipality", key, "gender")
+    support = result.counts["support"] = Counter()
+    by_case = ("month", "case__municipality", "case__gender")
+    attempts = ContactAttempt.objects.filter(made_at__gte=period.start_at, made_at__lt=period.end_at)
+    attempts = attempts.annotate(month=ExtractMonth("made_at", tzinfo=STOCKHOLM))
+    _count(support, attempts.values(*by_case).annotate(n=Count("pk")), by_case[1], lambda _row: "attempts", by_case[2])
+    referrals = Referral.objects.filter(direction=Direction.OUT, made_on__gte=period.start, made_on__lt=period.end)
+    referrals = referrals.annotate(month=ExtractMonth("made_on"))
+    rows = referrals.values(*by_case).annotate(n=Count("pk"))
+    _count(support, rows, by_case[1], lambda _row: "referrals", by_case[2])
+    appointments = Appointment.objects.filter(
+        kind__in=(AppointmentKind.MEETING, AppointmentKind.COURT),
+        cancelled_at__isnull=True,  # only what was held counts
+        starts_at__gte=period.start_at,
+        starts_at__lt=period.end_at,
+    ).annotate(month=ExtractMonth("starts_at", tzinfo=STOCKHOLM))
+    _count(support, appointments.values(*by_case, "kind").annotate(n=Count("pk")), by_case[1], "kind", by_case[2])
+    kpi = result.counts["kpi"] = Counter()
+    rows = (
+        decided_cases(cases, now=now)
+        .values("month", "municipality", "priority")
+        .annotate(decided=Count("pk"), kept=Count("pk", filter=kept_within_deadline()))
     )
+    for found in rows:
+        for column in ("decided", "kept"):
+            kpi[found["month"], found["municipality"] or NOT_KNOWN, found["priority"], column] += found[column]
+    return result
 
 
 def own_work(user, period: Period) -> dict:

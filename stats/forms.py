@@ -1,29 +1,40 @@
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jour.forms import DateInput
-
 from .figures import Period, municipalities
+from .selection import QUARTERS, YEAR, Selection
 
-KINDS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month")), ("custom", _("From – to"))]
+# Calendar periods only: two custom periods a day apart could be subtracted to
+# single out the people of that day (stats/selection.py).
+KINDS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month"))]
 MONTHS = [(n, date(2000, n, 1).strftime("%m")) for n in range(1, 13)]
-MAX_DAYS = 366 * 5
+CUSTOM_GONE = _(
+    "Statistics are shown for a month, a quarter or a year; a period from one date to another is no longer offered."
+)
+
+
+class KindField(forms.ChoiceField):
+    """The kind of period; an old link to a custom period gets its own message."""
+
+    def validate(self, value):
+        if value == "custom":
+            raise ValidationError(CUSTOM_GONE, code="custom")
+        super().validate(value)
 
 
 class PeriodForm(forms.Form):
     """The period of a report, from the query string (no personal data in it)."""
 
-    kind = forms.ChoiceField(label=_("Period"), choices=KINDS, initial="year")
+    kind = KindField(label=_("Period"), choices=KINDS, initial="year")
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), choices=[(n, f"Q{n}") for n in range(1, 5)], coerce=int, required=False
     )
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False)
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To (inclusive)"), widget=DateInput(), required=False)
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
 
     def __init__(self, data=None, **kwargs):
@@ -31,7 +42,8 @@ class PeriodForm(forms.Form):
         if not data or "kind" not in data:  # the first visit: this year
             data = {"kind": "year", "year": today.year, "municipality": (data or {}).get("municipality", "")}
         super().__init__(data, **kwargs)
-        self.fields["municipality"].choices = [("", _("All municipalities"))] + [(m, m) for m in municipalities()]
+        # By code in the query string, shown by name.
+        self.fields["municipality"].choices = [("", _("All municipalities")), *municipalities()]
 
     def clean(self):
         cleaned = super().clean()
@@ -40,33 +52,20 @@ class PeriodForm(forms.Form):
             self.add_error("quarter", _("Choose a quarter."))
         if kind == "month" and not cleaned.get("month"):
             self.add_error("month", _("Choose a month."))
-        if kind == "custom":
-            start, end = cleaned.get("start"), cleaned.get("end")
-            if not start:
-                self.add_error("start", _("Give the first day."))
-            if not end:
-                self.add_error("end", _("Give the last day."))
-            if start and end and end < start:
-                self.add_error("end", _("The last day cannot come before the first."))
-            elif start and end and (end - start).days > MAX_DAYS:
-                self.add_error("end", _("Choose at most five years."))
-        elif kind and not year:
+        if kind and not year:
             self.add_error("year", _("Give a year."))
         return cleaned
 
-    def period(self) -> Period:
+    def selection(self) -> Selection:
         data = self.cleaned_data
-        kind, year = data["kind"], data.get("year")
-        municipality = data.get("municipality", "")
-        if kind == "year":
-            return Period(date(year, 1, 1), date(year + 1, 1, 1), municipality)
-        if kind == "quarter":
-            first = date(year, 3 * data["quarter"] - 2, 1)
-            after = date(year + 1, 1, 1) if data["quarter"] == 4 else date(year, 3 * data["quarter"] + 1, 1)
-            return Period(first, after, municipality)
-        if kind == "month":
-            month = data["month"]
-            after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-            return Period(date(year, month, 1), after, municipality)
+        months = {"year": YEAR, "quarter": QUARTERS[(data.get("quarter") or 1) - 1]}.get(
+            data["kind"], (data.get("month"),)
+        )
+        return Selection(data["year"], months, data.get("municipality", ""))
 
-        return Period(data["start"], data["end"] + timedelta(days=1), municipality)
+    def period(self) -> Period:
+        selection = self.selection()
+        first = date(selection.year, selection.months[0], 1)
+        last = selection.months[-1]
+        after = date(selection.year + 1, 1, 1) if last == 12 else date(selection.year, last + 1, 1)
+        return Period(first, after, selection.municipality)

@@ -14,7 +14,7 @@ from jour.access import (
 )
 from jour.audit import record_bulk_access
 
-from . import display, exports, figures
+from . import display, exports, figures, selection
 from .forms import PeriodForm
 
 FORMATS = {
@@ -22,33 +22,50 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
     "pdf": ("application/pdf", exports.to_pdf),
 }
+TEXT = "text/plain; charset=utf-8"
 
 
 def _query(request) -> str:
     return request.GET.urlencode()
 
 
+def _protected(form: PeriodForm) -> tuple[selection.Protected, display.ShownReport | None]:
+    """The selection as protected readers get it: withheld, or shown with its volunteers."""
+    result = selection.protected(form.selection())
+    if result.withheld:
+        return result, None
+    result.report.volunteering = figures.volunteering(form.period())
+    return result, display.show_protected(result)
+
+
 @requires(may_use_site)
 @require_GET
 def report(request):
-    """Coordinators see exact figures; the board sees small numbers hidden;
-    auditors the first-contact figures the checklist uses; a support person
-    their own work."""
+    """Coordinators see exact figures; the board sees small numbers hidden (or
+    the whole selection withheld); auditors the first-contact figures the
+    checklist uses, protected the same way; a support person their own work."""
     form = PeriodForm(request.GET or None)
     context = {"form": form, "query": _query(request)}
     if not form.is_valid():
         return render(request, "stats/report.html", context, status=400)
     period = form.period()
-    context["period"] = period
+    context.update({"period": period, "minimum": display.minimum()})
     user = request.user
-    if may_read_statistics(user):
-        shown = display.show(figures.report(period), protected=not may_see_exact_statistics(user))
-        context.update({"shown": shown, "first_contact": shown.first_contact, "minimum": shown.minimum})
-        context["can_export"] = True
+    if may_see_exact_statistics(user):
+        shown = display.show(figures.report(period), protected=False)
+        # What the board and every download get of this selection: all of it, or nothing.
+        withheld = selection.protected(form.selection()).withheld
+        context.update({"shown": shown, "first_contact": shown.first_contact, "withheld_for_others": withheld})
+        context["can_export"] = not withheld
         return render(request, "stats/report.html", context)
-    if may_read_first_contact_figures(user):
-        context["first_contact"] = display.show_kpi(figures.first_contact(period), protected=True)
-        context["minimum"] = display.minimum()
+    if may_read_statistics(user) or may_read_first_contact_figures(user):
+        protected, shown = _protected(form)
+        if protected.withheld:
+            context["withheld"] = protected.withheld
+            return render(request, "stats/report.html", context)
+        context["first_contact"] = shown.first_contact
+        if may_read_statistics(user):
+            context.update({"shown": shown, "can_export": True})
         return render(request, "stats/report.html", context)
     context["own"] = figures.own_work(user, period)
     return render(request, "stats/own_work.html", context)
@@ -61,10 +78,14 @@ def export(request, fmt):
         return HttpResponse(status=404)
     form = PeriodForm(request.GET or None)
     if not form.is_valid():
-        return HttpResponse(_("Choose a valid period."), status=400, content_type="text/plain; charset=utf-8")
+        messages = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(f"{_('Choose a valid period.')} {messages}", status=400, content_type=TEXT)
     period = form.period()
     # Every export is protected, the coordinator's too: a file is passed on.
-    shown = display.show(figures.report(period), protected=True)
+    protected, shown = _protected(form)
+    if protected.withheld:
+        # 409: the request is valid, but this selection cannot leave without pointing at someone.
+        return HttpResponse(protected.withheld, status=409, content_type=TEXT)
     content_type, write = FORMATS[fmt]
     record_bulk_access(
         model=figures.Case,

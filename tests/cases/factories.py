@@ -32,7 +32,7 @@ CASE_DEFAULTS = {
     "protected_identity": False,
     "gender": "woman",
     "age_group": "26-64",
-    "municipality": "Exempelstad",
+    "municipality": "1281",  # Lund (cases/municipalities.py)
     "seeker_role": "victim",
     "police_referral_form": "none",
 }

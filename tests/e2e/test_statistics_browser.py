@@ -1,5 +1,6 @@
 """In a real browser: a board member opens the year's statistics, sees small
-numbers hidden, and downloads the grant-application summary (PDF) and the XLSX.
+numbers hidden, downloads the grant-application summary (PDF) and the XLSX,
+and gets a message instead of figures for a month of too few seekers.
 The UI runs in Swedish, so the test finds things by URLs and ids."""
 
 import io
@@ -25,7 +26,8 @@ def _download(page, href_part: str) -> bytes:
 def test_board_member_reads_the_year_and_downloads_the_summary(live_server, browser):
     people = build_personas()
     now = timezone.now()
-    for _ in range(4):
+    # Ten seekers: the fewest the board is shown figures for (JOUR_STATS_MIN_SEEKERS).
+    for _ in range(6):
         make_case(people.coordinator, received_at=now, gender="woman", crime_category="threats")
     make_case(people.coordinator, received_at=now, gender="man", crime_category="threats")
     for _ in range(3):
@@ -37,8 +39,8 @@ def test_board_member_reads_the_year_and_downloads_the_summary(live_server, brow
     page.wait_for_url("**/statistics/")
     seekers = page.locator("#seekers-h").locator("xpath=..")
     cells = seekers.locator("tbody td").all_inner_texts()
-    # Women, men (fewer than 3), other (hidden too, or 8 - 4 - 3 would give the men away), unknown, total.
-    assert cells == ["4", "<3", "·", "0", "8"], cells
+    # Women, men (fewer than 3), other (hidden too, or 10 - 6 - 3 would give the men away), unknown, total.
+    assert cells == ["6", "<3", "·", "0", "10"], cells
     assert page.locator("svg.chart").count() >= 7
     body = page.content()
     for value in (SEEKER["first_name"], SEEKER["last_name"], SEEKER["phone"]):
@@ -53,5 +55,12 @@ def test_board_member_reads_the_year_and_downloads_the_summary(live_server, brow
 
     workbook = openpyxl.load_workbook(io.BytesIO(_download(page, "export.xlsx")))
     rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
-    seekers_row = next(row for row in rows if row[1] == 4)
-    assert list(seekers_row[1:6]) == [4, "<3", "·", 0, 8]
+    seekers_row = next(row for row in rows if row[1] == 6)
+    assert list(seekers_row[1:6]) == [6, "<3", "·", 0, 10]
+
+    # Another month holds none of the ten: no figures, a message instead, and nothing to download.
+    other_month = 1 if timezone.localdate().month != 1 else 2
+    page.goto(f"{live_server.url}/statistics/?kind=month&year={year}&month={other_month}")
+    assert page.locator("p.withheld").is_visible()
+    assert page.locator("#seekers-h").count() == 0
+    assert page.locator("a[href*='export.']").count() == 0

@@ -82,11 +82,11 @@ def determined_by_the_whole_table(table: list[list[str]]) -> dict[tuple[int, int
     return found
 
 
-def determined_by_bounds(table: list[list[str]], minimum: int, dot_at_least: int = 1) -> dict[tuple[int, int], int]:
+def determined_by_bounds(table: list[list[str]], minimum: int, dot_at_least: int = 0) -> dict[tuple[int, int], int]:
     """The hidden cells a reader pins down with what the page tells: "<n" is 1 to n-1
-    and "·" is not zero (zeros are never hidden). A reader who knows how
-    stats.suppression works also knows that a "·" was not small: ``dot_at_least=n``.
-    Bounds are narrowed line by line until nothing changes."""
+    and "·" is 0 or more (a zero beside a small total is hidden too). A reader who
+    assumed more of a "·" sets ``dot_at_least``. Bounds are narrowed line by line
+    until nothing changes."""
     low, high = {}, {}
     # No cell is above the grand total; when that is hidden too, a generous cap.
     unbounded = 10**4 if is_hidden(table[-1][-1]) else int(table[-1][-1])
@@ -125,3 +125,177 @@ def determined_by_bounds(table: list[list[str]], minimum: int, dot_at_least: int
         for c, text in enumerate(row)
         if is_hidden(text) and low[r, c] == high[r, c]
     }
+
+
+# --- across reports ----------------------------------------------------------------------
+#
+# A reader who collects every protected report of a year (each month, quarter and
+# the year, for all municipalities, and each municipality's year) knows more than
+# any one table: the months add up to their quarter, the quarters to the year, the
+# municipalities (and the cases whose municipality is not known) to all of them.
+# The reader below writes each report as its grid of text (``report_grids``), takes
+# every shown number as known, and then solves all the equations together, exactly,
+# and narrows every unknown's range with them, as ``determined_by_bounds`` does for
+# one table. It knows what a withheld page says, too: "too few seekers" is fewer
+# than the minimum, and a selection withheld for the sake of others is not.
+
+UNBOUNDED = 10**6
+
+
+def report_grids(tables: dict, kpi: list[list[str]]) -> dict[str, list[list[str]]]:
+    """A report as grids of text: ``tables`` {key: (rows, total row or None)} in
+    the page's order; ``kpi`` the first-contact rows [label, decided, kept, share]."""
+    grids = {
+        key: [list(row) for row in rows] + ([list(total)] if total else []) for key, (rows, total) in tables.items()
+    }
+    grids["kpi"] = [[line[1], line[2]] for line in kpi]
+    return grids
+
+
+def report_lines(grids: dict[str, list[list[str]]]) -> list[tuple]:
+    """Which cells of one report add up, from the grids' shapes alone: every row
+    to its last cell, every column to its total row; each breakdown's total row
+    is the seekers row; the first-contact figures: kept and missed make decided,
+    and the priorities make "all"."""
+    lines = []
+    for key, grid in grids.items():
+        if key == "kpi":
+            for column in (0, 1):
+                lines.append(((key, 0, column), (key, 1, column), (key, 2, column)))
+            for row in range(3):
+                lines.append(((key, row, 1), (key, row, "missed"), (key, row, 0)))
+            continue
+        height, width = len(grid), len(grid[0])
+        for r in range(height):
+            lines.append(tuple((key, r, c) for c in range(width)))
+        if key == "seekers":
+            continue
+        for c in range(width):
+            lines.append(tuple((key, r, c) for r in range(height)))
+        if key != "support":  # the total row of a breakdown is the seekers row
+            lines += [((key, height - 1, c), ("seekers", 0, c)) for c in range(width)]
+    return lines
+
+
+def cells_of(grids: dict[str, list[list[str]]]) -> list:
+    found = [(key, r, c) for key, grid in grids.items() for r, row in enumerate(grid) for c in range(len(row))]
+    return found + [("kpi", row, "missed") for row in range(3)]
+
+
+class Reader:
+    """Everything shown for a year, as one system of equations over the cells of
+    every selection (shown or withheld) and the cases of no known municipality."""
+
+    def __init__(self, shape: dict[str, list[list[str]]], minimum: int, min_seekers: int):
+        self.shape, self.minimum, self.min_seekers = shape, minimum, min_seekers
+        self.cells = cells_of(shape)
+        self.inside = report_lines(shape)
+        self.nodes, self.lines = [], []
+        self.low, self.high, self.known = {}, {}, {}
+
+    def add(self, node, grids: dict | None, withheld: str = "", too_few: bool = False) -> None:
+        """A report (``grids``), or a withheld one (``grids`` None): what the message says of its seekers."""
+        self.nodes.append(node)
+        self.lines += [tuple((node, cell) for cell in line) for line in self.inside]
+        for cell in self.cells:
+            self.low[node, cell], self.high[node, cell] = 0, UNBOUNDED
+            text = grids[cell[0]][cell[1]][cell[2]] if grids and cell[2] != "missed" else None
+            if text is None:
+                continue
+            if text.isdigit():
+                self.known[node, cell] = self.low[node, cell] = self.high[node, cell] = int(text)
+            elif text.startswith("<"):
+                self.low[node, cell], self.high[node, cell] = 1, self.minimum - 1
+        total = (node, ("seekers", 0, len(self.shape["seekers"][0]) - 1))
+        if grids is None and withheld:
+            if too_few:
+                self.high[total] = self.min_seekers - 1
+            else:
+                self.low[total] = self.min_seekers
+
+    def adds_up(self, whole, parts) -> None:
+        """Every cell of ``whole`` is the sum of the same cell of ``parts``."""
+        self.lines += [tuple((part, cell) for part in parts) + ((whole, cell),) for cell in self.cells]
+
+    def solve(self) -> tuple[dict, dict]:
+        """(cells fixed by the equations: {cell: value}, cells pinned by their ranges: {cell: value})."""
+        unknown = [cell for cell in self.low if cell not in self.known]
+        fixed = determined(self.lines, self.known, unknown)
+        low, high = dict(self.low), dict(self.high)
+        narrow_all(low, high, self.lines)
+        pinned = {cell: low[cell] for cell in unknown if low[cell] == high[cell]}
+        return fixed, pinned
+
+
+def determined(lines, known: dict, unknown: list) -> dict:
+    """The unknowns the line equations fix, with their values (exact, sparse
+    Gauss-Jordan: every pivot row mentions no other pivot's column)."""
+    index = {cell: i for i, cell in enumerate(unknown)}
+    constant = -1  # the key of a row's constant
+    pivots = {}  # pivot column -> {column: coefficient, constant: value}; the pivot's own coefficient is 1
+    holders = {}  # column -> the pivots whose rows mention it
+    for line in lines:
+        row = {constant: Fraction(0)}
+        for cell in line:
+            sign = -1 if cell == line[-1] else 1
+            if cell in index:
+                row[index[cell]] = row.get(index[cell], 0) + sign
+            else:
+                row[constant] -= sign * known[cell]
+        for column in [c for c in row if c in pivots]:
+            factor = row.pop(column)
+            for other, value in pivots[column].items():
+                if other != column:
+                    row[other] = row.get(other, 0) - factor * value
+        row = {c: Fraction(v) for c, v in row.items() if v or c == constant}
+        if len(row) == 1:
+            continue  # nothing new (or, for a contradiction, a reader who misread the page)
+        lead = min((c for c in row if c != constant), key=lambda c: (len(holders.get(c, ())), c))
+        scale = row[lead]
+        new = {c: v / scale for c, v in row.items()}
+        for holder in holders.pop(lead, set()):
+            target = pivots[holder]
+            factor = target.pop(lead)
+            for other, value in new.items():
+                if other == lead:
+                    continue
+                target[other] = target.get(other, 0) - factor * value
+                if other == constant:
+                    continue
+                if target[other]:
+                    holders.setdefault(other, set()).add(holder)
+                else:
+                    del target[other]
+                    holders.get(other, set()).discard(holder)
+        pivots[lead] = new
+        for other in new:
+            if other not in (constant, lead):
+                holders.setdefault(other, set()).add(lead)
+    return {
+        unknown[column]: row.get(constant, Fraction(0))
+        for column, row in pivots.items()
+        if all(other in (constant, column) for other in row)
+    }
+
+
+def narrow_all(low: dict, high: dict, lines) -> None:
+    """Narrow every range with every line until nothing changes (the bounds reader above, for many tables)."""
+    through = {}
+    for n, line in enumerate(lines):
+        for cell in line:
+            through.setdefault(cell, []).append(n)
+    todo, queued = list(range(len(lines))), set(range(len(lines)))
+    while todo:
+        n = todo.pop()
+        queued.discard(n)
+        inner, total = lines[n][:-1], lines[n][-1]
+        low_sum, high_sum = sum(low[c] for c in inner), sum(high[c] for c in inner)
+        updates = [(total, low_sum, high_sum)]
+        updates += [(c, low[total] - (high_sum - high[c]), high[total] - (low_sum - low[c])) for c in inner]
+        for cell, lo, hi in updates:
+            if lo > low[cell] or hi < high[cell]:
+                low[cell], high[cell] = max(low[cell], lo), min(high[cell], hi)
+                for other in through[cell]:
+                    if other not in queued:
+                        queued.add(other)
+                        todo.append(other)

@@ -19,8 +19,8 @@ from tests.calendars.helpers import plan
 from tests.cases.factories import assign, attempt, make_case
 from tests.personas import make_user
 
-EXEMPELSTAD = "Exempelstad"
-NORRBY = "Norrby"
+LUND = "1281"  # Lund (cases/municipalities.py)
+ESLOV = "1285"  # Eslöv
 
 # The clock of the KPI: after every deadline below except c20's.
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=STOCKHOLM)
@@ -45,7 +45,7 @@ class Spec:
     channel: str
     reported: str
     kpi: str  # KEPT, MISSED, OPEN (not decided yet) or LEFT_OUT (closed before its deadline)
-    municipality: str = EXEMPELSTAD
+    municipality: str = LUND
     priority: str = Priority.NORMAL
     anonymous: bool = False
     closed_at: datetime | None = None
@@ -94,12 +94,12 @@ SPECS = [
     Spec("c21", at(2026, 2, 24), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, Y, LEFT_OUT,
          closed_at=at(2026, 2, 24, 12)),
     # Another municipality.
-    Spec("n01", at(2026, 1, 27), M, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT, municipality=NORRBY),
+    Spec("n01", at(2026, 1, 27), M, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT, municipality=ESLOV),
     Spec("n02", at(2026, 3, 3), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.PHONE, Y, KEPT,
-         municipality=NORRBY, priority=URG),
+         municipality=ESLOV, priority=URG),
     Spec("n03", at(2026, 5, 26), W, ag.YOUTH, cr.SEXUAL, ro.VICTIM, ch.OTHER_ORGANISATION, NO, MISSED,
-         municipality=NORRBY),
-    Spec("n04", at(2026, 9, 15), M, ag.YOUNG_ADULT, cr.THREATS, ro.WITNESS, ch.PHONE, UNK, KEPT, municipality=NORRBY),
+         municipality=ESLOV),
+    Spec("n04", at(2026, 9, 15), M, ag.YOUNG_ADULT, cr.THREATS, ro.WITNESS, ch.PHONE, UNK, KEPT, municipality=ESLOV),
     # Outside 2026: 23:30 on New Year's Eve in Stockholm, and the year before.
     Spec("x01", at(2025, 12, 31, 23, 30), W, ag.ADULT, cr.THREATS, ro.VICTIM, ch.PHONE, NO, KEPT),
     Spec("x02", at(2025, 6, 10), M, ag.SENIOR, cr.THEFT, ro.VICTIM, ch.PHONE, Y, KEPT),

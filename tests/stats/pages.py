@@ -95,6 +95,12 @@ def lead(html: str) -> str:
     return _text(found[0]) if found else ""
 
 
+def withheld(html: str) -> str:
+    """The message of a selection withheld from protected readers; "" when there is none."""
+    doc = lxml.html.fromstring(html)
+    return " ".join(_text(e) for e in doc.xpath('//p[contains(@class, "withheld")]'))
+
+
 def errors(html: str) -> str:
     doc = lxml.html.fromstring(html)
     return " ".join(_text(e) for e in doc.xpath('//ul[contains(@class, "errorlist")]'))

@@ -1,17 +1,22 @@
 """The exports: CSV, XLSX and PDF for the coordinator and the board only, always
-protected (the coordinator's too), with the board's numbers and no seeker's data."""
+protected (the coordinator's too), with the board's numbers and no seeker's
+data; a selection withheld from the board is refused with its reason."""
 
 import io
 
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.utils.translation import override
 from openpyxl import load_workbook
 
+from stats.forms import CUSTOM_GONE
+from stats.selection import A_WHOLE_YEAR, TOO_FEW, WITH_OTHERS
 from tests.calendars.helpers import client_for
 from tests.cases.factories import SEEKER_SECRETS
 
 from . import pages
+from .dataset import ESLOV, LUND
 from .test_views import YEAR_QUERY, page
 
 FORMATS = {
@@ -80,7 +85,7 @@ def test_an_unknown_format_is_not_found(world):
 def test_an_invalid_period_is_a_400(world, fmt):
     response = export(world.people.board, fmt, "kind=quarter&year=2026")
     assert response.status_code == 400
-    assert response.content.decode() == "Choose a valid period."
+    assert response.content.decode() == "Choose a valid period. Choose a quarter."
     assert not LogEntry.objects.filter(object_repr__startswith="statistics export").exists()
 
 
@@ -93,16 +98,19 @@ def test_the_csv_has_the_boards_numbers(world):
 
     assert sections[0] == [
         [settings.JOUR_NAME, "2026-01-01 – 2026-12-31"],
-        ["<3: fewer than 3 people. ·: hidden so that a small number cannot be worked out from the totals."],
+        [
+            "<3: fewer than 3 people. ·: hidden (it may be 0) so that a small number cannot be worked out from the "
+            "totals or from other periods and municipalities."
+        ],
     ]
     tables = page_sections(board)
     assert len(tables) == 8
     assert sections[1 : 1 + len(tables)] == tables
     assert sections[1] == [
         ["Seekers", "Woman", "Man", "Other or non-binary", "Not known", "Total"],
-        ["Seekers (one per case)", "16", "·", "<3", "<3", "26"],
+        ["Seekers (one per case)", "16", "·", "·", "<3", "26"],
     ]
-    assert sections[2][2] == ["Honour-related violence and oppression", "<3", "0", "0", "0", "<3"]
+    assert sections[2][2] == ["Honour-related violence and oppression", "<3", "·", "·", "·", "<3"]
     assert sections[9] == kpi_section(board)
     assert (
         sections[10]
@@ -125,10 +133,10 @@ def test_the_coordinators_export_is_protected_too(world):
         sections = pages.csv_sections(mine) if fmt == "csv" else pages.xlsx_sections(mine)
         theirs = pages.csv_sections(boards) if fmt == "csv" else pages.xlsx_sections(boards)
         assert sections == theirs
-        assert sections[1][1] == ["Seekers (one per case)", "16", "·", "<3", "<3", "26"]
-        assert sections[2][2] == ["Honour-related violence and oppression", "<3", "0", "0", "0", "<3"]
+        assert sections[1][1] == ["Seekers (one per case)", "16", "·", "·", "<3", "26"]
+        assert sections[2][2] == ["Honour-related violence and oppression", "<3", "·", "·", "·", "<3"]
     text = pages.pdf_text(export(world.people.coordinator, "pdf").content)
-    assert "16 · <3 <3 26" in " ".join(text.split())
+    assert "16 · · <3 26" in " ".join(text.split())
     assert "16 8 1 1 26" not in " ".join(text.split())
 
 
@@ -148,7 +156,7 @@ def test_the_xlsx_has_the_boards_numbers_as_numbers(world):
     # Numbers are numbers (the sheet can sum them), hidden cells text.
     sheet = load_workbook(io.BytesIO(content)).active
     seekers = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "Seekers (one per case)")
-    assert list(seekers) == ["Seekers (one per case)", 16, "·", "<3", "<3", 26]
+    assert list(seekers) == ["Seekers (one per case)", 16, "·", "·", "<3", 26]
 
 
 def _pdf(text: str) -> str:
@@ -162,7 +170,7 @@ def test_the_pdf_has_the_boards_numbers(world):
     assert "2026-01-01 – 2026-12-31" in text
     seekers = board["seekers"]
     assert " ".join(seekers.columns) in text
-    assert " ".join(seekers.rows[0][1]) in text  # 16 · <3 <3 26
+    assert " ".join(seekers.rows[0][1]) in text  # 16 · · <3 26
     # Each breakdown: every row with all its cells, in the order of the page.
     for key in ("crime_category", "age_group", "referred_by"):
         table = board[key]
@@ -181,21 +189,61 @@ def test_the_pdf_has_the_boards_numbers(world):
     assert "Hours at meetings and hearings 11.0" in text
 
 
-def test_the_export_follows_the_period_and_municipality(world):
-    query = "kind=quarter&year=2026&quarter=1&municipality=Norrby"
+def test_the_export_follows_the_period(world):
+    query = "kind=quarter&year=2026&quarter=1"
     board = page(world.people.board, query)
     response = export(world.people.board, "csv", query)
     assert response["Content-Disposition"] == 'attachment; filename="statistik-2026-01-01-2026-03-31.csv"'
     sections = pages.csv_sections(response.content)
-    assert sections[0][0] == [settings.JOUR_NAME, "2026-01-01 – 2026-03-31, Norrby"]
+    assert sections[0][0] == [settings.JOUR_NAME, "2026-01-01 – 2026-03-31"]
     assert sections[1 : 1 + 8] == page_sections(board)
-    # n01 (a man) and n02 (a woman): one each, hidden, and so is their total of 2 (as a "·":
-    # "<3" + "<3" = "<3" would pin both to 1).
-    label, woman, man, other, unknown, total = sections[1][1]
-    assert label == "Seekers (one per case)" and (other, unknown) == ("0", "0")
-    assert {woman, man, total} <= {"<3", "·"}
+    assert sections[1][1][0] == "Seekers (one per case)"
     pdf = _pdf(pages.pdf_text(export(world.people.board, "pdf", query).content))
-    assert "2026-01-01 – 2026-03-31, Norrby" in pdf
+    assert "2026-01-01 – 2026-03-31" in pdf
+
+
+def test_the_export_follows_the_municipality_by_name(world, settings):
+    settings.JOUR_STATS_MIN_SEEKERS = 4  # Eslöv's four seekers are enough
+    query = f"kind=year&year=2026&municipality={ESLOV}"
+    board = page(world.people.board, query)
+    sections = pages.csv_sections(export(world.people.board, "csv", query).content)
+    assert sections[0][0] == [settings.JOUR_NAME, "2026-01-01 – 2026-12-31, Eslöv"]
+    assert sections[1 : 1 + 8] == page_sections(board)
+    # n01, n04 (men) and n02, n03 (women): two each, hidden, and "2 + 2 = 4" must not pin them down.
+    label, woman, man, other, unknown, total = sections[1][1]
+    assert label == "Seekers (one per case)"
+    assert {woman, man} <= {"<3", "·"}
+    assert "4" not in (woman, man) and not (total == "4" and {other, unknown} == {"0"})
+    pdf = _pdf(pages.pdf_text(export(world.people.board, "pdf", query).content))
+    assert "2026-01-01 – 2026-12-31, Eslöv" in pdf
+
+
+WITHHELD = {
+    "kind=month&year=2026&month=3": TOO_FEW,
+    f"kind=year&year=2026&municipality={LUND}": WITH_OTHERS,
+    f"kind=quarter&year=2026&quarter=1&municipality={LUND}": A_WHOLE_YEAR,
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("query", WITHHELD)
+@pytest.mark.parametrize("who", ["coordinator", "board"])
+def test_a_withheld_selection_is_refused_with_its_reason_and_nothing_leaves(world, who, query, fmt):
+    response = export(getattr(world.people, who), fmt, query)
+    assert response.status_code == 409
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert not response.get("Content-Disposition")
+    with override("en"):
+        assert response.content.decode() == str(WITHHELD[query])
+    assert not LogEntry.objects.filter(object_repr__startswith="statistics export").exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_old_link_to_a_custom_period_is_a_400_with_a_message(world, fmt):
+    response = export(world.people.board, fmt, "kind=custom&start=2026-03-31&end=2026-03-31")
+    assert response.status_code == 400
+    with override("en"):
+        assert response.content.decode() == f"Choose a valid period. {CUSTOM_GONE}"
 
 
 # --- no personal data -------------------------------------------------------------------

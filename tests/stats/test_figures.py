@@ -6,15 +6,19 @@ not change when every case is anonymised."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import retention
 from cases.models import Assignment
-from stats import figures
+from stats import figures, selection
 from stats.figures import GENDERS, Period
+from stats.selection import Selection
 
 from .dataset import (
+    ESLOV,
     HAND_COUNT,
-    NORRBY,
+    LUND,
     NOW,
     SPECS,
     at,
@@ -82,10 +86,10 @@ PERIODS = {
     "December 2025": Period(date(2025, 12, 1), date(2026, 1, 1)),
     "2025": Period(date(2025, 1, 1), date(2026, 1, 1)),
     "a year and a half": Period(date(2025, 6, 1), date(2026, 12, 1)),
-    "2026, Norrby": Period(date(2026, 1, 1), date(2027, 1, 1), NORRBY),
-    "2026, Exempelstad": Period(date(2026, 1, 1), date(2027, 1, 1), "Exempelstad"),
-    "Q1, Norrby": Period(date(2026, 1, 1), date(2026, 4, 1), NORRBY),
-    "2026, nowhere": Period(date(2026, 1, 1), date(2027, 1, 1), "Ingenstans"),
+    "2026, Eslöv": Period(date(2026, 1, 1), date(2027, 1, 1), ESLOV),
+    "2026, Lund": Period(date(2026, 1, 1), date(2027, 1, 1), LUND),
+    "Q1, Eslöv": Period(date(2026, 1, 1), date(2026, 4, 1), ESLOV),
+    "2026, nowhere": Period(date(2026, 1, 1), date(2027, 1, 1), "0180"),
     "2024": Period(date(2024, 1, 1), date(2025, 1, 1)),
 }
 
@@ -118,7 +122,7 @@ def test_a_quarter_ends_at_stockholm_midnight_not_utc(world):
     assert q1.tables[0].matrix()[fraud] == [1, 0, 0, 0]
     assert q2.tables[0].matrix()[fraud] == [0, 1, 0, 0]
     assert q1.tables[1].matrix()[senior] == [1, 0, 0, 0]
-    # Q1: c00-c06, c21 and two in Norrby; Q2: c07-c12 and one in Norrby.
+    # Q1: c00-c06, c21 and two in Eslöv; Q2: c07-c12 and one in Eslöv.
     assert q1.seekers.matrix() == [[7, 3, 0, 0]]
     assert q2.seekers.matrix() == [[4, 2, 1, 0]]
     assert (
@@ -150,30 +154,30 @@ def test_the_year_starts_at_stockholm_midnight(world):
     assert december.support.matrix()[2] == [0, 0, 0, 1]
     assert january.support.matrix()[2] == [0, 0, 0, 1]
     assert december.volunteering == figures.Volunteering(active=1, hours=2.0)  # Alex, 2 h
-    # Alex (two attempts, a meeting of 1 h) and Sam (an attempt in Norrby, the hearing of 1 h).
+    # Alex (two attempts, a meeting of 1 h) and Sam (an attempt in Eslöv, the hearing of 1 h).
     assert january.volunteering == figures.Volunteering(active=2, hours=2.0)
 
 
 def test_the_municipality_filter(world):
-    norrby = figures.report(PERIODS["2026, Norrby"], now=NOW)
-    exempelstad = figures.report(PERIODS["2026, Exempelstad"], now=NOW)
+    eslov = figures.report(PERIODS["2026, Eslöv"], now=NOW)
+    lund = figures.report(PERIODS["2026, Lund"], now=NOW)
 
-    assert norrby.seekers.matrix() == [[2, 2, 0, 0]]
-    assert exempelstad.seekers.matrix() == [[14, 6, 1, 1]]
+    assert eslov.seekers.matrix() == [[2, 2, 0, 0]]
+    assert lund.seekers.matrix() == [[14, 6, 1, 1]]
     # Attempts n01, n02, n03, n04; the meeting on n01; no hearing (those without a case belong nowhere).
-    assert norrby.support.matrix() == [[2, 2, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
-    assert exempelstad.support.matrix() == [[13, 5, 1, 1], [2, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
-    assert kpi(norrby) == {"normal": (3, 2), "urgent": (1, 1), "all": (4, 3)}
+    assert eslov.support.matrix() == [[2, 2, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert lund.support.matrix() == [[13, 5, 1, 1], [2, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
+    assert kpi(eslov) == {"normal": (3, 2), "urgent": (1, 1), "all": (4, 3)}
     # Sam's attempt on n01 and the meeting on n01 (1 h; the coordinator went too, uncounted).
-    assert norrby.volunteering == figures.Volunteering(active=1, hours=1.0)
+    assert eslov.volunteering == figures.Volunteering(active=1, hours=1.0)
     # Alex, Sam, Vera; 1 + 1.5 + 1.5 + 3 hours.
-    assert exempelstad.volunteering == figures.Volunteering(active=3, hours=7.0)
+    assert lund.volunteering == figures.Volunteering(active=3, hours=7.0)
     # The two add up to the whole year, table by table; but for hearings without a case.
     whole = figures.report(YEAR, now=NOW)
     for key, both in matrices(whole).items():
         summed = [
             [a + b for a, b in zip(x, y, strict=True)]
-            for x, y in zip(matrices(norrby)[key], matrices(exempelstad)[key], strict=True)
+            for x, y in zip(matrices(eslov)[key], matrices(lund)[key], strict=True)
         ]
         if key == "support":
             assert summed[:2] == both[:2]
@@ -219,6 +223,23 @@ def test_a_support_persons_own_work(world):
     }
 
 
+def test_a_meeting_that_did_not_take_place_counts_nowhere(world):
+    from calendars.models import Appointment, AppointmentKind
+    from calendars.services import remove_appointment
+
+    alex = world.users["alex"]
+    meeting = Appointment.objects.filter(kind=AppointmentKind.MEETING, participants=alex, case=world.cases["c01"]).get()
+    before = figures.report(YEAR, now=NOW).support.counts[AppointmentKind.MEETING, meeting.case.gender]
+
+    assert not remove_appointment(appointment=meeting, reason="Stödsökande kom inte", by=world.people.coordinator)
+
+    assert figures.own_work(alex, YEAR) == {"cases": 3, "attempts": 4, "meetings": 1, "hearings": 1, "hours": 3.5}
+    after = figures.report(YEAR, now=NOW).support.counts[AppointmentKind.MEETING, meeting.case.gender]
+    assert after == before - 1
+    parts = figures.parts(2026, now=NOW).report(selection.YEAR, "")
+    assert matrices(parts) == matrices(figures.report(YEAR, now=NOW))
+
+
 def test_a_case_handed_over_before_the_period_is_not_the_former_support_persons(world):
     alex, sam = world.users["alex"], world.users["sam"]
     case = world.cases["c09"]
@@ -234,10 +255,54 @@ def test_a_case_handed_over_before_the_period_is_not_the_former_support_persons(
     assert figures.own_work(alex, YEAR)["cases"] == 3  # c01, c04, c08: not c09
 
 
+def every_selection(year: int) -> list[Selection]:
+    """Every calendar period of the year, for all municipalities and for each of the dataset's."""
+    periods = [selection.YEAR, *selection.QUARTERS, *[(month,) for month in range(1, 13)]]
+    return [Selection(year, months, place) for months in periods for place in ("", LUND, ESLOV, "0180")]
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_parts_of_a_year_add_up_to_every_period_and_municipality(world, year):
+    parts = figures.parts(year, now=NOW)
+    assert parts.municipalities() == sorted({LUND, ESLOV} if year == 2026 else {LUND})
+    for chosen in every_selection(year):
+        period = Period(
+            date(year, chosen.months[0], 1),
+            date(year + 1, 1, 1) if chosen.months[-1] == 12 else date(year, chosen.months[-1] + 1, 1),
+            chosen.municipality,
+        )
+        from_parts, direct = parts.report(chosen.months, chosen.municipality), figures.report(period, now=NOW)
+        assert from_parts.period == period
+        assert matrices(from_parts) == matrices(direct), chosen
+        assert kpi(from_parts) == kpi(direct), chosen
+        assert [line.label for line in from_parts.first_contact] == [line.label for line in direct.first_contact]
+
+
+def test_the_parts_cost_as_many_queries_as_one_report(world):
+    with CaptureQueriesContext(connection) as parts_queries:
+        figures.parts(2026, now=NOW)
+    with CaptureQueriesContext(connection) as report_queries:
+        figures.report(YEAR, now=NOW)
+    # The report's three volunteer queries are not parts: they count people, not cases.
+    assert len(parts_queries.captured_queries) <= len(report_queries.captured_queries)
+
+
+def shown_everywhere(year: int) -> dict:
+    """What protected readers get for every selection of the year."""
+    tree = selection.Tree(figures.parts(year, now=NOW), minimum=3, min_seekers=4)
+    result = {}
+    for chosen in every_selection(year):
+        found = tree.protected(chosen)
+        result[chosen] = found.withheld or {pos: found.shown(pos, n, 3) for pos, n in found.cells.items()}
+    return result
+
+
 def test_anonymising_every_case_changes_no_figure(world):
     periods = [YEAR, *PERIODS.values()]
     before = [figures.report(period, now=NOW) for period in periods]
     before_matrices = [matrices(report) for report in before]
+    before_protected = shown_everywhere(2026)
+    assert any(not isinstance(shown, str) for shown in before_protected.values())
 
     for case in world.cases.values():
         assert retention.anonymise(case=case, rule=retention.RULE_ERASURE, by=world.people.coordinator)
@@ -249,6 +314,7 @@ def test_anonymising_every_case_changes_no_figure(world):
     assert after == before  # the dataclasses: tables, KPI lines and volunteering
     assert [matrices(report) for report in after] == before_matrices
     assert matrices(after[0]) == HAND_COUNT
+    assert shown_everywhere(2026) == before_protected  # and so is every protected page
 
 
 def test_the_specs_cover_what_the_brief_asks_for():
@@ -256,6 +322,6 @@ def test_the_specs_cover_what_the_brief_asks_for():
     inside = [spec for spec in SPECS if at(2026, 1, 1, 0) <= spec.received < at(2027, 1, 1, 0)]
     assert len(inside) >= 20
     assert len(SPECS) - len(inside) >= 2
-    assert {spec.municipality for spec in inside} == {"Exempelstad", NORRBY}
+    assert {spec.municipality for spec in inside} == {LUND, ESLOV}
     assert any(spec.received == at(2026, 3, 31, 23, 30) for spec in SPECS)
     assert NOW - timedelta(days=1) > max(spec.received for spec in inside if spec.kpi != "open")

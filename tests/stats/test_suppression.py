@@ -1,14 +1,23 @@
 """Small-number protection (stats.suppression) and the first-contact figures'
-protection (stats.display.show_kpi), judged from what a reader is shown."""
+protection (stats.display.show_kpi), judged from what a reader is shown; and
+tables protected together as the parts of a whole."""
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from stats import display
-from stats.figures import KpiLine
-from stats.suppression import SECONDARY, grid, protect
+from stats.figures import DIMENSIONS, KpiLine
+from stats.selection import LAYOUT
+from stats.suppression import SECONDARY, exposed_by_algebra, grid, grid_layout, protect, protect_together
 
-from .attacks import determined_by_bounds, determined_by_the_whole_table, is_hidden, lines, recovered_from_one_line
+from .attacks import (
+    determined,
+    determined_by_bounds,
+    determined_by_the_whole_table,
+    is_hidden,
+    lines,
+    recovered_from_one_line,
+)
 
 MINIMUM = 3
 
@@ -37,8 +46,25 @@ def test_grid_of_no_rows_is_a_zero_total():
 # --- protect(): examples ---------------------------------------------------------------
 
 
-def test_small_numbers_are_shown_as_below_the_minimum_and_zeros_stay():
+def test_small_numbers_are_shown_as_below_the_minimum_and_zeros_beside_large_totals_stay():
     assert protected([[0, 5], [7, 9]]) == [["0", "5", "5"], ["7", "9", "16"], ["7", "14", "21"]]
+
+
+def test_zeros_beside_a_small_total_are_hidden():
+    # "Sexual offence <3" with 0 for men would say the one is a woman: the 0 is hidden.
+    # The zeros of the columns nobody is in stay: they speak of nobody.
+    table = protected([[1, 0, 0, 0], [5, 6, 0, 0]])
+    assert table == [
+        ["<3", "·", "0", "0", "<3"],
+        ["·", "·", "0", "0", "·"],
+        ["6", "6", "0", "0", "12"],
+    ]
+    assert determined_by_bounds(table, MINIMUM) == {}
+
+
+def test_a_row_of_nobody_stays_a_row_of_zeros():
+    table = protected([[0, 0, 0], [1, 4, 7], [6, 5, 0]])
+    assert table[0] == ["0", "0", "0", "0"]
 
 
 def test_a_single_small_cell_takes_a_second_one_in_its_row_and_column():
@@ -65,9 +91,9 @@ def test_two_small_cells_in_a_line_need_no_more():
     assert protected([[1, 2]]) == [["<3", "<3", "3"], ["<3", "<3", "3"]]
 
 
-def test_a_small_total_is_hidden_too():
+def test_a_small_total_is_hidden_too_and_so_are_the_zeros_around_it():
     table = protected([[1, 0], [0, 0]])
-    assert table == [["<3", "0", "<3"], ["0", "0", "0"], ["<3", "0", "<3"]]
+    assert table == [["<3", "·", "<3"], ["·", "0", "·"], ["<3", "·", "<3"]]
 
 
 def test_the_minimum_is_a_parameter():
@@ -114,6 +140,8 @@ def matrices(draw):
 @example(rows=[[1]], minimum=3)
 @example(rows=[[0, 0], [0, 0]], minimum=3)
 @example(rows=[[2, 0, 2], [0, 0, 6], [5, 6, 6]], minimum=3)
+@example(rows=[[1, 0, 0, 0], [5, 6, 0, 0]], minimum=3)
+@example(rows=[[0, 0, 0, 1], [5, 6, 2, 0]], minimum=3)
 def test_protection_properties(rows, minimum):
     cells = protect(grid(rows), minimum)
     exact = [[cell.value for cell in row] for row in cells]
@@ -127,15 +155,20 @@ def test_protection_properties(rows, minimum):
             if not cell.hidden:
                 assert not 0 < cell.value < minimum
                 assert table[r][c] == str(cell.value)
-            # Zeros stay visible; every hidden cell hides somebody.
-            if cell.value == 0:
-                assert not cell.hidden and table[r][c] == "0"
             if cell.primary:
-                assert table[r][c] == f"<{minimum}"
+                assert table[r][c] == f"<{minimum}" and 0 < cell.value < minimum
             elif cell.secondary:
                 assert table[r][c] == SECONDARY
-                assert cell.value > 0
     for line in lines(table):
+        total = cells[line[-1][0]][line[-1][1]]
+        if 0 < total.value < minimum:
+            # Zeros beside a small total are hidden, unless a shown 0 total of their other line says them.
+            for r, c in line[:-1]:
+                if cells[r][c].value == 0 and not cells[r][c].hidden:
+                    assert any(table[r2][c2] == "0" for r2, c2 in [(r, len(cells[0]) - 1), (len(cells) - 1, c)])
+        if table[line[-1][0]][line[-1][1]] == "0":
+            # A line whose shown total is 0 is all zeros, all shown.
+            assert all(table[r][c] == "0" for r, c in line)
         hidden = [pos for pos in line if is_hidden(table[pos[0]][pos[1]])]
         # Every row and column (totals included) has no hidden cell or at least two.
         assert len(hidden) != 1, line
@@ -149,9 +182,9 @@ def test_protection_properties(rows, minimum):
     # And so a reader subtracting within rows and columns (repeatedly) learns nothing.
     assert recovered_from_one_line(table) == {}
     # Nor does a reader who solves all rows and columns together, or who narrows each
-    # hidden cell's range with what the legend says ("<3" is 1 or 2, "·" is not small).
+    # hidden cell's range with what the legend says ("<3" is 1 or 2, "·" 0 or more).
     assert determined_by_the_whole_table(table) == {}
-    assert determined_by_bounds(table, minimum, dot_at_least=1) == {}
+    assert determined_by_bounds(table, minimum) == {}
 
 
 @given(rows=matrices())
@@ -167,7 +200,7 @@ def test_no_hidden_cell_can_be_worked_out_from_rows_and_columns_together():
     assert table[0][0] == "<3"
     assert recovered_from_one_line(table) == {}
     assert determined_by_the_whole_table(table) == {}
-    assert determined_by_bounds(table, MINIMUM, dot_at_least=1) == {}
+    assert determined_by_bounds(table, MINIMUM) == {}
 
 
 def test_no_hidden_cell_can_be_pinned_down_with_what_the_legend_says():
@@ -175,7 +208,7 @@ def test_no_hidden_cell_can_be_pinned_down_with_what_the_legend_says():
     table = protected([[16, 8, 1, 1]])
     assert table[0] == ["16", "·", "<3", "<3", "26"]
     assert recovered_from_one_line(table) == {}  # no line has a single unknown ...
-    assert determined_by_bounds(table, MINIMUM, dot_at_least=1) == {}
+    assert determined_by_bounds(table, MINIMUM) == {}
 
 
 def test_the_bounds_reader_is_not_fooled():
@@ -187,11 +220,12 @@ def test_the_bounds_reader_is_not_fooled():
         (1, 0): 2,
         (1, 1): 2,
     }
-    # "·" is only known not to be zero: beside a "<3" in a total of 4 it is 2 or 3.
+    # "·" is 0 or more: beside a "<3" in a total of 4 it is 2 or 3.
     dotted = [["<3", "·", "4"], ["<3", "·", "4"]]
     assert determined_by_bounds(dotted, MINIMUM) == {}
+    assert determined_by_bounds(dotted, MINIMUM, dot_at_least=1) == {}
     # Whoever assumed that a "·" was never small (at least 3) would pin both down; a small
-    # total can be a "·" (stats.suppression), so the reader of the tests assumes only 1.
+    # total or a zero can be a "·" (stats.suppression), so the reader of the tests assumes 0.
     assert determined_by_bounds(dotted, MINIMUM, dot_at_least=MINIMUM) == {
         (0, 0): 1,
         (0, 1): 3,
@@ -288,3 +322,91 @@ def test_kpi_protection_properties(normal_kept, normal_missed, urgent_kept, urge
             assert shown_line.percent == ("–" if line.percent is None else f"{line.percent} %")
         else:
             assert shown_line.percent == "–"
+
+
+# --- the algebra of stats.suppression, against the plain solver -------------------------
+
+
+def full_solver(layout, hidden: set) -> set:
+    """Every hidden cell fixed by all the layout's lines together (tests/stats/attacks.py)."""
+    known = {pos: 0 for pos in layout.positions if pos not in hidden}
+    unknown = [pos for pos in layout.positions if pos in hidden]
+    return set(determined(layout.lines, known, unknown))
+
+
+@given(rows=matrices(), data=st.data())
+def test_the_graph_rule_finds_what_the_solver_finds_in_a_table(rows, data):
+    layout = grid_layout(len(rows) + 1, len(rows[0]) + 1)
+    hidden = set(data.draw(st.sets(st.sampled_from(layout.positions))))
+    assert exposed_by_algebra(layout, hidden) == full_solver(layout, hidden)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_report_layout_is_judged_like_the_solver_judges_it(data):
+    """The breakdowns of a report share their total row (the seekers by gender): the
+    graph rule with the flows through the shared cells fixes exactly what solving
+    the whole layout's equations together fixes."""
+    positions = LAYOUT.positions
+    hidden = set(data.draw(st.sets(st.sampled_from(positions), min_size=len(positions) // 3)))
+    hidden |= set(data.draw(st.sets(st.sampled_from(sorted(LAYOUT.shared, key=str)))))
+    assert exposed_by_algebra(LAYOUT, hidden) == full_solver(LAYOUT, hidden)
+
+
+def test_a_column_of_one_case_is_not_given_away_by_the_shared_row():
+    """Every case has the same crime: each breakdown's column is its seekers' total.
+    Hiding both says nothing about either, as long as the seekers row hides it too."""
+    seekers = {("seekers", "all", g) for g in ("man", "other")}
+    cells = {(key, choices[0][0], g) for key, _title, choices, _grouped in DIMENSIONS for g in ("man", "other")}
+    assert exposed_by_algebra(LAYOUT, seekers | cells) == set()
+    assert exposed_by_algebra(LAYOUT, cells) == cells  # the seekers row shown gives them all away
+    one_table = {pos for pos in cells if pos[0] == "crime_category"}
+    assert exposed_by_algebra(LAYOUT, seekers | one_table) == seekers | one_table  # the other tables do
+
+
+# --- tables protected together (stats.selection: the parts of a whole) ------------------
+
+
+@st.composite
+def families(draw):
+    height = draw(st.integers(min_value=1, max_value=5))
+    width = draw(st.integers(min_value=1, max_value=4))
+    parts = draw(st.integers(min_value=2, max_value=4))
+    return [[[draw(small_numbers) for _ in range(width)] for _ in range(height)] for _ in range(parts)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(family=families(), minimum=st.sampled_from([MINIMUM, MINIMUM, 2, 4]))
+@example(family=[[[4, 0], [0, 5]], [[1, 0], [0, 6]], [[0, 0], [0, 6]]], minimum=3)
+def test_parts_protected_together_cannot_be_worked_out_from_each_other_and_their_sum(family, minimum):
+    height, width = len(family[0]), len(family[0][0])
+    layout = grid_layout(height + 1, width + 1)
+    parts = [{(r, c): cell.value for r, row in enumerate(grid(rows)) for c, cell in enumerate(row)} for rows in family]
+    whole_rows = [[sum(rows[r][c] for rows in family) for c in range(width)] for r in range(height)]
+    whole_cells = protect(grid(whole_rows), minimum)
+    whole = {(r, c): cell for r, row in enumerate(whole_cells) for c, cell in enumerate(row)}
+    known = {pos for pos, cell in whole.items() if cell.value == 0 and not cell.hidden}
+    pattern = protect_together(
+        layout, parts, minimum, start={pos for pos, cell in whole.items() if cell.hidden}, known=known
+    )
+    assert not pattern.failed
+
+    # Each part on its own holds up like any protected table ...
+    for n, values in enumerate(parts):
+        table = [[pattern.shown(n, (r, c), values[r, c], minimum) for c in range(width + 1)] for r in range(height + 1)]
+        for (r, c), value in values.items():
+            assert table[r][c] == str(value) or (r, c) in pattern.hidden
+            assert not (table[r][c].isdigit() and 0 < value < minimum)
+        assert determined_by_the_whole_table(table) == {}
+        assert determined_by_bounds(table, minimum) == {}
+    # ... they hide what the whole hides, and alike ...
+    assert {pos for pos, cell in whole.items() if cell.hidden} <= pattern.hidden
+    # ... and all of them with the whole, solved together, fix no hidden cell.
+    cells = {("whole", pos): cell.value for pos, cell in whole.items()}
+    cells |= {(n, pos): value for n, values in enumerate(parts) for pos, value in values.items()}
+    hidden = {("whole", pos) for pos, cell in whole.items() if cell.hidden}
+    hidden |= {(n, pos) for n in range(len(parts)) for pos in pattern.hidden}
+    lines = [tuple((name, pos) for pos in line) for name in ["whole", *range(len(parts))] for line in layout.lines]
+    lines += [tuple((n, pos) for n in range(len(parts))) + (("whole", pos),) for pos in layout.positions]
+    known_cells = {cell: value for cell, value in cells.items() if cell not in hidden}
+    assert determined(lines, known_cells, sorted(hidden, key=str)) == {}

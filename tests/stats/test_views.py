@@ -1,6 +1,7 @@
 """Who sees what on /statistics/: the coordinator exact numbers, the board small
-numbers hidden, an auditor the first-contact figures only, a support person
-their own work; periods from the query string; no seeker's data anywhere."""
+numbers hidden (or a whole selection withheld), an auditor the first-contact
+figures only, a support person their own work; periods from the query string
+(calendar months, quarters and years only); no seeker's data anywhere."""
 
 from datetime import date
 
@@ -8,14 +9,16 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
-from stats import display, figures
+from stats import display, figures, selection
 from stats.figures import Period
+from stats.forms import CUSTOM_GONE
+from stats.selection import A_WHOLE_YEAR, TOO_FEW, WITH_OTHERS, Selection
 from tests.calendars.helpers import client_for
 from tests.cases.factories import SEEKER_SECRETS
 
 from . import pages
 from .attacks import determined_by_bounds, determined_by_the_whole_table, recovered_from_one_line
-from .dataset import HAND_COUNT, NORRBY, expected_counts
+from .dataset import ESLOV, HAND_COUNT, LUND, expected_counts
 
 YEAR_QUERY = "kind=year&year=2026"
 YEAR = Period(date(2026, 1, 1), date(2027, 1, 1))
@@ -39,16 +42,27 @@ def as_page(table: pages.PageTable) -> tuple:
     return table.columns, table.rows, table.total
 
 
-def expected_page(period: Period, protected: bool) -> dict:
+def protected(chosen: Selection) -> display.ShownReport:
+    """What stats.selection gives protected readers (at the dataset's clock)."""
+    with override("en"):
+        result = selection.protected(chosen)
+        assert not result.withheld, result.withheld
+        return display.show_protected(result)
+
+
+def expected_page(period: Period, chosen: Selection | None = None) -> dict:
     """The tables the page must show, built in the test from stats.display."""
     with override("en"):
-        shown = display.show(figures.report(period), protected=protected)
+        shown = protected(chosen) if chosen else display.show(figures.report(period), protected=False)
         return {table.key: as_shown(table) for table in [shown.seekers, *shown.tables, shown.support]}
 
 
-def expected_kpi(period: Period, protected: bool) -> list[list[str]]:
+def expected_kpi(period: Period, chosen: Selection | None = None) -> list[list[str]]:
     with override("en"):
-        lines = display.show_kpi(figures.first_contact(period), protected=protected)
+        if chosen:
+            lines = protected(chosen).first_contact
+        else:
+            lines = display.show_kpi(figures.first_contact(period), protected=False)
     return [[line.label, line.decided, line.kept, line.percent] for line in lines]
 
 
@@ -70,7 +84,7 @@ def test_the_coordinator_sees_the_exact_hand_count(world):
     html = page(world.people.coordinator)
     tables = pages.tables(html)
 
-    assert {key: as_page(table) for key, table in tables.items()} == expected_page(YEAR, protected=False)
+    assert {key: as_page(table) for key, table in tables.items()} == expected_page(YEAR)
     for key, matrix in HAND_COUNT.items():
         inner = [[int(value) for value in cells[:-1]] for _label, cells in tables[key].rows]
         assert inner == matrix, key
@@ -78,9 +92,28 @@ def test_the_coordinator_sees_the_exact_hand_count(world):
     assert cell(tables, "crime_category", "Honour-related violence and oppression", "Woman") == "1"
     assert tables["crime_category"].total == ["16", "8", "1", "1", "26"]
     assert not any(v.startswith("<") or v == "·" for t in tables.values() for _l, row in t.rows for v in row)
-    assert pages.kpi(html) == expected_kpi(YEAR, protected=False)
+    assert pages.kpi(html) == expected_kpi(YEAR)
     assert pages.facts(html) == {"Volunteers active": "3", "Hours at meetings and hearings": "11.0"}
     assert "/statistics/export.csv?kind=year&amp;year=2026" in html
+    assert pages.withheld(html) == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("kind=month&year=2026&month=3", TOO_FEW),
+        (f"kind=year&year=2026&municipality={LUND}", WITH_OTHERS),
+        (f"kind=quarter&year=2026&quarter=1&municipality={LUND}", A_WHOLE_YEAR),
+    ],
+)
+def test_the_coordinator_sees_exact_numbers_and_what_the_board_gets_instead(world, query, reason):
+    html = page(world.people.coordinator, query)
+    tables = pages.tables(html)
+    assert len(tables) == 8 and pages.kpi(html)
+    assert not any(v.startswith("<") or v == "·" for t in tables.values() for _l, row in t.rows for v in row)
+    with override("en"):
+        assert pages.withheld(html) == "The board and every download get no figures for this selection: " + str(reason)
+    assert "/statistics/export." not in html  # the download would be refused
 
 
 # --- the board --------------------------------------------------------------------------
@@ -91,14 +124,15 @@ def test_the_board_sees_small_numbers_hidden(world):
     html = page(world.people.board)
     tables = pages.tables(html)
 
-    assert {key: as_page(table) for key, table in tables.items()} == expected_page(YEAR, protected=True)
-    assert cell(tables, "crime_category", "Honour-related violence and oppression", "Woman") == "<3"
-    assert tables["seekers"].rows == [("Seekers (one per case)", ["16", "·", "<3", "<3", "26"])]
+    assert {key: as_page(table) for key, table in tables.items()} == expected_page(YEAR, Selection(2026))
+    # One honour-related case, a woman: "<3", and nothing says which gender.
+    honour = dict(tables["crime_category"].rows)["Honour-related violence and oppression"]
+    assert honour == ["<3", "·", "·", "·", "<3"]
+    assert tables["seekers"].rows == [("Seekers (one per case)", ["16", "·", "·", "<3", "26"])]
     for key, table in tables.items():
         for (label, mine), (_label, exact) in zip(table.rows, coordinator[key].rows, strict=True):
             for shown, value in zip(mine, exact, strict=True):
-                # Never an exact small number: a 1 or a 2 is "<3" (or "·", a small total
-                # whose parts it would pin down); anything else is exact or "·".
+                # Never an exact small number: a 1 or a 2 is "<3" or "·"; anything else is exact or "·".
                 assert shown not in ("1", "2"), (key, label)
                 if value in ("1", "2"):
                     assert shown in ("<3", "·"), (key, label)
@@ -107,9 +141,22 @@ def test_the_board_sees_small_numbers_hidden(world):
         # No row or column gives a hidden cell away by subtraction.
         assert recovered_from_one_line(grid_of(table)) == {}, key
     kpi = pages.kpi(html)
-    assert kpi == expected_kpi(YEAR, protected=True)
+    assert kpi == expected_kpi(YEAR, Selection(2026))
     assert all(value not in ("1", "2") for line in kpi for value in line[1:3])
     assert "/statistics/export.pdf?kind=year&amp;year=2026" in html
+
+
+def test_zeros_beside_a_small_number_are_hidden_on_the_boards_page(world):
+    tables = pages.tables(page(world.people.board))
+    for key, table in tables.items():
+        rows = [*table.rows, ("Total", table.total)] if table.total else table.rows
+        for label, cells in rows:
+            if cells[-1] in ("<3",):  # a small total: none of its zeros may show
+                assert "0" not in cells, (key, label, cells)
+    # Where the total is large, a zero may stay: no man in close relationships.
+    assert cell(tables, "crime_category", "Violence in close relationships", "Man") == "0"
+    # A row of nobody stays a row of zeros.
+    assert dict(tables["crime_category"].rows)["Trafficking or prostitution"] == ["0"] * 5
 
 
 def test_the_boards_page_gives_no_hidden_number_away(world):
@@ -126,8 +173,46 @@ def test_the_board_sees_the_swedish_page_protected_too(world):
     response = get(world.people.board, language="sv")
     assert response.status_code == 200
     tables = pages.tables(response.content.decode())
-    assert tables["seekers"].rows[0][1] == ["16", "·", "<3", "<3", "26"]
-    assert tables["crime_category"].rows[1][1] == ["<3", "0", "0", "0", "<3"]  # honour
+    assert tables["seekers"].rows[0][1] == ["16", "·", "·", "<3", "26"]
+    assert tables["crime_category"].rows[1][1] == ["<3", "·", "·", "·", "<3"]  # honour
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        # A month of a few cases (March: four).
+        ("kind=month&year=2026&month=3", TOO_FEW),
+        ("kind=quarter&year=2026&quarter=4", TOO_FEW),
+        # Eslöv has four seekers; Lund's 22 would give them away as "all municipalities minus Lund".
+        (f"kind=year&year=2026&municipality={ESLOV}", TOO_FEW),
+        (f"kind=year&year=2026&municipality={LUND}", WITH_OTHERS),
+        # One municipality: a whole year only.
+        (f"kind=quarter&year=2026&quarter=1&municipality={LUND}", A_WHOLE_YEAR),
+        (f"kind=month&year=2026&month=1&municipality={LUND}", A_WHOLE_YEAR),
+        # No case at all.
+        ("kind=year&year=2019", TOO_FEW),
+    ],
+)
+def test_a_selection_of_too_few_seekers_is_withheld_from_the_board(world, query, reason):
+    html = page(world.people.board, query)
+    with override("en"):
+        assert pages.withheld(html) == str(reason)
+    assert pages.tables(html) == {}
+    assert pages.kpi(html) is None
+    assert pages.facts(html) == {}
+    assert "/statistics/export." not in html
+    assert pages.lead(html)  # the period asked for is named
+
+
+def test_a_smaller_minimum_of_seekers_shows_more(world, settings):
+    settings.JOUR_STATS_MIN_SEEKERS = 4
+    html = page(world.people.board, f"kind=year&year=2026&municipality={ESLOV}")
+    assert pages.withheld(html) == ""
+    assert pages.lead(html) == "2026-01-01 – 2026-12-31, Eslöv"
+    # Two women and two men: both hidden, and so is something else, or "2 + 2 = 4" would pin them down.
+    woman, man, other, unknown, total = pages.tables(html)["seekers"].rows[0][1]
+    assert {woman, man} <= {"<3", "·"}
+    assert not (total == "4" and other == unknown == "0")
 
 
 # --- the auditor and a support person ---------------------------------------------------
@@ -138,9 +223,16 @@ def test_the_auditor_sees_only_the_first_contact_figures(world):
 
     assert pages.tables(html) == {}
     assert 'aria-labelledby="crime_category-h"' not in html
-    assert pages.kpi(html) == expected_kpi(YEAR, protected=True)
+    assert pages.kpi(html) == expected_kpi(YEAR, Selection(2026))
     assert pages.facts(html) == {}  # no volunteers
     assert "/statistics/export." not in html
+
+
+def test_the_auditor_gets_no_figures_for_a_selection_of_too_few_seekers(world):
+    html = page(world.people.auditor, "kind=month&year=2026&month=3")
+    with override("en"):
+        assert pages.withheld(html) == str(TOO_FEW)
+    assert pages.kpi(html) is None
 
 
 def test_a_support_person_sees_only_their_own_work(world):
@@ -171,6 +263,13 @@ def test_a_support_person_sees_only_their_own_work(world):
     assert "24" not in pages.facts(mine).values()
 
 
+def test_a_support_persons_own_work_has_no_minimum(world):
+    """Their own work is theirs: a month with one attempt is shown."""
+    html = page(world.users["alex"], "kind=month&year=2026&month=4")
+    assert pages.withheld(html) == ""
+    assert pages.facts(html)["Contact attempts"] == "1"
+
+
 # --- periods from the query string ------------------------------------------------------
 
 VALID = {
@@ -179,12 +278,9 @@ VALID = {
     "kind=quarter&year=2026&quarter=4": Period(date(2026, 10, 1), date(2027, 1, 1)),
     "kind=month&year=2026&month=4": Period(date(2026, 4, 1), date(2026, 5, 1)),
     "kind=month&year=2026&month=12": Period(date(2026, 12, 1), date(2027, 1, 1)),
-    "kind=year&year=2026&municipality=Norrby": Period(date(2026, 1, 1), date(2027, 1, 1), NORRBY),
-    "kind=quarter&year=2026&quarter=1&municipality=Norrby": Period(date(2026, 1, 1), date(2026, 4, 1), NORRBY),
-    "kind=custom&year=2026&start=2026-03-31&end=2026-03-31": Period(date(2026, 3, 31), date(2026, 4, 1)),
-    "kind=custom&year=2026&start=2025-12-01&end=2026-02-28&municipality=Exempelstad": Period(
-        date(2025, 12, 1), date(2026, 3, 1), "Exempelstad"
-    ),
+    f"kind=year&year=2026&municipality={ESLOV}": Period(date(2026, 1, 1), date(2027, 1, 1), ESLOV),
+    f"kind=quarter&year=2026&quarter=1&municipality={ESLOV}": Period(date(2026, 1, 1), date(2026, 4, 1), ESLOV),
+    f"kind=month&year=2025&month=12&municipality={LUND}": Period(date(2025, 12, 1), date(2026, 1, 1), LUND),
 }
 
 
@@ -194,9 +290,10 @@ def test_the_period_comes_from_the_query_string(world, query):
     html = page(world.people.coordinator, query)
 
     lead = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
-    assert pages.lead(html) == lead + (f", {period.municipality}" if period.municipality else "")
+    names = {LUND: "Lund", ESLOV: "Eslöv"}
+    assert pages.lead(html) == lead + (f", {names[period.municipality]}" if period.municipality else "")
     tables = pages.tables(html)
-    assert {key: as_page(table) for key, table in tables.items()} == expected_page(period, protected=False)
+    assert {key: as_page(table) for key, table in tables.items()} == expected_page(period)
     expected_seekers = expected_counts(period)["seekers"]
     row = [expected_seekers.get(("all", gender), 0) for gender in ("woman", "man", "other", "unknown")]
     assert tables["seekers"].rows[0][1] == [str(n) for n in row] + [str(sum(row))]
@@ -217,13 +314,32 @@ def test_without_a_query_the_page_shows_this_year(world):
     assert pages.lead(html) == f"{year}-01-01 – {year}-12-31"
 
 
-@pytest.mark.parametrize("year", ["", "&year="])
-def test_a_custom_period_needs_no_year(world, year):
-    response = get(world.people.coordinator, f"kind=custom&start=2026-03-31&end=2026-03-31{year}")
-    assert response.status_code == 200
+@pytest.mark.parametrize("who", ["coordinator", "board", "auditor", "alex"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=custom&start=2026-03-31&end=2026-03-31",
+        "kind=custom&year=2026&start=2026-03-31&end=2026-03-31&municipality=1281",
+        "kind=custom",
+    ],
+)
+def test_an_old_link_to_a_custom_period_gets_a_clear_message(world, who, query):
+    user = world.users.get(who) or getattr(world.people, who)
+    response = get(user, query)
+    assert response.status_code == 400
     html = response.content.decode()
-    assert pages.lead(html) == "2026-03-31 – 2026-03-31"
-    assert pages.tables(html)["seekers"].rows[0][1] == ["1", "0", "0", "0", "1"]
+    with override("en"):
+        assert str(CUSTOM_GONE) in pages.errors(html)
+    assert pages.tables(html) == {}
+    assert pages.kpi(html) is None
+    assert 'name="start"' not in html and 'name="end"' not in html  # no date fields left
+
+
+def test_the_form_offers_months_quarters_and_years_only(world):
+    html = page(world.people.board)
+    assert '<option value="custom"' not in html
+    for kind in ("year", "quarter", "month"):
+        assert f'<option value="{kind}"' in html
 
 
 INVALID = {
@@ -231,15 +347,14 @@ INVALID = {
     "kind=quarter&year=2026&quarter=5": "Select a valid choice.",
     "kind=month&year=2026": "Choose a month.",
     "kind=month&year=2026&month=13": "Select a valid choice.",
-    "kind=custom&year=2026&end=2026-04-01": "Give the first day.",
-    "kind=custom&year=2026&start=2026-04-01": "Give the last day.",
-    "kind=custom&year=2026&start=2026-05-01&end=2026-04-01": "The last day cannot come before the first.",
-    "kind=custom&year=2026&start=2020-01-01&end=2026-01-01": "Choose at most five years.",
-    "kind=custom&year=2026&start=2026-02-30&end=2026-03-01": "Enter a valid date.",
     "kind=year&year=1999": "Ensure this value is greater than or equal to 2000.",
     "kind=year&year=twenty": "Enter a whole number.",
+    "kind=year": "Give a year.",
     "kind=decade&year=2026": "Select a valid choice.",
     "kind=year&year=2026&municipality=Ingenstans": "Select a valid choice.",
+    # A municipality by name, not by code; a code no case has.
+    "kind=year&year=2026&municipality=Lund": "Select a valid choice.",
+    "kind=year&year=2026&municipality=0180": "Select a valid choice.",
 }
 
 
@@ -262,17 +377,22 @@ def test_an_invalid_period_is_a_400_for_a_support_person_and_an_auditor(world):
         assert "Choose a month." in pages.errors(response.content.decode())
 
 
-def test_the_municipality_choices_are_the_jours_municipalities(world):
+def test_the_municipality_choices_are_the_jours_municipalities_by_name(world):
     html = page(world.people.coordinator)
-    assert '<option value="Exempelstad">Exempelstad</option>' in html
-    assert '<option value="Norrby">Norrby</option>' in html
+    # By code in the query string, by name on the page, in alphabetical order.
+    assert '<option value="1285">Eslöv</option>' in html
+    assert '<option value="1281">Lund</option>' in html
+    assert html.index(">Eslöv<") < html.index(">Lund<")
+    assert "Exempelstad" not in html
 
 
 # --- no personal data -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("who", ["coordinator", "board", "auditor", "alex"])
-@pytest.mark.parametrize("query", [YEAR_QUERY, "kind=quarter&year=2026&quarter=1&municipality=Exempelstad"])
+@pytest.mark.parametrize(
+    "query", [YEAR_QUERY, "kind=quarter&year=2026&quarter=1", f"kind=year&year=2026&municipality={LUND}"]
+)
 def test_no_seekers_data_on_the_page(world, who, query):
     user = world.users.get(who) or getattr(world.people, who)
     html = get(user, query).content.decode()
