@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import override
 
-from . import evidence
+from . import contradictions, evidence
 from .models import ActionPlan
 from .selectors import answers, signatures_required
 
@@ -68,6 +68,8 @@ def build(assessment) -> dict:
                         for latest in [max(link.document.revisions.all(), key=lambda r: r.number)]
                     ],
                     "live_evidence": {"state": live.state, "summary": live.summary} if live else None,
+                    "justification": a.justification,
+                    "contradicts_the_data": contradictions.contradicts(a.status, live),
                     "auditor_verdict": a.auditor_verdict,
                     "auditor_comment": a.auditor_comment,
                 }

@@ -35,6 +35,15 @@ class Evidence:
     summary: str
 
 
+def label(state: str) -> str:
+    """A signal's state in words."""
+    if state == OK:
+        return _("Met in the data")
+    if state == NOT_OK:
+        return _("Not met in the data")
+    return _("Assess by hand")
+
+
 def first_contact_figures(year: int) -> dict:
     """The first-contact KPI of a year, by priority and in all (aggregates only)."""
 

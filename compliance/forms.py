@@ -12,6 +12,8 @@ from jour import uploads
 from jour.forms import DateInput
 from members.models import BoardTerm, Employment, Person
 
+from .contradictions import contradicts
+from .evidence import label as evidence_label
 from .models import ActionItem, ActionPlan, Answer, ReportSubmission
 
 
@@ -44,20 +46,27 @@ class BoardAnswerForm(forms.ModelForm):
 
     class Meta:
         model = Answer
-        fields = ["status", "comment", "responsible", "evidence_note", "evidence_date", "review_date"]
+        fields = ["status", "comment", "justification", "responsible", "evidence_note", "evidence_date", "review_date"]
         widgets = {
             "evidence_date": DateInput(),
             "review_date": DateInput(),
             "comment": forms.Textarea(attrs={"rows": 3}),
+            "justification": forms.Textarea(attrs={"rows": 3}),
             "evidence_note": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "evidence_note": _("What shows the requirement is met: a decision, a log, a document (no seeker's data)."),
             "evidence_date": _("The date of that decision or document."),
+            "justification": _(
+                "Needed when the status says met and the data says not ok, or the reverse: what the board knows "
+                "that the data does not show. The auditors and the assurance show it."
+            ),
         }
 
-    def __init__(self, *args, year: int, **kwargs):
+    def __init__(self, *args, year: int, live=None, **kwargs):
+        """``live``: the requirement's evidence from the data, to check the status against."""
         super().__init__(*args, **kwargs)
+        self.live = live
         responsible = self.fields["responsible"]
         choices = board_members(year)
         if self.instance.responsible_id:  # keep a past choice even if the term has ended
@@ -65,6 +74,17 @@ class BoardAnswerForm(forms.ModelForm):
         responsible.queryset = choices
         responsible.label_from_instance = lambda p: p.name
         self.fields["lock_version"].initial = self.instance.lock_version
+
+    def clean(self):
+        cleaned = super().clean()
+        justification = " ".join((cleaned.get("justification") or "").split())
+        if contradicts(cleaned.get("status"), self.live) and not justification:
+            self.add_error(
+                "justification",
+                _("%(state)s: %(summary)s Write why the board's status is different.")
+                % {"state": evidence_label(self.live.state), "summary": self.live.summary},
+            )
+        return cleaned
 
 
 class AuditorAnswerForm(forms.ModelForm):

@@ -181,6 +181,10 @@ class Answer(_GuardedAgainstFreeze):
         verbose_name=_("responsible board member"),
     )
     evidence_note = models.TextField(_("evidence"), blank=True, max_length=4000)
+    # Where the board's status and the evidence from the data disagree
+    # (compliance/contradictions.py), the board says why; the year cannot be
+    # marked ready without it, and the auditors and the assurance show it.
+    justification = models.TextField(_("why the status differs from the data"), blank=True, max_length=4000)
     evidence_date = models.DateField(_("date of the evidence"), null=True, blank=True)
     review_date = models.DateField(_("reviewed on"), null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)

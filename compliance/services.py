@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from jour import access, otp, queue, uploads
 
-from . import catalogue, content, tasks
+from . import catalogue, content, contradictions, evidence, tasks
 from .models import (
     ActionItem,
     ActionPlan,
@@ -47,7 +47,7 @@ SNAPSHOT_FIELDS = (
     "explanation_en",
     "signal",
 )
-BOARD_FIELDS = ("status", "comment", "responsible", "evidence_note", "evidence_date", "review_date")
+BOARD_FIELDS = ("status", "comment", "justification", "responsible", "evidence_note", "evidence_date", "review_date")
 AUDITOR_FIELDS = ("auditor_verdict", "auditor_comment")
 COPIED_FIELDS = (
     "status",
@@ -174,7 +174,8 @@ def _save_answer(answer_id: int, lock_version: int, data: dict, by, fields, stam
     with transaction.atomic():
         answer = _editable_answer(answer_id, lock_version)
         for field in fields:
-            setattr(answer, field, data[field])
+            if field in data:  # a form shows every field; a caller may leave one as it is
+                setattr(answer, field, data[field])
         setattr(answer, f"{stamp}_at", timezone.now())
         setattr(answer, f"{stamp}_by", by)
         answer.lock_version += 1
@@ -259,6 +260,18 @@ def mark_ready(*, assessment: Assessment, by) -> Assessment:
                 % {"n": unassessed},
                 code="unassessed",
             )
+        rows = list(assessment.answers.all())
+        found = evidence.evidence_for((a.signal for a in rows), content.evidence_day(assessment.year))
+        unexplained = contradictions.unexplained(rows, found)
+        if unexplained:
+            raise ValidationError(
+                _(
+                    "The board's status differs from the data without a justification: %(codes)s. "
+                    "Write why in each of them before the year goes to the auditors."
+                )
+                % {"codes": ", ".join(a.code for a in unexplained)},
+                code="unexplained",
+            )
         assessment.state = AssessmentState.READY
         assessment.ready_at = timezone.now()
         assessment.ready_by = by
@@ -279,6 +292,19 @@ def _check_signable(assessment: Assessment, by) -> None:
         )
     if assessment.signatures.filter(auditor=by).exists():
         raise ValidationError(_("You have already signed this version."), code="signed")
+    missing = missing_verdicts(assessment)
+    if missing:
+        raise ValidationError(
+            _("Every requirement needs the auditors' verdict before signing. Missing: %(codes)s.")
+            % {"codes": ", ".join(missing)},
+            code="no_verdict",
+        )
+
+
+def missing_verdicts(assessment: Assessment) -> list[str]:
+    """The codes of the requirements the auditors have not given a verdict on."""
+    unassessed = assessment.answers.filter(auditor_verdict=Status.UNASSESSED).order_by("position")
+    return list(unassessed.values_list("code", flat=True))
 
 
 def _spend_signing_code(by, code: str) -> None:

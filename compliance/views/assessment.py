@@ -21,6 +21,7 @@ from jour.forms import apply_validation_error
 from jour.ids import parse_id
 
 from .. import catalogue, content, evidence, reminders, selectors, services
+from ..contradictions import contradicts
 from ..forms import (
     AuditorAnswerForm,
     BoardAnswerForm,
@@ -127,6 +128,8 @@ def assessment_detail(request, year):
         found = evidence.evidence_for((a.signal for a in answers), content.evidence_day(year))
         for answer in answers:
             answer.live = found.get(answer.signal)
+    for answer in answers:
+        answer.contradiction = contradicts(answer.status, answer.live)
     groups = [(key, list(items)) for key, items in groupby(answers, key=lambda a: a.group_code)]
     counts = dict.fromkeys(Status.values, 0)
     for answer in answers:
@@ -135,6 +138,12 @@ def assessment_detail(request, year):
     signatures = list(assessment.signatures.all())
     user = request.user
     is_newest = newest.pk == assessment.pk
+    can_sign = (
+        is_newest
+        and may_audit(user)
+        and assessment.state in (AssessmentState.READY, AssessmentState.SIGNING)
+        and not any(s.auditor_id == user.pk for s in signatures)
+    )
     context = {
         "assessment": assessment,
         "is_newest": is_newest,
@@ -154,12 +163,9 @@ def assessment_detail(request, year):
         "can_edit_board": may_write_assessment(user) and not assessment.frozen and is_newest,
         "can_edit_auditor": may_audit(user) and not assessment.frozen and is_newest,
         "can_mark_ready": is_newest and assessment.state == AssessmentState.DRAFT and selectors.can_mark_ready(user),
-        "can_sign": (
-            is_newest
-            and may_audit(user)
-            and assessment.state in (AssessmentState.READY, AssessmentState.SIGNING)
-            and not any(s.auditor_id == user.pk for s in signatures)
-        ),
+        "can_sign": can_sign,
+        "missing_verdicts": [a for a in answers if a.auditor_verdict == Status.UNASSESSED] if can_sign else [],
+        "contradictions": [a for a in answers if a.contradiction],
         "can_new_version": is_newest and assessment.frozen and may_write_assessment(user),
         "sign_form": SignForm(),
         "due": reminders.assurance_due(year),
@@ -218,6 +224,15 @@ def assessment_new_version(request, year):
 # -- one requirement -------------------------------------------------------
 
 
+def _live_evidence(assessment: Assessment, answer) -> evidence.Evidence | None:
+    """The requirement's evidence from the data: as signed, or as of the year's evidence day."""
+    if assessment.frozen:
+        signed = {r["code"]: r for r in json.loads(assessment.frozen_json)["requirements"]}
+        live = signed.get(answer.code, {}).get("live_evidence")
+        return evidence.Evidence(**live) if live else None
+    return evidence.evidence(answer.signal, content.evidence_day(assessment.year))
+
+
 def _answer(assessment: Assessment, code: str):
     answer = selectors.answers(assessment).filter(code=code).first()
     if answer is None:
@@ -237,7 +252,8 @@ def answer_edit(request, year, code):
         form_class = BoardAnswerForm
     elif editable and may_audit(user):
         form_class = AuditorAnswerForm
-    kwargs = {"year": year} if form_class is BoardAnswerForm else {}
+    live = _live_evidence(assessment, answer)
+    kwargs = {"year": year, "live": live} if form_class is BoardAnswerForm else {}
     form = form_class(request.POST or None, instance=answer, **kwargs) if form_class else None
     conflict = None
     if request.method == "POST":
@@ -276,6 +292,8 @@ def answer_edit(request, year, code):
         "form": form,
         "conflict": conflict,
         "linked": linked,
+        "live": live,
+        "contradiction": contradicts(answer.status, live),
         "can_evidence": can_evidence,
         "upload_form": EvidenceUploadForm() if can_evidence else None,
         "revision_form": EvidenceRevisionForm() if can_evidence else None,

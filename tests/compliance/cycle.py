@@ -6,6 +6,7 @@ from django_otp.oath import TOTP
 
 from compliance import services
 from compliance.models import Status
+from jour import access
 from jour.models import Role
 from members.models import BoardRole, BoardTerm, Person
 from tests.personas import make_user, totp_device
@@ -26,7 +27,10 @@ def sign_as(assessment, user):
     return services.sign(assessment=assessment, by=user, code=code)
 
 
-def assess_all(assessment, by, status=Status.MET, responsible=None):
+JUSTIFIED = "Styrelsen har gått igenom underlaget; det som saknas i systemet finns i protokollen."
+
+
+def assess_all(assessment, by, status=Status.MET, responsible=None, justification=JUSTIFIED):
     for answer in assessment.answers.order_by("position"):
         services.save_board_answer(
             answer_id=answer.pk,
@@ -34,6 +38,7 @@ def assess_all(assessment, by, status=Status.MET, responsible=None):
             data={
                 "status": status,
                 "comment": f"Kommentar {answer.code}",
+                "justification": justification,
                 "responsible": responsible,
                 "evidence_note": "Styrelseprotokoll",
                 "evidence_date": None,
@@ -53,10 +58,25 @@ def chair_person(user):
     return person
 
 
-def ready_year(year, by):
-    """A year started afresh, every requirement met, and marked ready for audit."""
+def give_verdicts(assessment, auditor, verdict=Status.MET):
+    for answer in assessment.answers.order_by("position"):
+        services.save_auditor_answer(
+            answer_id=answer.pk,
+            lock_version=answer.lock_version,
+            data={"auditor_verdict": verdict, "auditor_comment": ""},
+            by=auditor,
+        )
+
+
+def ready_year(year, by, verdicts=True):
+    """A year started afresh, every requirement met, marked ready for audit and,
+    unless ``verdicts`` is False, given the auditors' verdicts (by the first
+    auditor there is): ready to be signed."""
     assessment = services.start_year(year=year, by=by, from_previous=False)
     assess_all(assessment, by)
     services.mark_ready(assessment=assessment, by=by)
+    auditor = access.may_audit.users().order_by("pk").first()
+    if verdicts and auditor is not None:
+        give_verdicts(assessment, auditor)
     assessment.refresh_from_db()
     return assessment

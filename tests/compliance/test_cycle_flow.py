@@ -61,6 +61,19 @@ def test_full_cycle(client, people, django_capture_on_commit_callbacks, tmp_path
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.READY
 
+    # The auditor's page lists the requirements without a verdict and offers no signing yet.
+    client.logout()
+    login_verified(client, people.auditor)
+    page = client.get(reverse("assessment_detail", args=[YEAR]), headers={"accept-language": "en"}).content.decode()
+    assert "Give your verdict on every requirement before you sign: 38 have none yet." in page
+    assert "Sign the assurance" not in page
+    for answer in assessment.answers.order_by("position"):
+        response = client.post(
+            reverse("answer_edit", args=[YEAR, answer.code]),
+            {"auditor_verdict": answer.status, "auditor_comment": "", "lock_version": answer.lock_version},
+        )
+        assert response.status_code == 302, answer.code
+
     eva = second_auditor()
     for auditor in (people.auditor, eva):
         client.logout()

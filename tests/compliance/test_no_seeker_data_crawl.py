@@ -41,7 +41,7 @@ from members.models import BoardRole, BoardTerm, Membership, Person, VolunteerAs
 from tests.cases.factories import SEEKER, make_case
 from tests.personas import login_verified
 
-from .cycle import assess_all, chair_person, second_auditor, sign_as
+from .cycle import assess_all, chair_person, give_verdicts, second_auditor, sign_as
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -203,6 +203,7 @@ def _seed_year(people, year: int, django_capture_on_commit_callbacks) -> SimpleN
     )
     with django_capture_on_commit_callbacks(execute=True):
         compliance_services.mark_ready(assessment=assessment, by=coordinator)
+    give_verdicts(assessment, people.auditor)
     eva = second_auditor()
     for auditor in (people.auditor, eva):
         with django_capture_on_commit_callbacks(execute=True):

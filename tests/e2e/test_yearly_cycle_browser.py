@@ -14,7 +14,7 @@ from compliance import assurance, catalogue, tasks
 from compliance.models import Assessment, AssessmentState, Assurance, Status
 from jour import queue
 from jour.models import Role
-from tests.compliance.cycle import assess_all, chair_person, fresh_code
+from tests.compliance.cycle import assess_all, chair_person, fresh_code, give_verdicts
 from tests.personas import PASSWORD, build_personas, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -81,13 +81,24 @@ def test_a_year_from_assessment_to_sealed_pdf(live_server, browser, settings, mo
 
     board.reload()
     board.locator(f"#req-{first.code} a").first.click()
-    board.get_by_label("Status").select_option(Status.PARTLY)
+    board.locator("#id_status").select_option(Status.PARTLY)
     board.get_by_label("Comment").fill("Rutinen finns men är inte genomgången med alla.")
     board.get_by_role("button", name="Save").click()
     board.wait_for_url(re.compile(rf".*/compliance/years/{year}/#req-{first.code}$"))
     board.get_by_role("button", name="Mark ready for audit").click()
     board.get_by_text("The year is marked ready for audit").wait_for()
     assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.READY
+
+    # Not before every requirement has the auditors' verdict: the page lists what is missing.
+    page = _log_in(browser, live_server.url, people.auditor)
+    page.get_by_role("link", name="Open the assessment").click()
+    page.get_by_text("Give your verdict on every requirement before you sign: 38 have none yet.").wait_for()
+    assert page.get_by_role("button", name="Sign the assurance").count() == 0
+    page.locator(f"#req-{first.code} a").first.click()
+    page.locator("#id_auditor_verdict").select_option(Status.PARTLY)
+    page.get_by_role("button", name="Save the verdict").click()
+    page.get_by_text("37 have none yet").wait_for()
+    give_verdicts(assessment, people.auditor)
 
     for auditor in (people.auditor, eva):
         page = _log_in(browser, live_server.url, auditor)
