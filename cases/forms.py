@@ -6,7 +6,7 @@ from jour import access
 from jour.forms import DateInput
 from jour.models import User
 
-from . import municipalities
+from . import assignability, municipalities
 from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind, RiskCheck
 from .services import ANONYMISED_ON_REQUEST, EDITABLE_FIELDS
 
@@ -97,7 +97,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = access.may_be_assigned_cases.users().order_by("name")
+        users = assignability.assignable(access.may_be_assigned_cases.users(), timezone.localdate())
+        self.fields["person"].queryset = users.order_by("name")
         self.fields["person"].label_from_instance = lambda user: user.name
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jour import access
 from jour.models import User
 
-from . import deadlines, identifiers
+from . import assignability, deadlines, identifiers
 from .models import (
     Assignment,
     AssignmentKind,
@@ -162,6 +162,9 @@ def _save_case(case: Case, fields: list[str]) -> None:
 def assign(*, case: Case, person: User, kind: str, note: str = "", by: User) -> Assignment:
     if not access.may_be_assigned_cases(person):
         raise ValidationError({"person": _("Only active support persons can be assigned to a case.")})
+    refused = assignability.reasons_against(person, timezone.localdate())
+    if refused:
+        raise ValidationError({"person": refused})
     with transaction.atomic(), set_actor(by):
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.is_closed:

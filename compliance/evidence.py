@@ -84,22 +84,27 @@ def first_contact_kpi(day: date) -> Evidence:
 
 
 def pledges_signed(day: date) -> Evidence:
-    """Every active volunteer has a signed pledge on record by `day` (the
-    pledge is the person's). Employees and the board are not counted yet."""
+    """Everyone who volunteered, was employed or sat on the board during the
+    year up to `day` has a signed pledge on record by `day` (the pledge is the
+    person's, whatever they do)."""
 
-    active = followup.active_volunteers(day)
-    missing = active.exclude(has_signed_pledge(day)).count()
+    working = followup.working_in_year(day)
+    missing = working.exclude(has_signed_pledge(day)).count()
     if missing:
         return Evidence(
             NOT_OK,
             ngettext(
-                "%(n)s active volunteer has no signed pledge.",
-                "%(n)s active volunteers have no signed pledge.",
+                "%(n)s volunteer, employee or board member of the year has no signed pledge.",
+                "%(n)s volunteers, employees and board members of the year have no signed pledge.",
                 missing,
             )
             % {"n": missing},
         )
-    return Evidence(OK, _("Every active volunteer (%(n)s) has signed the pledge.") % {"n": active.count()})
+    return Evidence(
+        OK,
+        _("Every volunteer, employee and board member of the year (%(n)s) has signed the pledge.")
+        % {"n": working.count()},
+    )
 
 
 def volunteer_followup(day: date) -> Evidence:

@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from cases import mentions
+        from cases import assignability, mentions
         from jour.signals import account_created, account_reactivating
 
         from . import models, services
@@ -17,6 +17,8 @@ class MembersConfig(AppConfig):
         mentions.register(models.SupervisionSession, ("note",))
         # An accepted invitation's new account belongs to the person it was made for.
         account_created.connect(services.link_accepted_account, dispatch_uid="members.link_accepted_account")
+        # Nobody is given a case without a signed confidentiality pledge.
+        assignability.add_rule(reasons=services.pledge_missing, limit=services.with_pledge_or_unlinked)
         # A deactivated account comes back only while its person meets the access rule.
         account_reactivating.connect(services.check_reactivation, dispatch_uid="members.check_reactivation")
 

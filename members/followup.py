@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +30,17 @@ from django.utils.translation import override
 from jour import access
 from jour.models import User
 
+from .models import (
+    BoardTerm,
+    Employment,
+    Person,
+    SupervisionKind,
+    SupervisionSession,
+    VolunteerAssignment,
+    active_on,
+    has_signed_pledge,
+)
 from .models import FollowupReminder as SentReminder
-from .models import Person, SupervisionKind, SupervisionSession, VolunteerAssignment, active_on, has_signed_pledge
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,19 @@ def months_before(day: date, months: int) -> date:
 def active_volunteers(day: date) -> QuerySet[Person]:
     """People with a volunteer assignment active on `day`, each once."""
     return Person.objects.filter(Exists(VolunteerAssignment.objects.filter(active_on(day), person=OuterRef("pk"))))
+
+
+def working_in_year(day: date) -> QuerySet[Person]:
+    """People who volunteered, were employed or sat on the board at some time
+    from the first of January of `day`'s year to `day`: everyone the pledge
+    rule covers that year, each once."""
+    start = date(day.year, 1, 1)
+    during = Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=start))
+    return Person.objects.filter(
+        Exists(VolunteerAssignment.objects.filter(during, person=OuterRef("pk")))
+        | Exists(Employment.objects.filter(during, person=OuterRef("pk")))
+        | Exists(BoardTerm.objects.filter(during, person=OuterRef("pk")))
+    )
 
 
 def _lacking(day: date, months: int) -> QuerySet[Person]:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from .models import (
     Person,
     VolunteerAssignment,
     active_on,
+    has_signed_pledge,
 )
 from .signals import erasure_requested
 
@@ -156,6 +157,25 @@ def check_reactivation(sender=None, *, user: User, **kwargs) -> None:
     blockers = access_blockers(person, user.role, timezone.localdate())
     if blockers:
         raise ValidationError(blockers)
+
+
+def pledge_missing(user: User, day: date) -> list[str]:
+    """A case assignment needs a signed confidentiality pledge on record
+    (cases.assignability). An account no person holds has none to show; it is
+    listed by unlinked_case_accounts and fails the checklist until it is linked."""
+    person = Person.objects.filter(account=user).first()
+    if person is None or ConfidentialityPledge.objects.filter(person=person, signed_on__lte=day).exists():
+        return []
+    return [
+        _("%(name)s has no signed confidentiality pledge on record: record it on their person page first.")
+        % {"name": person.name}
+    ]
+
+
+def with_pledge_or_unlinked(users, day: date):
+    """The users pledge_missing lets through."""
+    without = Person.objects.filter(account=OuterRef("pk")).exclude(has_signed_pledge(day))
+    return users.exclude(Exists(without))
 
 
 def unlinked_case_accounts():

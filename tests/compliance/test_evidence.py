@@ -1,6 +1,6 @@
 """Live evidence beside each requirement: computed from the data, never invented."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -49,9 +49,29 @@ def test_pledges_and_follow_up(people):
     with override("en"):
         found = evidence.pledges_signed(DAY)
     assert found.state == evidence.OK
-    assert found.summary == "Every active volunteer (1) has signed the pledge."
+    assert found.summary == "Every volunteer, employee and board member of the year (1) has signed the pledge."
     # A pledge signed after the day asked about does not count for that day.
     assert evidence.pledges_signed(DAY - timedelta(days=11)).state == evidence.NOT_OK
+
+
+def test_the_pledge_evidence_covers_employees_and_the_board_of_the_year(people):
+    """Issue 17, item 5: not only volunteers, and everyone who worked during the
+    year, also those who have left since (a board member whose term ended in March)."""
+    kim = Person.objects.create(name="Kim")
+    Employment.objects.create(person=kim, title="Samordnare", start=LONG_AGO)
+    maria = Person.objects.create(name="Maria")
+    BoardTerm.objects.create(person=maria, role="chair", start=LONG_AGO, end=date(DAY.year, 3, 15))
+    before_the_year = Person.objects.create(name="Gone")
+    BoardTerm.objects.create(
+        person=before_the_year, role="member", start=date(DAY.year - 2, 1, 1), end=date(DAY.year - 1, 6, 1)
+    )
+    with override("en"):
+        found = evidence.pledges_signed(DAY)
+    assert found.state == evidence.NOT_OK
+    assert found.summary.startswith("2 volunteers, employees and board members of the year")
+    for person in (kim, maria):
+        ConfidentialityPledge.objects.create(person=person, signed_on=LONG_AGO)
+    assert evidence.pledges_signed(DAY).state == evidence.OK
 
 
 def test_coordinator_rule_and_leavers(people):

@@ -158,7 +158,9 @@ def test_coordinator_plans_a_hearing_and_the_support_person_subscribes(live_serv
     events = {str(event["UID"]): event for event in Calendar.from_ical(body).walk("VEVENT")}
     hearing_event = next(event for uid, event in events.items() if uid.startswith(f"appointment-{hearing.pk}@"))
     assert FIRST_NAME in str(hearing_event["SUMMARY"])
-    assert str(hearing_event["LOCATION"]) == f"{COURT}, {COURTROOM}"
+    # The court and room were typed, not chosen from the register of places: they stay on the site.
+    assert "LOCATION" not in hearing_event
+    assert COURT not in unfolded and COURTROOM not in unfolded
     assert hearing_event.decoded("DTSTART") == hearing.starts_at
     assert hearing_event.decoded("DTEND") == hearing.ends_at
     assert any(uid.startswith(f"appointment-{meeting.pk}@") for uid in events)

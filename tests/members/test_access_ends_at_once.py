@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Assignment
 from members.middleware import CHECKED_KEY
-from members.models import Person, VolunteerAssignment
+from members.models import ConfidentialityPledge, Person, VolunteerAssignment
 from tests.cases.factories import assign, make_case
 from tests.personas import login_verified
 
@@ -19,6 +19,7 @@ from tests.personas import login_verified
 def alex_until_today(people):
     person = Person.objects.create(name="Alex Support", email="alex@jour.test", account=people.alex)
     start = timezone.localdate() - timedelta(days=400)
+    ConfidentialityPledge.objects.create(person=person, signed_on=start)
     return VolunteerAssignment.objects.create(person=person, start=start)
 
 

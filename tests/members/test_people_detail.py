@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Assignment
-from members.models import BoardTerm, Employment, Membership, Person, VolunteerAssignment
+from members.models import BoardTerm, ConfidentialityPledge, Employment, Membership, Person, VolunteerAssignment
 from tests.cases.factories import assign, make_case
 from tests.personas import login_verified
 
@@ -26,6 +26,7 @@ def alex(people):
         name="Alex Support", email="alex@jour.test", phone="070-121 21 21", account=people.alex
     )
     VolunteerAssignment.objects.create(person=person, start=LONG_AGO)
+    ConfidentialityPledge.objects.create(person=person, signed_on=LONG_AGO)
     Membership.objects.create(person=person, kind="member", start=LONG_AGO, fee_paid_for=TODAY.year)
     Employment.objects.create(person=person, title="Assistant", start=LONG_AGO, end=LONG_AGO + timedelta(days=30))
     BoardTerm.objects.create(person=person, role="deputy", start=TODAY + timedelta(days=10))

@@ -175,10 +175,11 @@ def _add_volunteers(people, numbers):
     for i in numbers:
         user = make_user(f"vol{i}@jour.test", f"Volontär {i}", Role.SUPPORT_PERSON, with_totp=False)
         pledge = i % 2 == 0
+        # Assigned while the account was not yet linked: a case needs a pledge on record once it is.
+        assign(make_case(kim), user, by=kim)
         volunteer = make_volunteer(
             f"Volontär {i}", account=user, pledge=pledge, pledge_scan="pledges/x.pdf" if pledge else ""
         )
-        assign(make_case(kim), user, by=kim)
         hold_session(today() - timedelta(days=i * 7), volunteer.person, by=kim, kind=SupervisionKind.INDIVIDUAL)
 
 
