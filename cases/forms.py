@@ -85,7 +85,16 @@ class SupportPersonCaseForm(CaseForm):
 
 
 class AssignForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Support person"), queryset=User.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Support person"),
+        queryset=User.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "This person cannot be given a case now: only active support persons with a signed "
+                "confidentiality pledge on record can."
+            )
+        },
+    )
     kind = forms.ChoiceField(label=_("As"), choices=AssignmentKind.choices)
     note = forms.CharField(
         label=_("Handover note"),
