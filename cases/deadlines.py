@@ -28,10 +28,37 @@ def allowance(priority: str) -> timedelta:
 
 
 def set_deadline(case: Case) -> None:
-    """Fill in the stored deadline fields from received_at and priority."""
+    """Fill in the stored deadline fields from received_at and priority.
+
+    Once the first attempt is made, the deadline it is judged by keeps the
+    priority then in force: only a corrected received_at moves it."""
     hours = ALLOWANCE_HOURS[Priority(case.priority)]
     case.first_contact_due = add_working_hours(case.received_at, hours)
     case.first_contact_warn_at = add_working_hours(case.received_at, hours - WARNING_HOURS)
+    if case.first_contact_priority:
+        then = ALLOWANCE_HOURS[Priority(case.first_contact_priority)]
+        case.first_contact_due_then = add_working_hours(case.received_at, then)
+
+
+def stop_clock(case: Case, at: datetime, *, at_registration: bool = False) -> None:
+    """Record the first contact at ``at``, with the deadline and priority in
+    force when the clock stopped. An earlier attempt logged later moves the
+    time, not the deadline it is judged by."""
+    if case.first_contact_at is None:
+        case.first_contact_due_then = case.first_contact_due
+        case.first_contact_priority = case.priority
+    case.first_contact_at = at
+    case.first_contact_hours = hours_to_first_contact(case)
+    case.first_contact_at_registration = at_registration
+
+
+CLOCK_FIELDS = [
+    "first_contact_at",
+    "first_contact_hours",
+    "first_contact_due_then",
+    "first_contact_priority",
+    "first_contact_at_registration",
+]
 
 
 @dataclass(frozen=True)
@@ -65,10 +92,11 @@ class DeadlineState:
 def deadline_state(case: Case, now: datetime | None = None) -> DeadlineState:
     now = now or timezone.now()
     stop = case.first_contact_at or (case.closed_at if case.is_closed else None) or now
+    # After the first attempt: the allowance and deadline it was made under.
     return DeadlineState(
-        allowance=allowance(case.priority),
+        allowance=allowance(case.first_contact_priority or case.priority),
         used=working_hours_between(case.received_at, stop),
-        due=case.first_contact_due,
+        due=case.first_contact_due_then or case.first_contact_due,
         first_contact_at=case.first_contact_at,
     )
 

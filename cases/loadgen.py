@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jour import access
 from jour.models import Role, User
-from jour.workdays import STOCKHOLM, working_hours_between
+from jour.workdays import STOCKHOLM
 
 from . import deadlines
 from .models import (
@@ -107,10 +107,7 @@ def load(
                 if contacted:
                     # Most first attempts come within the allowance; some are late.
                     delay = timedelta(hours=rng.expovariate(1 / 20))
-                    case.first_contact_at = min(received_at + delay, now)
-                    case.first_contact_hours = (
-                        working_hours_between(received_at, case.first_contact_at).total_seconds() / 3600
-                    )
+                    deadlines.stop_clock(case, min(received_at + delay, now))
                 if is_open:
                     case.status = Status.ACTIVE if contacted else Status.AWAITING_FIRST_CONTACT
                 else:

@@ -189,6 +189,14 @@ class Case(models.Model):
     first_contact_at = models.DateTimeField(_("first contact attempt"), null=True, blank=True, editable=False)
     # Working hours from received_at to the first attempt, for the yearly KPI.
     first_contact_hours = models.FloatField(null=True, blank=True, editable=False)
+    # History, not a recomputation: the deadline and priority in force when the
+    # first attempt was made. A later priority change moves first_contact_due of
+    # an open case, never whether an attempt already made was within its deadline.
+    first_contact_due_then = models.DateTimeField(null=True, blank=True, editable=False)
+    first_contact_priority = models.CharField(max_length=10, choices=Priority.choices, blank=True, editable=False)
+    # The anonymous call or visit was itself the contact (services.ANSWERED_AT_ONCE):
+    # there was no deadline to keep, so the KPI counts it on a line of its own.
+    first_contact_at_registration = models.BooleanField(default=False, editable=False)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

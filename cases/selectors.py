@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -143,6 +143,7 @@ class KpiRow:
     decided: int
     kept: int
     median_hours: float | None
+    at_registration: int = 0
 
     @property
     def quarter(self) -> int:
@@ -153,19 +154,36 @@ class KpiRow:
         return self.kept / self.decided if self.decided else None
 
 
-def decided_cases(cases, now: datetime | None = None):
-    """The cases whose first-contact result is known: the first attempt is
-    logged, or the deadline has passed without one. A case closed before its
-    deadline without an attempt (registered by mistake, say) is left out."""
-    now = now or timezone.now()
-    return cases.filter(
+# A case is judged by the priority and deadline in force when its first attempt
+# was made (deadlines.stop_clock); one still without an attempt by the current ones.
+JUDGED_PRIORITY = Coalesce(NullIf("first_contact_priority", Value("")), "priority")
+JUDGED_DUE = Coalesce("first_contact_due_then", "first_contact_due")
+
+# The anonymous call or visit was itself the contact: no deadline to keep, so
+# neither decided nor kept; the KPI counts these on a line of their own.
+AT_REGISTRATION = Q(first_contact_at_registration=True)
+
+
+def decided(now: datetime) -> Q:
+    """The first-contact result is known: the first attempt is logged, or the
+    deadline has passed without one. A case closed before its deadline without
+    an attempt (registered by mistake, say) is left out, and so is a contact
+    made at registration."""
+    return ~AT_REGISTRATION & (
         Q(first_contact_at__isnull=False)
         | (Q(first_contact_due__lte=now) & ~Q(status=Status.CLOSED, closed_at__lt=F("first_contact_due")))
     )
 
 
+def decided_cases(cases, now: datetime | None = None):
+    """The decided cases, each with ``judged_priority``: the line of the KPI it counts on."""
+    return cases.filter(decided(now or timezone.now())).annotate(judged_priority=JUDGED_PRIORITY)
+
+
 def kept_within_deadline() -> Q:
-    return Q(first_contact_at__isnull=False, first_contact_at__lte=F("first_contact_due"))
+    """The first attempt came by the deadline in force when it was made; a
+    later priority change does not move it (history, not a recomputation)."""
+    return Q(first_contact_at__isnull=False, first_contact_at__lte=JUDGED_DUE) & ~AT_REGISTRATION
 
 
 def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: datetime | None = None) -> list[KpiRow]:
@@ -174,38 +192,51 @@ def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: date
 
     A case counts once it is decided: its first attempt is logged, or its
     deadline has passed without one. A case closed before its deadline without
-    an attempt (registered by mistake, say) is not counted.
+    an attempt (registered by mistake, say) is not counted. Contacts made at
+    registration are counted apart (``at_registration``), in the same query.
     """
-    base = decided_cases(Case.objects.filter(received_at__gte=start, received_at__lt=end), now=now).annotate(
-        period=TRUNC[granularity]("received_at", tzinfo=STOCKHOLM)
+    is_decided = decided(now or timezone.now())
+    base = (
+        Case.objects.filter(received_at__gte=start, received_at__lt=end)
+        .filter(is_decided | AT_REGISTRATION)
+        .annotate(period=TRUNC[granularity]("received_at", tzinfo=STOCKHOLM), judged_priority=JUDGED_PRIORITY)
     )
     qs = (
-        base.values("period", "priority")
-        .annotate(decided=Count("pk"), kept=Count("pk", filter=kept_within_deadline()))
-        .order_by("period", "priority")
+        base.values("period", "judged_priority")
+        .annotate(
+            decided=Count("pk", filter=is_decided),
+            kept=Count("pk", filter=kept_within_deadline()),
+            at_registration=Count("pk", filter=AT_REGISTRATION),
+        )
+        .order_by("period", "judged_priority")
     )
     if connection.vendor == "postgresql":
-        qs = qs.annotate(median_hours=Median("first_contact_hours"))
+        qs = qs.annotate(median_hours=Median("first_contact_hours", filter=is_decided))
         medians = None
     else:
-        medians = _medians_in_python(base)
+        medians = _medians_in_python(base.filter(is_decided))
     return [
         KpiRow(
             period=row["period"],
-            priority=row["priority"],
+            priority=row["judged_priority"],
             decided=row["decided"],
             kept=row["kept"],
-            median_hours=row["median_hours"] if medians is None else medians.get((row["period"], row["priority"])),
+            median_hours=row["median_hours"] if medians is None else medians.get(_key(row)),
+            at_registration=row["at_registration"],
         )
         for row in qs
     ]
+
+
+def _key(row: dict) -> tuple:
+    return row["period"], row["judged_priority"]
 
 
 def _medians_in_python(base) -> dict:
     """SQLite (make run) has no percentile function: one more query, sorted here."""
     values: dict = {}
     for period, priority, hours in base.filter(first_contact_hours__isnull=False).values_list(
-        "period", "priority", "first_contact_hours"
+        "period", "judged_priority", "first_contact_hours"
     ):
         values.setdefault((period, priority), []).append(hours)
     return {key: median(hours) for key, hours in values.items()}

@@ -100,8 +100,7 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
         deadlines.set_deadline(case)
         if case.anonymous and case.channel in ANSWERED_AT_ONCE:
             # The anonymous call or visit is itself the contact: there is nobody to call back.
-            case.first_contact_at = case.received_at
-            case.first_contact_hours = deadlines.hours_to_first_contact(case)
+            deadlines.stop_clock(case, case.received_at, at_registration=True)
             case.status = Status.ACTIVE
         case.full_clean(exclude=["registered_by"])
         case.save()
@@ -133,6 +132,8 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
             if field in data:
                 setattr(current, field, data[field])
         if (current.received_at, current.priority) != deadline_inputs:
+            # Moves the deadline of a case still waiting; a first attempt already
+            # made keeps the deadline it was made under (deadlines.stop_clock).
             deadlines.set_deadline(current)
             deadlines.reset_alerts_after_deadline_change(current, now)
             current.first_contact_hours = deadlines.hours_to_first_contact(current)
@@ -216,10 +217,9 @@ def log_attempt(
         attempt.full_clean(exclude=["case", "made_by"])
         attempt.save()
         if case.first_contact_at is None or made_at < case.first_contact_at:
-            case.first_contact_at = made_at
-            case.first_contact_hours = deadlines.hours_to_first_contact(case)
+            deadlines.stop_clock(case, made_at)
             _refresh_status(case)
-            _save_case(case, ["first_contact_at", "first_contact_hours", "status"])
+            _save_case(case, [*deadlines.CLOCK_FIELDS, "status"])
     return attempt
 
 
@@ -269,7 +269,8 @@ def record_risk_check(*, case: Case, answers: dict, by) -> RiskCheck:
 
 
 def confirm_urgent(*, check: RiskCheck, by) -> Case:
-    """Make the case urgent (its first-contact deadline becomes the urgent allowance)."""
+    """Make the case urgent: a case still waiting gets the urgent allowance; a
+    first attempt already made stays judged by the deadline it was made under."""
     case = Case.objects.get(pk=check.case_id)
     if not check.danger:
         raise ValidationError(_("Only a risk check that found immediate danger makes a case urgent here."))

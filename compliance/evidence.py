@@ -45,7 +45,9 @@ def label(state: str) -> str:
 
 
 def first_contact_figures(year: int) -> dict:
-    """The first-contact KPI of a year, by priority and in all (aggregates only)."""
+    """The first-contact KPI of a year, by priority and in all (aggregates only).
+    ``at_registration`` counts the contacts made when the case was registered
+    (anonymous calls and visits): they had no deadline, so they are in no share."""
 
     start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
     end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
@@ -59,16 +61,27 @@ def first_contact_figures(year: int) -> dict:
             "decided": decided,
             "kept": kept,
             "per_mille": round(kept * 1000 / decided) if decided else None,
+            "at_registration": sum(r.at_registration for r in chosen),
         }
     figures["target_per_mille"] = round(settings.JOUR_FIRST_CONTACT_TARGET * 1000)
     return figures
 
 
+def _at_registration(n: int) -> str:
+    return ngettext(
+        "Not counted: %(n)s contact at registration (an anonymous call or visit), with no deadline to keep.",
+        "Not counted: %(n)s contacts at registration (anonymous calls or visits), with no deadline to keep.",
+        n,
+    ) % {"n": n}
+
+
 def first_contact_kpi(day: date) -> Evidence:
     total = first_contact_figures(day.year)["all"]
-    decided, kept = total["decided"], total["kept"]
+    decided, kept, at_registration = total["decided"], total["kept"], total["at_registration"]
+    besides = f" {_at_registration(at_registration)}" if at_registration else ""
     if not decided:
-        return Evidence(MANUAL, _("No case this year has reached its deadline or a first attempt yet."))
+        nothing = _("No case this year has reached its deadline or a first attempt yet.")
+        return Evidence(MANUAL, nothing + besides)
     share = kept / decided
     target = settings.JOUR_FIRST_CONTACT_TARGET
     summary = _(
@@ -80,7 +93,7 @@ def first_contact_kpi(day: date) -> Evidence:
         "share": round(share * 100),
         "target": round(target * 100),
     }
-    return Evidence(OK if share >= target else NOT_OK, summary)
+    return Evidence(OK if share >= target else NOT_OK, summary + besides)
 
 
 def pledges_signed(day: date) -> Evidence:

@@ -177,12 +177,14 @@ class KpiLine:
 
 
 def first_contact(period: Period, now: datetime | None = None) -> list[KpiLine]:
-    """Cases decided (first attempt made, or deadline passed) and kept within it, by priority."""
+    """Cases decided (first attempt made, or deadline passed) and kept within it, by the
+    priority they are judged by (cases.selectors.decided_cases). A contact made at
+    registration had no deadline to keep and is not counted."""
 
     rows = {
-        row["priority"]: row
+        row["judged_priority"]: row
         for row in decided_cases(cases_in(period), now=now)
-        .values("priority")
+        .values("judged_priority")
         .annotate(decided=Count("pk"), kept=Count("pk", filter=kept_within_deadline()))
     }
     lines = [
@@ -348,12 +350,12 @@ def parts(year: int, now: datetime | None = None) -> Parts:
     kpi = result.counts["kpi"] = Counter()
     rows = (
         decided_cases(cases, now=now)
-        .values("month", "municipality", "priority")
+        .values("month", "municipality", "judged_priority")
         .annotate(decided=Count("pk"), kept=Count("pk", filter=kept_within_deadline()))
     )
     for found in rows:
         for column in ("decided", "kept"):
-            kpi[found["month"], found["municipality"] or NOT_KNOWN, found["priority"], column] += found[column]
+            kpi[found["month"], found["municipality"] or NOT_KNOWN, found["judged_priority"], column] += found[column]
     return result
 
 

@@ -156,6 +156,8 @@ def assessment_detail(request, year):
             (_("All"), figures["all"], _percent(figures["all"])),
         ],
         "target": figures["target_per_mille"] / 10,
+        # A year frozen before contacts at registration were counted apart has no such figure.
+        "at_registration": figures["all"].get("at_registration"),
         "signatures": signatures,
         "required": selectors.signatures_required(),
         "plan": ActionPlan.objects.filter(year=year).prefetch_related("items").first(),

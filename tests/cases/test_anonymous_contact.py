@@ -1,5 +1,6 @@
 """An anonymous contact: registered through the coordinator's form with no
-personal data at all, and (by phone or walk-in) already counted as contacted."""
+personal data at all, and (by phone or walk-in) already contacted: a contact at
+registration, counted apart from the cases that had a deadline to keep."""
 
 from datetime import datetime, timedelta
 
@@ -32,7 +33,7 @@ def _year_kpi(year: int):
         end=datetime(year + 1, 1, 1, tzinfo=STOCKHOLM),
         granularity="year",
     )
-    return sum(r.decided for r in rows), sum(r.kept for r in rows)
+    return sum(r.decided for r in rows), sum(r.kept for r in rows), sum(r.at_registration for r in rows)
 
 
 def _received() -> datetime:
@@ -41,7 +42,9 @@ def _received() -> datetime:
 
 
 @pytest.mark.parametrize("channel", ["phone", "walk_in"])
-def test_an_anonymous_call_or_visit_is_saved_without_personal_data_and_counts_as_kept(coordinator, people, channel):
+def test_an_anonymous_call_or_visit_is_saved_without_personal_data_as_a_contact_at_registration(
+    coordinator, people, channel
+):
     received = _received()
     response = coordinator.post(
         reverse("case_create"),
@@ -62,7 +65,9 @@ def test_an_anonymous_call_or_visit_is_saved_without_personal_data_and_counts_as
     assert not case.waiting_for_first_contact
     # The statistics are kept.
     assert (case.gender, case.age_group, case.municipality) == ("woman", "26-64", "1281")
-    assert _year_kpi(received.year) == (1, 1)
+    assert case.first_contact_at_registration is True
+    # Not decided and not kept: there was no deadline to keep. Its own line.
+    assert _year_kpi(received.year) == (0, 0, 1)
 
     page = coordinator.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "Anonymous contact" in page
@@ -82,7 +87,7 @@ def test_an_anonymous_email_contact_still_waits_for_its_first_attempt(coordinato
     assert case.status == Status.NEW
     assert case.waiting_for_first_contact
     assert case.first_contact_due > timezone.now()
-    assert _year_kpi(received.year) == (0, 0)  # not decided yet
+    assert _year_kpi(received.year) == (0, 0, 0)  # not decided yet, and no contact at registration
 
 
 @pytest.mark.parametrize(
