@@ -9,10 +9,11 @@ class CalendarsConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from cases import case_page, mentions
+        from cases import case_page, mentions, seeker_data
         from jour.signals import account_deactivated
 
         from . import feeds
+        from . import seeker_data as our_seeker_data
         from .case_page import case_sections
         from .models import Appointment, MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
 
@@ -21,6 +22,7 @@ class CalendarsConfig(AppConfig):
         case_page.add_section(template="calendars/_case_appointments.html", context=case_sections, order=20)
         mentions.register(Appointment, ("title", "place", "room"), case_path="case")
         mentions.register(PhoneClosure, ("reason",))
+        seeker_data.add_section(**our_seeker_data.SECTION)
 
         # Title and place should hold no name or address of a seeker, but one typed
         # there anyway is not copied into the log (anonymisation blanks them too).

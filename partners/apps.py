@@ -8,13 +8,16 @@ class PartnersConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from cases import case_page, mentions
+        from cases import case_page, mentions, seeker_data
 
+        from . import seeker_data as our_seeker_data
         from .case_page import case_sections
         from .models import CaseRoutine, Partner, Referral, Routine, RoutineConfirmation, StepCheck
 
         case_page.add_section(template="partners/_case_sections.html", context=case_sections, order=10)
         mentions.register(Referral, ("note",), case_path="case")
+        for section in our_seeker_data.SECTIONS:
+            seeker_data.add_section(**section)
 
         auditlog.register(Partner)
         auditlog.register(Referral, mask_fields=["note"])

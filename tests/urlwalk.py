@@ -161,7 +161,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("paper_create", "hold_create", "seeker_erase"), on_case),
         "paper_shredded": {"pk": case.pk, "record_pk": paper.pk},
         "hold_release": {"pk": hold.pk},
-        "seeker_data_export": {"pk": case.pk, "fmt": "json"},
+        **dict.fromkeys(("seeker_data_archive", "seeker_data_download"), on_case),
         "calendar_month": {"year": start.year, "month": start.month},
         "calendar_week": {"year": start.isocalendar().year, "week": start.isocalendar().week},
         **dict.fromkeys(("appointment_detail", "appointment_edit", "appointment_delete"), on_appointment),

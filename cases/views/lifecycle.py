@@ -4,15 +4,16 @@ the user's scope is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jour.access import may_manage_cases, may_work_cases, requires
 
-from .. import paper, retention, seeker_data
+from .. import paper, retention, seeker_archive, seeker_data
 from ..case_page import visible_case
 from ..forms import EraseSeekerForm, HoldForm, PaperForm
 from ..models import Case, PaperRecord, RetentionHold
@@ -106,19 +107,34 @@ def hold_release(request, pk):
 
 
 @requires(may_manage_cases)
-@require_GET
-def seeker_data_export(request, pk, fmt):
+@require_POST
+def seeker_data_archive(request, pk):
+    """Build the encrypted archive of the seeker's data and show its passphrase,
+    this once; the archive waits in the session for one download."""
     case = visible_case(request, pk)
-    data = seeker_data.collect(case)
-    if fmt == "json":
-        body, content_type = seeker_data.as_json(data), "application/json; charset=utf-8"
-    elif fmt == "pdf":
-        body, content_type = seeker_data.as_pdf(data), "application/pdf"
-    else:
-        return HttpResponse(status=404)
-    seeker_data.record_export(case=case, by=request.user, fmt=fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="personuppgifter-{case.number}.{fmt}"'
+    prepared = seeker_archive.prepare(request.session, case=case, language=get_language())
+    seeker_data.record_export(case=case, by=request.user, fmt="zip")
+    context = {
+        "case": case,
+        "prepared": prepared,
+        "file_name": seeker_archive.file_name(case, "zip"),
+        "minutes": seeker_archive.VALID_SECONDS // 60,
+    }
+    response = render(request, "cases/seeker_data_ready.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(may_manage_cases)
+@require_POST
+def seeker_data_download(request, pk):
+    """The archive built just before, once, in the session that built it."""
+    case = visible_case(request, pk)
+    body = seeker_archive.take(request.session, case=case, token=request.POST.get("token", ""))
+    if body is None:
+        raise Http404
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{seeker_archive.file_name(case, "zip")}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -168,7 +168,7 @@ def test_anonymise_due_removes_the_personal_data_and_free_text_from_the_whole_da
     # Make the audit trail as rich as it gets: an edit, page views and an export.
     coordinator = client_for(people.coordinator)
     assert coordinator.get(reverse("case_detail", args=[case.pk])).status_code == 200
-    assert coordinator.get(reverse("seeker_data_export", args=[case.pk, "json"])).status_code == 200
+    assert coordinator.post(reverse("seeker_data_archive", args=[case.pk])).status_code == 200
     services.update_case(
         case=case,
         data={"phone": "070-555 01 24", "notes": SEEKER["notes"] + "!"},

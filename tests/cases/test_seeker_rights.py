@@ -1,19 +1,14 @@
-"""The seeker's rights: everything held about them (GDPR art. 15) as JSON and
-PDF, recorded in the audit log without repeating it, and erasure on request
-(art. 17), which respects a hold and leaves other cases alone."""
+"""The seeker's rights: erasure on request (art. 17), which respects a hold and
+leaves other cases alone. The art. 15 export has its own tests:
+test_seeker_data_export.py."""
 
-import io
-import json
-import re
 from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from cases import paper, retention, services
 from cases.models import Case, ContactAttempt, PaperKind, Status
@@ -55,119 +50,6 @@ def case_with_history(people, *, attempt_note=ATTEMPT_NOTE, **seeker) -> Case:
     )
     case.refresh_from_db()
     return case
-
-
-def export_entries(case: Case):
-    return LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Case),
-        object_id=case.pk,
-        additional_data__has_key="seeker_data_export",
-    ).order_by("pk")
-
-
-@pytest.fixture
-def seeker_cases(people):
-    """The seeker's case, a second one with the same phone number, and someone else's."""
-    case = case_with_history(people)
-    second = make_case(
-        people.coordinator,
-        received_at=timezone.now() - timedelta(hours=5),
-        first_name="Inga",
-        last_name="Fjällbrinksdotter",
-        email="",
-        notes="",
-    )
-    unrelated = make_case(people.coordinator, received_at=timezone.now() - timedelta(hours=1), **ERASED)
-    return case, second, unrelated
-
-
-# --- Art. 15: the export -------------------------------------------------------------
-
-
-def test_the_json_export_holds_every_case_of_the_seeker_and_is_audited_without_the_data(people, seeker_cases):
-    case, second, unrelated = seeker_cases
-    entries = LogEntry.objects.count()
-    response = client_for(people.coordinator).get(reverse("seeker_data_export", args=[case.pk, "json"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="personuppgifter-{case.number}.json"'
-    assert "no-store" in response["Cache-Control"]
-
-    data = json.loads(response.content)
-    assert [c["number"] for c in data["cases"]] == [case.number, second.number]
-    mine = data["cases"][0]
-    for field in ("first_name", "last_name", "phone", "email", "notes"):
-        assert mine[field] == SEEKER[field], field
-    assert [a["note"] for a in mine["contact_attempts"]] == [ATTEMPT_NOTE]
-    assert [a["handover_note"] for a in mine["support_persons"]] == [HANDOVER_NOTE]
-    assert [p["description"] for p in mine["paper_records"]] == [PAPER_DESCRIPTION]
-    assert data["cases"][1]["first_name"] == "Inga" and data["cases"][1]["phone"] == SEEKER["phone"]
-    assert data["retention_months"] == settings.JOUR_RETENTION_MONTHS
-    body = response.content.decode()
-    for value in ERASED.values():
-        assert value not in body, value
-    assert unrelated.number not in body
-
-    assert LogEntry.objects.count() == entries + 1
-    entry = export_entries(case).get()
-    assert entry.action == LogEntry.Action.ACCESS
-    assert entry.actor == people.coordinator
-    assert entry.additional_data == {"seeker_data_export": "GDPR art. 15", "format": "json"}
-    stored = json.dumps([entry.changes, entry.additional_data, entry.changes_text], ensure_ascii=False)
-    for value in [*SEEKER.values(), ATTEMPT_NOTE, HANDOVER_NOTE, PAPER_DESCRIPTION, "Inga"]:
-        assert value not in stored, value
-
-
-def _pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return re.sub(r"\s+", " ", text)
-
-
-def test_the_pdf_export_holds_the_seekers_name_and_notes_and_is_audited(people, seeker_cases):
-    case, second, _unrelated = seeker_cases
-    client = client_for(people.coordinator)
-    response = client.get(reverse("seeker_data_export", args=[case.pk, "pdf"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="personuppgifter-{case.number}.pdf"'
-    text = _pdf_text(response.content)
-    for value in (SEEKER["first_name"], SEEKER["last_name"], SEEKER["email"], ATTEMPT_NOTE, case.number, second.number):
-        assert value in text, value
-    assert ERASED["first_name"] not in text
-
-    entry = export_entries(case).get()
-    assert entry.action == LogEntry.Action.ACCESS
-    assert entry.actor == people.coordinator
-    assert entry.additional_data == {"seeker_data_export": "GDPR art. 15", "format": "pdf"}
-    stored = json.dumps([entry.changes, entry.additional_data, entry.changes_text], ensure_ascii=False)
-    for value in [*SEEKER.values(), ATTEMPT_NOTE]:
-        assert value not in stored, value
-
-    # Each download is one entry.
-    client.get(reverse("seeker_data_export", args=[case.pk, "json"]))
-    client.get(reverse("seeker_data_export", args=[case.pk, "pdf"]))
-    assert [e.additional_data["format"] for e in export_entries(case)] == ["pdf", "json", "pdf"]
-
-
-@pytest.mark.parametrize("persona", ["alex", "sam", "board", "auditor"])
-@pytest.mark.parametrize("fmt", ["json", "pdf"])
-def test_nobody_but_a_coordinator_downloads_a_seekers_data(people, seeker_cases, persona, fmt):
-    case = seeker_cases[0]
-    entries = LogEntry.objects.count()
-    response = client_for(getattr(people, persona)).get(reverse("seeker_data_export", args=[case.pk, fmt]))
-    assert response.status_code in (403, 404)
-    body = response.content.decode(errors="replace")
-    for value in [*SEEKER.values(), ATTEMPT_NOTE]:
-        assert value not in body, value
-    assert LogEntry.objects.count() == entries
-    assert not export_entries(case).exists()
-
-
-def test_an_unknown_format_is_404_and_not_audited(people, seeker_cases):
-    case = seeker_cases[0]
-    response = client_for(people.coordinator).get(reverse("seeker_data_export", args=[case.pk, "xml"]))
-    assert response.status_code == 404
-    assert not export_entries(case).exists()
 
 
 # --- Art. 17: erasure ------------------------------------------------------------------

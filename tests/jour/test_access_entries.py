@@ -30,8 +30,8 @@ VALUES = list(WALKIE.values())
 
 VIEWS = [(name, route, access) for name, route, _cb, access in site_views() if access not in (PUBLIC, PASSWORD_STEP)]
 # The files a view hands out are checked by their own tests (seeker data export: an
-# access entry per export; the calendar feed: see test_feeds).
-FILES = {"seeker_data_export"}
+# access entry per archive made, see test_seeker_data_export; the calendar feed: see test_feeds).
+FILES = {"seeker_data_archive", "seeker_data_download"}
 
 
 @pytest.fixture

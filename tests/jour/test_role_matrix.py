@@ -37,7 +37,8 @@ MATRIX = {
     "retention_preview": {C},
     "hold_create": {C},
     "hold_release": {C},
-    "seeker_data_export": {C},
+    "seeker_data_archive": {C},
+    "seeker_data_download": {C},
     "seeker_erase": {C},
     "requirement_list": {C, B, A},
     # compliance: the yearly assessment, the assurance and the action plan

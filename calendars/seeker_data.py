@@ -1,0 +1,34 @@
+"""The calendar's part of the seeker's data (cases/seeker_data.py): every
+appointment of the case, cancelled ones included."""
+
+from django.utils.translation import gettext_lazy
+
+from cases.seeker_data import WHO_WHEN, Record, describe
+
+from .models import Appointment
+
+FIELDS = (
+    "kind",
+    "starts_at",
+    "ends_at",
+    "title",
+    "venue",
+    "place",
+    "room",
+    "participants",
+    "cancelled_at",
+    "cancel_reason",
+)
+
+
+def appointments(case) -> list[Record]:
+    rows = (
+        Appointment.objects.filter(case=case)
+        .select_related("venue")
+        .prefetch_related("participants")
+        .order_by("starts_at", "pk")
+    )
+    return [describe(row, *FIELDS, labels=WHO_WHEN) for row in rows]
+
+
+SECTION = {"key": "appointments", "title": gettext_lazy("Appointments"), "records": appointments, "order": 40}
