@@ -74,9 +74,11 @@ class YesNoUnknown(models.TextChoices):
 
 
 class ReferralForm(models.TextChoices):
+    """The police's referral form is never kept as a file (seed 001): on paper it
+    is in the paper register, and shredded once the first contact attempt is made."""
+
     NONE = "none", _("No referral form")
     PAPER = "paper", _("On paper")
-    FILE = "file", _("As a file")
 
 
 class Status(models.TextChoices):
@@ -180,7 +182,10 @@ class Case(models.Model):
         max_length=10,
         choices=ReferralForm.choices,
         default=ReferralForm.NONE,
-        help_text=_("A referral form must be shredded once the first contact attempt is made."),
+        help_text=_(
+            "On paper: the form is entered in the paper register, due for shredding once the first contact "
+            "attempt is made. A copy is never kept as a file."
+        ),
     )
 
     # The first-contact deadline, computed once by the working-day engine.

@@ -26,7 +26,7 @@ from jour import access
 from jour.models import User
 from jour.workdays import STOCKHOLM, is_working_day
 
-from .models import Case, PaperKind, PaperRecord, ShreddingReminder, Status
+from .models import Case, PaperKind, PaperRecord, ReferralForm, ShreddingReminder, Status
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ def due_for_shredding():
 
 
 def file_paper(*, case: Case, kind: str, description: str, filed_on: date, by: User) -> PaperRecord:
+    """Enter a paper in the register. A police referral form filed here is also
+    what the case says about its form: one truth for the cabinet and the case."""
     if case.anonymised_at:
         raise ValidationError(_("The personal data of this case has been removed: no paper can be filed to it."))
     if filed_on > timezone.localdate():
@@ -64,7 +66,39 @@ def file_paper(*, case: Case, kind: str, description: str, filed_on: date, by: U
         record = PaperRecord(case=case, kind=kind, description=description.strip(), filed_on=filed_on, filed_by=by)
         record.full_clean(exclude=["case", "filed_by"])
         record.save()
+        if kind == PaperKind.POLICE_REFERRAL:
+            Case.objects.filter(pk=case.pk).exclude(police_referral_form=ReferralForm.PAPER).update(
+                police_referral_form=ReferralForm.PAPER, version=F("version") + 1
+            )
     return record
+
+
+def keep_police_form_in_the_register(case: Case, was: str, by: User) -> None:
+    """Inside the transaction that saved ``case`` (registration or edit), whose
+    police referral form was ``was``: a form declared on paper is entered in the
+    register (due for shredding at the first attempt), and one still in the
+    cabinet cannot be declared away."""
+    forms = PaperRecord.objects.filter(case=case, kind=PaperKind.POLICE_REFERRAL)
+    if case.police_referral_form == ReferralForm.PAPER and not forms.exists():
+        PaperRecord.objects.create(
+            case=case,
+            kind=PaperKind.POLICE_REFERRAL,
+            filed_on=timezone.localtime(case.received_at).date(),
+            filed_by=by,
+        )
+    elif (
+        was == ReferralForm.PAPER
+        and case.police_referral_form != ReferralForm.PAPER
+        and forms.filter(shredded_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            {
+                "police_referral_form": _(
+                    "The referral form is still in the cabinet according to the paper register: shred it and "
+                    "confirm that under Paper in the locked cabinet."
+                )
+            }
+        )
 
 
 def confirm_shredded(*, record: PaperRecord, by: User) -> PaperRecord:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jour import access
 from jour.models import User
 
-from . import assignability, deadlines, identifiers
+from . import assignability, deadlines, identifiers, paper
 from .models import (
     Assignment,
     AssignmentKind,
@@ -21,6 +21,7 @@ from .models import (
     Channel,
     ContactAttempt,
     Priority,
+    ReferralForm,
     RiskCheck,
     Status,
 )
@@ -104,6 +105,7 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
             case.status = Status.ACTIVE
         case.full_clean(exclude=["registered_by"])
         case.save()
+        paper.keep_police_form_in_the_register(case, was=ReferralForm.NONE, by=by)
         identifiers.refresh(case)
     return case
 
@@ -128,6 +130,7 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         if data.get("anonymous") and not current.anonymous and not access.may_manage_cases(by):
             raise ValidationError({"anonymous": _("Only a coordinator can make a registered case anonymous.")})
         deadline_inputs = (current.received_at, current.priority)
+        form_was = current.police_referral_form
         for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(current, field, data[field])
@@ -140,6 +143,7 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         current.version += 1
         current.full_clean(exclude=["registered_by"])
         current.save()
+        paper.keep_police_form_in_the_register(current, was=form_was, by=by)
         identifiers.refresh(current)
     return current
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases import paper
 from cases import services as case_services
 from cases.models import Case
 from jour.models import Role, User
@@ -69,8 +68,15 @@ def seed_people_and_cases() -> None:
             data={**base, "received_at": now - timedelta(days=1), "first_name": "Demo-Bo", "priority": "urgent"},
             by=coordinator,
         )
+        # Its police referral form came on paper: registering says so and enters it in the paper register.
         late = case_services.register_case(
-            data={**base, "received_at": now - timedelta(days=6), "first_name": "Demo-Cecilia"}, by=coordinator
+            data={
+                **base,
+                "received_at": now - timedelta(days=6),
+                "first_name": "Demo-Cecilia",
+                "police_referral_form": "paper",
+            },
+            by=coordinator,
         )
         case_services.assign(case=fresh, person=volunteer, kind="support", by=coordinator)
         case_services.assign(case=late, person=volunteer, kind="support", by=coordinator)
@@ -78,9 +84,6 @@ def seed_people_and_cases() -> None:
             case=late, made_at=now - timedelta(days=1), method="phone", outcome="reached", by=volunteer
         )
         # The referral form of the late case is due for shredding now that the first attempt is made.
-        paper.file_paper(
-            case=late, kind="police_referral", description="", filed_on=(now - timedelta(days=6)).date(), by=coordinator
-        )
         case_services.register_case(
             data={**base, "received_at": now - timedelta(hours=5), "anonymous": True, "gender": "man"},
             by=coordinator,

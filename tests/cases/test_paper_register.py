@@ -41,8 +41,9 @@ def due_ids() -> list[int]:
 
 @pytest.fixture
 def alex_case(people):
-    """An open case of Alex's with a police referral form on paper, no attempt yet."""
-    case = make_case(people.coordinator, received_at=timezone.now() - timedelta(hours=3), police_referral_form="paper")
+    """An open case of Alex's, no attempt yet. The tests file its referral form
+    themselves (filing it is what marks the case's form as on paper)."""
+    case = make_case(people.coordinator, received_at=timezone.now() - timedelta(hours=3))
     assign(case, people.alex, by=people.coordinator)
     return case
 
