@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import override
 
-from . import contradictions, evidence
+from . import by_hand, contradictions, evidence
 from .models import ActionPlan
 from .selectors import answers, signatures_required
 
@@ -69,6 +69,7 @@ def build(assessment) -> dict:
                     ],
                     "live_evidence": {"state": live.state, "summary": live.summary} if live else None,
                     "justification": a.justification,
+                    "by_hand": by_hand.reason(a.code, a.signal),
                     "contradicts_the_data": contradictions.contradicts(a.status, live),
                     "auditor_verdict": a.auditor_verdict,
                     "auditor_comment": a.auditor_comment,

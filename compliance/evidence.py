@@ -86,7 +86,7 @@ def first_contact_kpi(day: date) -> Evidence:
     target = settings.JOUR_FIRST_CONTACT_TARGET
     summary = _(
         "%(kept)s of %(decided)s cases this year (%(share)s %%) had a first attempt within the deadline; "
-        "the target is %(target)s %%."
+        "the jour's own target is %(target)s %%."
     ) % {
         "kept": kept,
         "decided": decided,

@@ -12,6 +12,7 @@ from jour import uploads
 from jour.forms import DateInput
 from members.models import BoardTerm, Employment, Person
 
+from . import by_hand
 from .contradictions import contradicts
 from .evidence import label as evidence_label
 from .models import ActionItem, ActionPlan, Answer, ReportSubmission
@@ -78,6 +79,14 @@ class BoardAnswerForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         justification = " ".join((cleaned.get("justification") or "").split())
+        answer = self.instance
+        status, comment = cleaned.get("status"), cleaned.get("comment") or ""
+        if by_hand.needs_comment(answer.code, answer.signal, status, comment):
+            self.add_error(
+                "comment",
+                _("Assessed by hand: %(why)s Write how the board knows.")
+                % {"why": by_hand.reason(answer.code, answer.signal)},
+            )
         if contradicts(cleaned.get("status"), self.live) and not justification:
             self.add_error(
                 "justification",

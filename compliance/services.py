@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from jour import access, otp, queue, uploads
 
-from . import catalogue, content, contradictions, evidence, tasks
+from . import by_hand, catalogue, content, contradictions, evidence, tasks
 from .models import (
     ActionItem,
     ActionPlan,
@@ -262,6 +262,13 @@ def mark_ready(*, assessment: Assessment, by) -> Assessment:
             )
         rows = list(assessment.answers.all())
         found = evidence.evidence_for((a.signal for a in rows), content.evidence_day(assessment.year))
+        silent = [a for a in rows if by_hand.needs_comment(a.code, a.signal, a.status, a.comment)]
+        if silent:
+            raise ValidationError(
+                _("Requirements assessed by hand need a comment on how the board knows: %(codes)s.")
+                % {"codes": ", ".join(a.code for a in silent)},
+                code="by_hand",
+            )
         unexplained = contradictions.unexplained(rows, found)
         if unexplained:
             raise ValidationError(

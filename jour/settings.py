@@ -53,9 +53,10 @@ JOUR_SHRED_WITHIN_DAYS = env_int("JOUR_SHRED_WITHIN_DAYS", 7)
 JOUR_STATS_MINIMUM = env_int("JOUR_STATS_MINIMUM", 3)
 # Statistics: a selection (period, municipality) of fewer seekers than this is not shown to the board or exported.
 JOUR_STATS_MIN_SEEKERS = env_int("JOUR_STATS_MIN_SEEKERS", 10)
-# The yearly assurance: how many auditors sign, when it is due at the federation
-# (month-day of the year after the assessed one), how many weeks ahead the board
-# is reminded, and when the yearly reports to the federation are due.
+# The yearly assurance: how many auditors sign, the jour's own deadline for sending
+# it to the federation (month-day of the year after the assessed one), how many
+# weeks ahead the board is reminded, and the jour's own deadline for the yearly
+# reports. The federation sets its dates each year; these are the jour's choice.
 JOUR_ASSURANCE_SIGNATURES = env_int("JOUR_ASSURANCE_SIGNATURES", 2)
 JOUR_FEDERATION_DEADLINE = env_str("JOUR_FEDERATION_DEADLINE", "04-30")
 JOUR_REPORTS_DEADLINE = env_str("JOUR_REPORTS_DEADLINE", "05-31")

@@ -20,7 +20,7 @@ from jour.audit import record_access
 from jour.forms import apply_validation_error
 from jour.ids import parse_id
 
-from .. import catalogue, content, evidence, reminders, selectors, services
+from .. import by_hand, catalogue, content, evidence, reminders, selectors, services
 from ..contradictions import contradicts
 from ..forms import (
     AuditorAnswerForm,
@@ -130,6 +130,7 @@ def assessment_detail(request, year):
             answer.live = found.get(answer.signal)
     for answer in answers:
         answer.contradiction = contradicts(answer.status, answer.live)
+        answer.by_hand = by_hand.reason(answer.code, answer.signal)
     groups = [(key, list(items)) for key, items in groupby(answers, key=lambda a: a.group_code)]
     counts = dict.fromkeys(Status.values, 0)
     for answer in answers:
@@ -295,6 +296,7 @@ def answer_edit(request, year, code):
         "conflict": conflict,
         "linked": linked,
         "live": live,
+        "by_hand": by_hand.reason(answer.code, answer.signal),
         "contradiction": contradicts(answer.status, live),
         "can_evidence": can_evidence,
         "upload_form": EvidenceUploadForm() if can_evidence else None,
