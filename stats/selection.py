@@ -99,6 +99,9 @@ FOR_OTHERS = _(
     "These figures are withheld so that the larger municipalities can show more: the few seekers here would "
     "hide much of theirs. Choose all municipalities."
 )
+YEAR_TOO_FEW = _(
+    "Too few seekers this year to show figures without pointing at anyone; they are shown once the year has more."
+)
 A_WHOLE_YEAR = _("Figures for one municipality cover a whole year: choose the year, or all municipalities.")
 
 QUARTERS = [tuple(range(3 * q - 2, 3 * q + 1)) for q in range(1, 5)]
@@ -256,7 +259,7 @@ class Tree:
     def _build(self) -> None:
         root = self.node(Selection(self.parts.year))
         if seekers(root.cells) < self.min_seekers:
-            self.withheld[root.key] = TOO_FEW
+            self.withheld[root.key] = YEAR_TOO_FEW  # there is no longer period to suggest
             return
         pattern = protect_together(LAYOUT, [root.cells], self.minimum)
         root.hidden, root.demoted = pattern.hidden, pattern.demoted[0]

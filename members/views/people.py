@@ -223,7 +223,8 @@ def _detail_context(person: Person, *, bound=None, pledge_form=None, access_form
         "engagements": engagements,
         "warning": selectors.access_warning(person, day),
         "pledges": person.pledges.all(),
-        "pledge_form": pledge_form or PledgeForm(prefix="pledge", initial={"signed_on": day}),
+        # No date filled in: a pledge is recorded from the signed paper, not by one click.
+        "pledge_form": pledge_form or PledgeForm(prefix="pledge"),
         **_access_context(person, day, access_form),
     }
 

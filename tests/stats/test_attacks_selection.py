@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from cases.models import AgeGroup, CrimeCategory, Gender, Priority
 from stats import display, figures, selection
 from stats.figures import DIMENSIONS
-from stats.selection import QUARTERS, TOO_FEW, WITH_OTHERS, YEAR, Selection
+from stats.selection import QUARTERS, TOO_FEW, WITH_OTHERS, YEAR, YEAR_TOO_FEW, Selection
 from tests.calendars.helpers import client_for
 from tests.cases.factories import make_case
 
@@ -104,7 +104,7 @@ def attack(parts: figures.Parts, minimum: int, min_seekers: int, shown_by=None) 
     for chosen in every_selection(parts):
         shown = shown_by[chosen]
         if isinstance(shown, str):
-            reader.add(chosen, None, withheld=shown, too_few=shown == str(TOO_FEW))
+            reader.add(chosen, None, withheld=shown, too_few=shown in (str(TOO_FEW), str(YEAR_TOO_FEW)))
         else:
             reader.add(chosen, shown)
     rest = "cases of no known municipality"

@@ -12,7 +12,7 @@ from django.utils.translation import override
 from stats import display, figures, selection
 from stats.figures import Period
 from stats.forms import CUSTOM_GONE
-from stats.selection import A_WHOLE_YEAR, TOO_FEW, WITH_OTHERS, Selection
+from stats.selection import A_WHOLE_YEAR, TOO_FEW, WITH_OTHERS, YEAR_TOO_FEW, Selection
 from tests.calendars.helpers import client_for
 from tests.cases.factories import SEEKER_SECRETS
 
@@ -112,7 +112,9 @@ def test_the_coordinator_sees_exact_numbers_and_what_the_board_gets_instead(worl
     assert len(tables) == 8 and pages.kpi(html)
     assert not any(v.startswith("<") or v == "·" for t in tables.values() for _l, row in t.rows for v in row)
     with override("en"):
-        assert pages.withheld(html) == "The board and every download get no figures for this selection: " + str(reason)
+        assert pages.withheld(html) == (
+            "The board and every download get no figures for this selection. They are told: “" + str(reason) + "”"
+        )
     assert "/statistics/export." not in html  # the download would be refused
 
 
@@ -190,7 +192,7 @@ def test_the_board_sees_the_swedish_page_protected_too(world):
         (f"kind=quarter&year=2026&quarter=1&municipality={LUND}", A_WHOLE_YEAR),
         (f"kind=month&year=2026&month=1&municipality={LUND}", A_WHOLE_YEAR),
         # No case at all.
-        ("kind=year&year=2019", TOO_FEW),
+        ("kind=year&year=2019", YEAR_TOO_FEW),
     ],
 )
 def test_a_selection_of_too_few_seekers_is_withheld_from_the_board(world, query, reason):
