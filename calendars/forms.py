@@ -1,6 +1,7 @@
 from datetime import time
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -10,6 +11,7 @@ from jour.models import User
 
 from .models import CASE_KINDS, NO_NAMES_HELP, WEEKDAYS, AppointmentKind, PhoneClosure, PhoneHours, Place
 from .selectors import combine
+from .services import check_sane_day
 
 
 class TimeInput(forms.TimeInput):
@@ -76,6 +78,11 @@ class AppointmentForm(forms.Form):
         starts, ends = cleaned.get("starts"), cleaned.get("ends")
         if starts and ends and ends <= starts:
             self.add_error("ends", _("The appointment must end after it starts."))
+        if cleaned.get("day"):
+            try:
+                check_sane_day(cleaned["day"])  # before the day meets a time zone: 0001-01-01 cannot
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
     def appointment_data(self) -> dict:

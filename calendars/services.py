@@ -71,6 +71,17 @@ def check_no_identifiers(texts: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
+# Appointments lie within this many years of today: a date far outside is a typo
+# (0001-01-01, 9999-12-31), and would sit in the calendar and its feeds for ever.
+SANE_YEARS = 5
+
+
+def check_sane_day(day) -> None:
+    today = timezone.localdate()
+    if abs(day.year - today.year) > SANE_YEARS or abs((day - today).days) > SANE_YEARS * 366:
+        raise ValidationError({"day": _("Choose a date within %(n)s years of today.") % {"n": SANE_YEARS}})
+
+
 def validate(*, kind: str, case, participants, texts: dict[str, str]) -> None:
     if kind == AppointmentKind.MEETING and case is None:
         raise ValidationError({"case": _("A meeting with a seeker belongs to a case: give its case number.")})
@@ -103,6 +114,7 @@ def save_appointment(
     )
     if data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends": _("The appointment must end after it starts.")})
+    check_sane_day(timezone.localtime(data["starts_at"]).date())
     with transaction.atomic(), set_actor(by):
         if appointment is None:
             current = Appointment(created_by=by)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jour import access
 from jour.models import User
+from jour.workdays import STOCKHOLM
 
 from . import assignability, deadlines, identifiers, paper
 from .models import (
@@ -64,9 +65,16 @@ class EditConflict(Exception):
         self.current = current
 
 
+# Nothing this system holds reached the jour before this day: an earlier date is a typo
+# (1900 would make the deadline long past and escalate at once).
+EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=STOCKHOLM)
+
+
 def _check_received_at(received_at: datetime, now: datetime) -> None:
     if received_at > now:
         raise ValidationError({"received_at": _("The time a case reached the jour cannot be in the future.")})
+    if received_at < EARLIEST_RECEIVED:
+        raise ValidationError({"received_at": _("Give a date from the year 2000 on: check the year.")})
 
 
 def _next_number(year: int) -> int:
