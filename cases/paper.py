@@ -111,11 +111,24 @@ def confirm_shredded(*, record: PaperRecord, by: User) -> PaperRecord:
     return record
 
 
-def overdue_after_closing(day: date, days: int | None = None):
-    """Unshredded paper of cases closed more than `days` before `day` (the checklist's figure)."""
+def overdue_on(day: date, days: int | None = None):
+    """Paper that on `day` had been due for shredding for more than `days` days
+    and was not yet confirmed shredded (the checklist's figure): a referral form
+    whose case had its first attempt, or any paper of a case closed, before the
+    cutoff, whether the case is open or closed now.
+
+    Only what was known by the end of `day` counts: paper filed later, or
+    shredded later, is seen as it stood then. A closing undone by reopening is
+    not remembered (the case keeps no history of its closings)."""
     days = settings.JOUR_SHRED_WITHIN_DAYS if days is None else days
     cutoff = datetime.combine(day - timedelta(days=days), time.min, tzinfo=STOCKHOLM)
-    return PaperRecord.objects.filter(shredded_at__isnull=True, case__status=Status.CLOSED, case__closed_at__lt=cutoff)
+    day_ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+    due_before_cutoff = Q(kind=PaperKind.POLICE_REFERRAL, case__first_contact_at__lt=cutoff) | Q(
+        case__closed_at__lt=cutoff
+    )
+    return PaperRecord.objects.filter(due_before_cutoff, filed_on__lte=day).filter(
+        Q(shredded_at__isnull=True) | Q(shredded_at__gte=day_ends)
+    )
 
 
 def _recipients(records) -> dict[int, int]:

@@ -165,12 +165,13 @@ AT_REGISTRATION = Q(first_contact_at_registration=True)
 
 
 def decided(now: datetime) -> Q:
-    """The first-contact result is known: the first attempt is logged, or the
-    deadline has passed without one. A case closed before its deadline without
-    an attempt (registered by mistake, say) is left out, and so is a contact
-    made at registration."""
+    """The first-contact result is known at `now`: the first attempt was made by
+    then, or the deadline has passed without one. A case closed before its
+    deadline without an attempt (registered by mistake, say) is left out, and so
+    is a contact made at registration. An attempt after `now` is not known at
+    `now`, so a past `now` gives the figures as they stood that day."""
     return ~AT_REGISTRATION & (
-        Q(first_contact_at__isnull=False)
+        Q(first_contact_at__lte=now)
         | (Q(first_contact_due__lte=now) & ~Q(status=Status.CLOSED, closed_at__lt=F("first_contact_due")))
     )
 
@@ -180,10 +181,12 @@ def decided_cases(cases, now: datetime | None = None):
     return cases.filter(decided(now or timezone.now())).annotate(judged_priority=JUDGED_PRIORITY)
 
 
-def kept_within_deadline() -> Q:
+def kept_within_deadline(now: datetime | None = None) -> Q:
     """The first attempt came by the deadline in force when it was made; a
-    later priority change does not move it (history, not a recomputation)."""
-    return Q(first_contact_at__isnull=False, first_contact_at__lte=JUDGED_DUE) & ~AT_REGISTRATION
+    later priority change does not move it (history, not a recomputation).
+    With `now`, only an attempt made by then counts."""
+    kept = Q(first_contact_at__isnull=False, first_contact_at__lte=JUDGED_DUE) & ~AT_REGISTRATION
+    return kept & Q(first_contact_at__lte=now) if now is not None else kept
 
 
 def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: datetime | None = None) -> list[KpiRow]:
@@ -195,7 +198,8 @@ def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: date
     an attempt (registered by mistake, say) is not counted. Contacts made at
     registration are counted apart (``at_registration``), in the same query.
     """
-    is_decided = decided(now or timezone.now())
+    now = now or timezone.now()
+    is_decided = decided(now)
     base = (
         Case.objects.filter(received_at__gte=start, received_at__lt=end)
         .filter(is_decided | AT_REGISTRATION)
@@ -205,7 +209,7 @@ def kpi(*, start: datetime, end: datetime, granularity: str = "month", now: date
         base.values("period", "judged_priority")
         .annotate(
             decided=Count("pk", filter=is_decided),
-            kept=Count("pk", filter=kept_within_deadline()),
+            kept=Count("pk", filter=kept_within_deadline(now)),
             at_registration=Count("pk", filter=AT_REGISTRATION),
         )
         .order_by("period", "judged_priority")

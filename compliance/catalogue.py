@@ -17,6 +17,8 @@ from .models import CatalogueRevision, Requirement
 
 BUNDLED = Path(__file__).resolve().parent / "catalogue"
 SIGNALS = {
+    "volunteers_enough",
+    "coordinator_employed",
     "coordinator_co_opted",
     "pledges_signed",
     "federation_export",
@@ -75,6 +77,29 @@ def parse(raw: bytes) -> dict:
     return data
 
 
+def _requirements(data: dict) -> list[dict]:
+    """The fields of each requirement row, in order, as a parsed file gives them."""
+    rows = []
+    for group in data["groups"]:
+        for item in group["requirements"]:
+            rows.append(
+                {
+                    "code": item["code"],
+                    "position": len(rows) + 1,
+                    "group_code": group["code"],
+                    "group_title_sv": group["title"]["sv"],
+                    "group_title_en": group["title"]["en"],
+                    "section": item.get("section", ""),
+                    "title_sv": item["title"]["sv"],
+                    "title_en": item["title"]["en"],
+                    "explanation_sv": item["explanation"]["sv"],
+                    "explanation_en": item["explanation"]["en"],
+                    "signal": item.get("signal") or "",
+                }
+            )
+    return rows
+
+
 @transaction.atomic
 def load(raw: bytes, *, models=(CatalogueRevision, Requirement)) -> tuple[CatalogueRevision, bool]:
     """Load a catalogue file. Returns the revision and whether it was new.
@@ -98,27 +123,7 @@ def load(raw: bytes, *, models=(CatalogueRevision, Requirement)) -> tuple[Catalo
         source=data["source"],
         content_sha256=digest,
     )
-    position = 0
-    rows = []
-    for group in data["groups"]:
-        for item in group["requirements"]:
-            position += 1
-            rows.append(
-                requirement_model(
-                    revision=revision,
-                    code=item["code"],
-                    position=position,
-                    group_code=group["code"],
-                    group_title_sv=group["title"]["sv"],
-                    group_title_en=group["title"]["en"],
-                    section=item.get("section", ""),
-                    title_sv=item["title"]["sv"],
-                    title_en=item["title"]["en"],
-                    explanation_sv=item["explanation"]["sv"],
-                    explanation_en=item["explanation"]["en"],
-                    signal=item.get("signal") or "",
-                )
-            )
+    rows = [requirement_model(revision=revision, **fields) for fields in _requirements(data)]
     requirement_model.objects.bulk_create(rows)
     return revision, True
 
@@ -126,6 +131,42 @@ def load(raw: bytes, *, models=(CatalogueRevision, Requirement)) -> tuple[Catalo
 def load_bundled(models=(CatalogueRevision, Requirement)) -> list[CatalogueRevision]:
     """Every catalogue file shipped with the code (used by a data migration)."""
     return [load(path.read_bytes(), models=models)[0] for path in sorted(BUNDLED.glob("*.json"))]
+
+
+@transaction.atomic
+def resync_bundled_signals(codes, *, models) -> None:
+    """Give requirements `codes` of each loaded bundled revision the signal its
+    file now names (used by data migrations; `models` are the historical
+    CatalogueRevision, Requirement, Answer and Assessment).
+
+    A signal is our own link from a requirement to the evidence in the data,
+    not the federation's text, so a new one may reach a revision already
+    loaded. The requirement rows take it, and so do the answers of every year
+    not yet signed; a signed year keeps its evidence as signed (its rows are
+    frozen, on PostgreSQL by triggers too). Once every requirement of the
+    revision reads as its file, the revision takes the file's hash, so loading
+    the same file again is recognised and does nothing."""
+    revision_model, requirement_model, answer_model, assessment_model = models
+    for path in sorted(BUNDLED.glob("*.json")):
+        raw = path.read_bytes()
+        data = parse(raw)
+        revision = revision_model.objects.filter(revision=date.fromisoformat(data["revision"])).first()
+        if revision is None:
+            continue
+        expected = _requirements(data)
+        unsigned = assessment_model.objects.filter(content_sha256="").values("pk")
+        for fields in expected:
+            if fields["code"] not in codes:
+                continue
+            requirement_model.objects.filter(revision=revision, code=fields["code"]).update(signal=fields["signal"])
+            answer_model.objects.filter(
+                requirement__revision=revision, code=fields["code"], assessment__in=unsigned
+            ).exclude(signal=fields["signal"]).update(signal=fields["signal"])
+        stored = list(
+            requirement_model.objects.filter(revision=revision).order_by("position").values(*expected[0].keys())
+        )
+        if stored == expected:
+            revision_model.objects.filter(pk=revision.pk).update(content_sha256=hashlib.sha256(raw).hexdigest())
 
 
 def current_revision() -> CatalogueRevision | None:

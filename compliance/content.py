@@ -103,7 +103,7 @@ def build(assessment) -> dict:
             "by": assessment.ready_by.name if assessment.ready_by else None,
         },
         "signatures_required": signatures_required(),
-        "first_contact": evidence.first_contact_figures(assessment.year),
+        "first_contact": evidence.first_contact_figures(day),
         "requirements": requirements,
         "action_plan": action_plan,
     }

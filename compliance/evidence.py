@@ -6,24 +6,26 @@ it cannot know.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calendars import mailbox, phone
 from cases.models import PaperRecord
-from cases.paper import overdue_after_closing
+from cases.paper import overdue_on
 from cases.selectors import kpi
 from jour.workdays import STOCKHOLM
 from members import followup
-from members.board import coordinator_rule
+from members.board import coordinator_employments, coordinator_rule
 from members.federation import last_federation_export
-from members.models import has_signed_pledge
+from members.models import Employment, VolunteerAssignment, active_on, has_signed_pledge
 from members.services import leavers_with_active_accounts, unlinked_case_accounts
 
+from . import followup as followup_with_calendar
 from .models import ReportKind, ReportSubmission
 
 OK, NOT_OK, MANUAL = "ok", "not_ok", "manual"
@@ -44,14 +46,21 @@ def label(state: str) -> str:
     return _("Assess by hand")
 
 
-def first_contact_figures(year: int) -> dict:
-    """The first-contact KPI of a year, by priority and in all (aggregates only).
+def _end_of(day: date) -> datetime:
+    """The first moment after `day`, in Stockholm."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+
+
+def first_contact_figures(day: date) -> dict:
+    """The first-contact KPI of `day`'s year as it stood at the end of `day`,
+    by priority and in all (aggregates only): cases received from 1 January to
+    `day`, and only attempts and deadlines reached by then.
     ``at_registration`` counts the contacts made when the case was registered
     (anonymous calls and visits): they had no deadline, so they are in no share."""
 
-    start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
-    end = datetime(year + 1, 1, 1, tzinfo=STOCKHOLM)
-    rows = kpi(start=start, end=end, granularity="year")
+    start = datetime(day.year, 1, 1, tzinfo=STOCKHOLM)
+    end = min(_end_of(day), datetime(day.year + 1, 1, 1, tzinfo=STOCKHOLM))
+    rows = kpi(start=start, end=end, granularity="year", now=min(end, timezone.now()))
     figures = {}
     for priority in ("normal", "urgent", None):
         chosen = [r for r in rows if priority is None or r.priority == priority]
@@ -76,7 +85,7 @@ def _at_registration(n: int) -> str:
 
 
 def first_contact_kpi(day: date) -> Evidence:
-    total = first_contact_figures(day.year)["all"]
+    total = first_contact_figures(day)["all"]
     decided, kept, at_registration = total["decided"], total["kept"], total["at_registration"]
     besides = f" {_at_registration(at_registration)}" if at_registration else ""
     if not decided:
@@ -120,9 +129,103 @@ def pledges_signed(day: date) -> Evidence:
     )
 
 
-def volunteer_followup(day: date) -> Evidence:
+def volunteers_enough(day: date) -> Evidence:
+    """Enough support persons and witness supporters (S1): those active on
+    `day` in each role against the jour's own minimum (JOUR_MIN_SUPPORT_PERSONS,
+    JOUR_MIN_WITNESS_SUPPORTERS; the federation sets no number). A person
+    counts once per role, and in both when they hold both; basic training is
+    not asked for here (the volunteer list flags it). The year's count, everyone
+    who held the role at some time from 1 January to `day`, is told beside it."""
 
-    lacking = len(followup.volunteers_without_followup(day))
+    start = date(day.year, 1, 1)
+    on_the_day = VolunteerAssignment.objects.filter(active_on(day))
+    in_the_year = VolunteerAssignment.objects.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=start)))
+
+    def people(assignments, role: str) -> int:
+        return assignments.filter(**{role: True}).values("person").distinct().count()
+
+    counts = {
+        "support": people(on_the_day, "support_person"),
+        "witness": people(on_the_day, "witness_supporter"),
+        "year_support": people(in_the_year, "support_person"),
+        "year_witness": people(in_the_year, "witness_supporter"),
+        "min_support": settings.JOUR_MIN_SUPPORT_PERSONS,
+        "min_witness": settings.JOUR_MIN_WITNESS_SUPPORTERS,
+        "date": day.isoformat(),
+        "year": day.year,
+    }
+    enough = counts["support"] >= counts["min_support"] and counts["witness"] >= counts["min_witness"]
+    summary = (
+        _(
+            "Active on %(date)s: %(support)s support persons and %(witness)s witness supporters; the jour's own "
+            "minimum is %(min_support)s and %(min_witness)s. At some time in %(year)s up to that day: "
+            "%(year_support)s and %(year_witness)s."
+        )
+        % counts
+    )
+    return Evidence(OK if enough else NOT_OK, summary)
+
+
+def _days_covered(employments, first: date, last: date) -> set[date]:
+    """The days from `first` to `last` on which one of `employments` was held (its end is the first day without)."""
+    covered = set()
+    for employment in employments:
+        begin = max(employment.start, first)
+        stop = min(employment.end - timedelta(days=1), last) if employment.end else last
+        covered.update(begin + timedelta(days=n) for n in range((stop - begin).days + 1))
+    return covered
+
+
+def coordinator_employed(day: date) -> Evidence:
+    """An employed coordinator (S3), from the member register's employments.
+
+    An employment counts as the coordinator's when its title names a
+    coordinator (samordnare, koordinator, coordinator) or its person's login
+    account has the coordinator role (members.board.coordinator_employments).
+    A volunteer coordinator with no employment does not count: the requirement
+    asks for an employed one. Met when such an employment is active on `day`;
+    the summary says on how many days of the year up to `day` there was one,
+    so a gap shows. Employments with other titles are not guessed at: when
+    they are all the year has, the signal asks for a judgement by hand."""
+
+    first = date(day.year, 1, 1)
+    during = Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=first))
+    employments = list(coordinator_employments().filter(during))
+    covered = _days_covered(employments, first, day)
+    if not covered:
+        others = Employment.objects.filter(during).count()
+        if others:
+            return Evidence(
+                MANUAL,
+                ngettext(
+                    "No employment in %(year)s is a coordinator's by its title or login account; %(n)s other "
+                    "employment: assess by hand whether it is the coordinator's.",
+                    "No employment in %(year)s is a coordinator's by its title or login account; %(n)s other "
+                    "employments: assess by hand whether one of them is the coordinator's.",
+                    others,
+                )
+                % {"year": day.year, "n": others},
+            )
+        return Evidence(
+            NOT_OK,
+            _("No coordinator was employed in %(year)s up to %(date)s.") % {"year": day.year, "date": day.isoformat()},
+        )
+    summary = _("A coordinator was employed on %(covered)s of the %(days)s days of %(year)s up to %(date)s.") % {
+        "covered": len(covered),
+        "days": (day - first).days + 1,
+        "year": day.year,
+        "date": day.isoformat(),
+    }
+    if day not in covered:
+        return Evidence(NOT_OK, summary + " " + _("No coordinator is employed on that day."))
+    return Evidence(OK, summary)
+
+
+def volunteer_followup(day: date) -> Evidence:
+    """Follow-up of the volunteers (S4): supervision in the member register or
+    held through the calendar (compliance/followup.py)."""
+
+    lacking = followup_with_calendar.without_followup(day).count()
     months = followup.followup_months()
     if lacking:
         return Evidence(
@@ -206,25 +309,30 @@ def yearly_reports(day: date) -> Evidence:
 
 
 def paper_shredded(day: date) -> Evidence:
+    """Paper shredded once due (C6), as it stood on `day`: a referral form once
+    the first attempt is made, the rest once the case is closed, whether the
+    case is open or closed now (cases/paper.py)."""
 
     days = settings.JOUR_SHRED_WITHIN_DAYS
-    left = overdue_after_closing(day, days).count()
+    left = overdue_on(day, days).count()
     if left:
         return Evidence(
             NOT_OK,
             ngettext(
-                "%(n)s paper document of a case closed more than %(days)s days ago is not confirmed shredded.",
-                "%(n)s paper documents of cases closed more than %(days)s days ago are not confirmed shredded.",
+                "%(n)s paper document due for shredding more than %(days)s days ago is not confirmed shredded.",
+                "%(n)s paper documents due for shredding more than %(days)s days ago are not confirmed shredded.",
                 left,
             )
             % {"n": left, "days": days},
         )
-    shredded = PaperRecord.objects.filter(shredded_at__year=day.year, shredded_at__date__lte=day).count()
+    shredded = PaperRecord.objects.filter(
+        shredded_at__gte=datetime(day.year, 1, 1, tzinfo=STOCKHOLM), shredded_at__lt=_end_of(day)
+    ).count()
     return Evidence(
         OK,
         ngettext(
-            "No paper of a case closed more than %(days)s days ago is left; %(n)s document shredded this year.",
-            "No paper of a case closed more than %(days)s days ago is left; %(n)s documents shredded this year.",
+            "No paper due for shredding more than %(days)s days ago is left; %(n)s document shredded this year.",
+            "No paper due for shredding more than %(days)s days ago is left; %(n)s documents shredded this year.",
             shredded,
         )
         % {"days": days, "n": shredded},
@@ -257,12 +365,14 @@ def _daily_log(day: date, since: date | None, missing_in, *, none_logged: str, c
 
 
 def phone_forwarding(day: date) -> Evidence:
-    """Every closing of the staffed phone followed by a logged forwarding to 116 006."""
+    """Every closing of the staffed phone followed by a logged forwarding to 116 006,
+    as logged by the end of `day` (a closing whose window runs past it is not judged yet)."""
 
+    now = min(_end_of(day), timezone.now())
     return _daily_log(
         day,
         phone.counting_since(),
-        phone.unconfirmed_closings,
+        lambda first, last: phone.unconfirmed_closings(first, last, now=now),
         none_logged=_("No staffed phone hours are set, so no forwarding to 116 006 can be shown."),
         count_missing=lambda n: (
             ngettext(
@@ -298,6 +408,8 @@ def mailbox_read(day: date) -> Evidence:
 
 SIGNALS = {
     "first_contact_kpi": first_contact_kpi,
+    "volunteers_enough": volunteers_enough,
+    "coordinator_employed": coordinator_employed,
     "pledges_signed": pledges_signed,
     "volunteer_followup": volunteer_followup,
     "coordinator_co_opted": coordinator_co_opted,

@@ -45,9 +45,13 @@ JOUR_PHONE = env_str("JOUR_PHONE", "")
 JOUR_FIRST_CONTACT_TARGET = env_int("JOUR_FIRST_CONTACT_TARGET_PERCENT", 90) / 100
 # A volunteer without supervision for longer than this is flagged.
 JOUR_FOLLOWUP_MONTHS = env_int("JOUR_FOLLOWUP_MONTHS", 3)
+# The jour's own minimum of active volunteers in each role (the checklist's S1); 0 leaves a role uncounted.
+JOUR_MIN_SUPPORT_PERSONS = env_int("JOUR_MIN_SUPPORT_PERSONS", 5)
+JOUR_MIN_WITNESS_SUPPORTERS = env_int("JOUR_MIN_WITNESS_SUPPORTERS", 2)
 # Personal data of a closed case is removed this many months after closing.
 JOUR_RETENTION_MONTHS = env_int("JOUR_RETENTION_MONTHS", 12)
-# Paper of a closed case still unshredded this many days after closing fails the checklist.
+# Paper still unshredded this many days after it became due (closing; a referral form:
+# the first attempt) fails the checklist.
 JOUR_SHRED_WITHIN_DAYS = env_int("JOUR_SHRED_WITHIN_DAYS", 7)
 # Statistics: a table cell counting fewer people than this is hidden from the board and in exports.
 JOUR_STATS_MINIMUM = env_int("JOUR_STATS_MINIMUM", 3)

@@ -78,6 +78,15 @@ def _by_account() -> Q:
     return Q(account__is_active=True, account__role__in=access.may_run_the_jour.roles)
 
 
+def coordinator_employments():
+    """Employments held as the jour's coordinator: the title names one, or the
+    person's login account has the coordinator role. The account counts active
+    or not (it is closed once its holder has left, and its role carries no
+    dates); the employment's own dates say when."""
+    by_role = Q(person__account__role__in=access.may_run_the_jour.roles)
+    return Employment.objects.filter(_coordinator_title() | by_role)
+
+
 def coordinators_on(day: date):
     """The people who are the jour's coordinator on `day` (see the module docstring)."""
     employed = Employment.objects.filter(active_on(day)).filter(_coordinator_title()).values("person")

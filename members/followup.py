@@ -78,7 +78,10 @@ def working_in_year(day: date) -> QuerySet[Person]:
     )
 
 
-def _lacking(day: date, months: int) -> QuerySet[Person]:
+def without_followup(day: date, months: int) -> QuerySet[Person]:
+    """Active volunteers on `day` without a session of the register held within
+    `months` months up to `day`, as a queryset (compliance narrows it further
+    with the supervision held through the calendar, which this app cannot see)."""
     recent = SupervisionSession.objects.filter(
         participants=OuterRef("pk"), held_on__gte=months_before(day, months), held_on__lte=day
     )
@@ -89,7 +92,7 @@ def volunteers_without_followup(day: date, months: int | None = None) -> list[Pe
     """Active volunteers on `day` who took part in no supervision session held
     within `months` months up to `day` (sessions dated after `day` don't count)."""
     months = followup_months() if months is None else months
-    return list(_lacking(day, months).order_by("name", "pk"))
+    return list(without_followup(day, months).order_by("name", "pk"))
 
 
 # --- Recording a session ---------------------------------------------------
@@ -152,7 +155,7 @@ def followup_reminder(day: date) -> FollowupReminder | None:
     """The reminder for the week of `day`, or None when there is nothing to
     remind of (every volunteer followed up) or nobody to tell. Sends nothing."""
     months = followup_months()
-    count = _lacking(day, months).count()
+    count = without_followup(day, months).count()
     recipients = tuple(access.may_manage_people.users().order_by("pk").values_list("email", flat=True))
     if count == 0 or not recipients:
         return None
@@ -215,6 +218,6 @@ class VolunteerFlags:
 def volunteer_flags(day: date | None = None) -> VolunteerFlags:
     day = day or timezone.localdate()
     return VolunteerFlags(
-        without_followup=_lacking(day, followup_months()).count(),
+        without_followup=without_followup(day, followup_months()).count(),
         without_pledge=active_volunteers(day).exclude(has_signed_pledge(day)).count(),
     )

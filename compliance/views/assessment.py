@@ -98,7 +98,7 @@ def _requested_version(request) -> int | None:
 def _figures(assessment: Assessment, frozen: dict | None) -> dict:
     if frozen is not None:
         return frozen["first_contact"]
-    return evidence.first_contact_figures(assessment.year)
+    return evidence.first_contact_figures(content.evidence_day(assessment.year))
 
 
 def _percent(figure: dict) -> str:

@@ -295,7 +295,7 @@ def test_the_paper_shredded_signal_is_not_ok_until_old_closed_cases_paper_is_shr
     result = evidence.paper_shredded(today)
     assert result.state == evidence.NOT_OK
     assert result.summary.startswith("1 ")
-    assert list(paper.overdue_after_closing(today)) == [old_paper]
+    assert list(paper.overdue_on(today)) == [old_paper]
 
     client_for(c).post(reverse("paper_shredded", args=[old.pk, old_paper.pk]))
     result = evidence.paper_shredded(today)

@@ -38,7 +38,7 @@ def test_s6_still_says_kept_after_urgency_is_confirmed(people, settings):
     answers = dict.fromkeys(services.RISK_FIELDS, "no") | {"immediate_danger": "yes"}
     services.confirm_urgent(check=services.record_risk_check(case=case, answers=answers, by=by), by=by)
 
-    figures = evidence.first_contact_figures(2025)
+    figures = evidence.first_contact_figures(END_OF_2025)
     assert figures["normal"] == {"decided": 1, "kept": 1, "per_mille": 1000, "at_registration": 0}
     assert figures["urgent"] == {"decided": 0, "kept": 0, "per_mille": None, "at_registration": 0}
     found = s6()
@@ -55,7 +55,7 @@ def test_contacts_at_registration_are_counted_apart_in_s6(people, settings):
     late = registered(by, MONDAY + timedelta(days=7))
     attempt(late, late.received_at + timedelta(days=5), by=by, now=late.received_at + timedelta(days=6))
 
-    figures = evidence.first_contact_figures(2025)
+    figures = evidence.first_contact_figures(END_OF_2025)
     assert figures["normal"] == {"decided": 1, "kept": 0, "per_mille": 0, "at_registration": 1}
     assert figures["urgent"] == {"decided": 0, "kept": 0, "per_mille": None, "at_registration": 1}
     assert figures["all"] == {"decided": 1, "kept": 0, "per_mille": 0, "at_registration": 2}
