@@ -25,6 +25,9 @@ class ComplianceConfig(AppConfig):
             models.ActionPlan,
             models.ActionItem,
             models.ReportSubmission,
+            models.AnnualMeeting,
+            models.FederationSending,
+            models.AssuranceSending,
         ):
             auditlog.register(model)
         auditlog.register(models.Assurance, exclude_fields=["document_json"])

@@ -4,6 +4,12 @@ A new revision from the federation is a new file and one command
 (`python manage.py load_requirements FILE`); no code changes. A revision that
 is already loaded is never rewritten: loading the same content again does
 nothing, and different content under the same revision date is refused.
+
+The one exception is ours, not the federation's: which signal of
+compliance/evidence.py shows a requirement. When the code changes that mapping
+in a bundled file, a data migration calls `sync_signals`, which changes the
+signals and nothing else (the federation's text must be unchanged), and leaves
+every signed year exactly as it was signed.
 """
 
 import hashlib
@@ -19,6 +25,11 @@ BUNDLED = Path(__file__).resolve().parent / "catalogue"
 SIGNALS = {
     "volunteers_enough",
     "coordinator_employed",
+    "assurance_sent",
+    "federation_sending",
+    "annual_meeting_report",
+    "grants_report",
+    # Older names, still on the answers of years that started (or were signed) with them.
     "coordinator_co_opted",
     "pledges_signed",
     "federation_export",
@@ -128,45 +139,82 @@ def load(raw: bytes, *, models=(CatalogueRevision, Requirement)) -> tuple[Catalo
     return revision, True
 
 
-def load_bundled(models=(CatalogueRevision, Requirement)) -> list[CatalogueRevision]:
-    """Every catalogue file shipped with the code (used by a data migration)."""
-    return [load(path.read_bytes(), models=models)[0] for path in sorted(BUNDLED.glob("*.json"))]
+_TEXT_FIELDS = (
+    "position",
+    "group_code",
+    "group_title_sv",
+    "group_title_en",
+    "section",
+    "title_sv",
+    "title_en",
+    "explanation_sv",
+    "explanation_en",
+)
+
+
+def _rows(data: dict) -> dict[str, dict]:
+    """Each requirement's fields as the loader writes them, by code."""
+    rows, position = {}, 0
+    for group in data["groups"]:
+        for item in group["requirements"]:
+            position += 1
+            rows[item["code"]] = {
+                "position": position,
+                "group_code": group["code"],
+                "group_title_sv": group["title"]["sv"],
+                "group_title_en": group["title"]["en"],
+                "section": item.get("section", ""),
+                "title_sv": item["title"]["sv"],
+                "title_en": item["title"]["en"],
+                "explanation_sv": item["explanation"]["sv"],
+                "explanation_en": item["explanation"]["en"],
+                "signal": item.get("signal") or "",
+            }
+    return rows
 
 
 @transaction.atomic
-def resync_bundled_signals(codes, *, models) -> None:
-    """Give requirements `codes` of each loaded bundled revision the signal its
-    file now names (used by data migrations; `models` are the historical
-    CatalogueRevision, Requirement, Answer and Assessment).
+def sync_signals(raw: bytes, *, models) -> list[str]:
+    """Take the signals of an already-loaded revision from its (changed) file.
 
-    A signal is our own link from a requirement to the evidence in the data,
-    not the federation's text, so a new one may reach a revision already
-    loaded. The requirement rows take it, and so do the answers of every year
-    not yet signed; a signed year keeps its evidence as signed (its rows are
-    frozen, on PostgreSQL by triggers too). Once every requirement of the
-    revision reads as its file, the revision takes the file's hash, so loading
-    the same file again is recognised and does nothing."""
-    revision_model, requirement_model, answer_model, assessment_model = models
-    for path in sorted(BUNDLED.glob("*.json")):
-        raw = path.read_bytes()
-        data = parse(raw)
-        revision = revision_model.objects.filter(revision=date.fromisoformat(data["revision"])).first()
-        if revision is None:
+    Refused unless the file's requirements and texts are exactly those loaded:
+    only the signals may differ. Changes the requirements' signals, the signal
+    of every answer of a year not yet signed (its copy of the requirement), and
+    the revision's stored hash, so that loading the file again is a no-op.
+    Answers of a signed year are left alone (the database refuses them anyway).
+    `models`: (CatalogueRevision, Requirement, Answer), historical in a migration.
+    Returns the codes whose signal changed; a revision not loaded is skipped."""
+    revision_model, requirement_model, answer_model = models
+    data = parse(raw)
+    revision = revision_model.objects.filter(revision=date.fromisoformat(data["revision"])).first()
+    if revision is None:
+        return []
+    wanted = _rows(data)
+    loaded = {r.code: r for r in requirement_model.objects.filter(revision=revision)}
+    if set(loaded) != set(wanted) or any(
+        getattr(loaded[code], field) != wanted[code][field] for code in wanted for field in _TEXT_FIELDS
+    ):
+        raise CatalogueError(f"revision {revision.revision}: only the signals may change under a loaded revision")
+    changed = []
+    for code, requirement in loaded.items():
+        signal = wanted[code]["signal"]
+        if requirement.signal == signal:
             continue
-        expected = _requirements(data)
-        unsigned = assessment_model.objects.filter(content_sha256="").values("pk")
-        for fields in expected:
-            if fields["code"] not in codes:
-                continue
-            requirement_model.objects.filter(revision=revision, code=fields["code"]).update(signal=fields["signal"])
-            answer_model.objects.filter(
-                requirement__revision=revision, code=fields["code"], assessment__in=unsigned
-            ).exclude(signal=fields["signal"]).update(signal=fields["signal"])
-        stored = list(
-            requirement_model.objects.filter(revision=revision).order_by("position").values(*expected[0].keys())
-        )
-        if stored == expected:
-            revision_model.objects.filter(pk=revision.pk).update(content_sha256=hashlib.sha256(raw).hexdigest())
+        changed.append(code)
+        requirement_model.objects.filter(pk=requirement.pk).update(signal=signal)
+        answer_model.objects.filter(requirement=requirement, assessment__content_sha256="").update(signal=signal)
+    revision_model.objects.filter(pk=revision.pk).update(content_sha256=hashlib.sha256(raw).hexdigest())
+    return sorted(changed)
+
+
+def sync_bundled_signals(models) -> list[str]:
+    """`sync_signals` for every catalogue file shipped with the code (a data migration)."""
+    return [code for path in sorted(BUNDLED.glob("*.json")) for code in sync_signals(path.read_bytes(), models=models)]
+
+
+def load_bundled(models=(CatalogueRevision, Requirement)) -> list[CatalogueRevision]:
+    """Every catalogue file shipped with the code (used by a data migration)."""
+    return [load(path.read_bytes(), models=models)[0] for path in sorted(BUNDLED.glob("*.json"))]
 
 
 def current_revision() -> CatalogueRevision | None:

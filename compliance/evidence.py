@@ -3,6 +3,10 @@
 Each signal in the catalogue maps to one function here. A signal whose source
 the system does not record yet says so ("manual") instead of showing a value
 it cannot know.
+
+Every function takes `day`, the evidence day of the assessed year (today, or 31
+December: compliance.content.evidence_day), and reads only what had happened
+by that day: a record made the next January does not change a year's evidence.
 """
 
 from dataclasses import dataclass
@@ -26,7 +30,7 @@ from members.models import Employment, VolunteerAssignment, active_on, has_signe
 from members.services import leavers_with_active_accounts, unlinked_case_accounts
 
 from . import followup as followup_with_calendar
-from .models import ReportKind, ReportSubmission
+from .models import AnnualMeeting, Assessment, AssuranceSending, FederationSending, ReportKind, ReportSubmission
 
 OK, NOT_OK, MANUAL = "ok", "not_ok", "manual"
 
@@ -283,8 +287,10 @@ def leavers_blocked(day: date) -> Evidence:
 
 
 def federation_export(day: date) -> Evidence:
+    """The older signal of G8 (years started before the sending register): an
+    export downloaded during the year, up to `day`. A download is not a sending."""
 
-    last = last_federation_export()
+    last = last_federation_export(until=day)
     if last is None:
         return Evidence(NOT_OK, _("No export of contact details to the federation is recorded."))
     when = timezone.localtime(last.at).date()
@@ -292,9 +298,104 @@ def federation_export(day: date) -> Evidence:
     return Evidence(OK if when.year == day.year else NOT_OK, summary)
 
 
+def federation_sending(day: date) -> Evidence:
+    """G8: the contact details were sent to the federation during the year, up to `day`."""
+
+    sent = FederationSending.objects.filter(sent_on__gte=date(day.year, 1, 1), sent_on__lte=day)
+    last = sent.first()
+    if last is None:
+        return Evidence(
+            NOT_OK,
+            _("No sending of contact details to the federation is recorded for %(year)s.") % {"year": day.year},
+        )
+    return Evidence(
+        OK,
+        ngettext(
+            "%(n)s sending of contact details to the federation in %(year)s; the latest %(date)s (%(how)s).",
+            "%(n)s sendings of contact details to the federation in %(year)s; the latest %(date)s (%(how)s).",
+            sent.count(),
+        )
+        % {"n": sent.count(), "year": day.year, "date": last.sent_on.isoformat(), "how": last.get_method_display()},
+    )
+
+
+def annual_meeting_report(day: date) -> Evidence:
+    """G9: the annual meeting held during the year (the one that closes the year
+    before, see ReportKind) and the annual report sent after it, both by `day`."""
+
+    closed = day.year - 1
+    meeting = AnnualMeeting.objects.filter(year=closed, held_on__lte=day).first()
+    if meeting is None:
+        return Evidence(
+            NOT_OK,
+            _("No annual meeting for %(closed)s is recorded as held by %(date)s.")
+            % {"closed": closed, "date": day.isoformat()},
+        )
+    held = _("Annual meeting for %(closed)s held %(date)s.") % {"closed": closed, "date": meeting.held_on.isoformat()}
+    report = (
+        ReportSubmission.objects.filter(
+            kind=ReportKind.ANNUAL, year=closed, sent_on__gte=meeting.held_on, sent_on__lte=day
+        )
+        .order_by("sent_on")
+        .first()
+    )
+    if report is None:
+        return Evidence(NOT_OK, held + " " + _("No annual report sent after it is recorded."))
+    return Evidence(OK, held + " " + _("Annual report sent %(date)s.") % {"date": report.sent_on.isoformat()})
+
+
+def grants_report(day: date) -> Evidence:
+    """G10: the grants report for the year before, sent to the federation by `day`."""
+
+    closed = day.year - 1
+    report = (
+        ReportSubmission.objects.filter(kind=ReportKind.GRANTS, year=closed, sent_on__lte=day)
+        .order_by("sent_on")
+        .first()
+    )
+    if report is None:
+        return Evidence(
+            NOT_OK,
+            _("No grants report for %(closed)s is recorded as sent by %(date)s.")
+            % {"closed": closed, "date": day.isoformat()},
+        )
+    return Evidence(
+        OK, _("Grants report for %(closed)s sent %(date)s.") % {"closed": closed, "date": report.sent_on.isoformat()}
+    )
+
+
+def assurance_sent(day: date) -> Evidence:
+    """G2: the signed assurance of the year before was sent to the federation by
+    `day` (a year's own assurance is signed and sent the year after it)."""
+
+    signed_year = day.year - 1
+    sending = (
+        AssuranceSending.objects.filter(assessment__year=signed_year, sent_on__lte=day)
+        .order_by("-sent_on", "-pk")
+        .first()
+    )
+    if sending is not None:
+        return Evidence(
+            OK,
+            _("The signed assurance for %(year)s was sent to the federation %(date)s (%(how)s).")
+            % {"year": signed_year, "date": sending.sent_on.isoformat(), "how": sending.get_method_display()},
+        )
+    if not Assessment.objects.filter(year=signed_year).exists():
+        return Evidence(
+            MANUAL,
+            _("The assessment of %(year)s is not kept here: assess by hand.") % {"year": signed_year},
+        )
+    return Evidence(
+        NOT_OK,
+        _("The signed assurance for %(year)s is not recorded as sent to the federation by %(date)s.")
+        % {"year": signed_year, "date": day.isoformat()},
+    )
+
+
 def yearly_reports(day: date) -> Evidence:
-    """Reports sent during the year: the annual report after the annual meeting
-    is required; grant reports are listed when the jour has recorded any."""
+    """The older signal of G9 and G10 (years started before annual_meeting_report
+    and grants_report): reports sent during the year up to `day`; the annual
+    report is required, grant reports are listed when the jour has recorded any."""
 
     sent = list(ReportSubmission.objects.filter(sent_on__year=day.year, sent_on__lte=day).order_by("sent_on"))
     if not sent:
@@ -414,6 +515,11 @@ SIGNALS = {
     "volunteer_followup": volunteer_followup,
     "coordinator_co_opted": coordinator_co_opted,
     "leavers_blocked": leavers_blocked,
+    "assurance_sent": assurance_sent,
+    "federation_sending": federation_sending,
+    "annual_meeting_report": annual_meeting_report,
+    "grants_report": grants_report,
+    # Older signals, on the answers of years started before the registers.
     "federation_export": federation_export,
     "yearly_reports": yearly_reports,
     "paper_shredded": paper_shredded,

@@ -15,7 +15,15 @@ from members.models import BoardTerm, Employment, Person
 from . import by_hand
 from .contradictions import contradicts
 from .evidence import label as evidence_label
-from .models import ActionItem, ActionPlan, Answer, ReportSubmission
+from .models import (
+    ActionItem,
+    ActionPlan,
+    AnnualMeeting,
+    Answer,
+    AssuranceSending,
+    FederationSending,
+    ReportSubmission,
+)
 
 
 def board_members(year: int):
@@ -176,11 +184,21 @@ class ActionItemForm(forms.ModelForm):
         return cleaned
 
 
+def _not_in_the_future(day: date) -> date:
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return day
+
+
+YEAR_HELP = _("The year the report is for: the annual meeting in the spring closes the year before.")
+
+
 class ReportForm(forms.ModelForm):
     class Meta:
         model = ReportSubmission
         fields = ["kind", "year", "sent_on", "recipient", "note"]
         widgets = {"sent_on": DateInput()}
+        help_texts = {"year": YEAR_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,3 +210,53 @@ class ReportForm(forms.ModelForm):
         if sent > timezone.localdate():
             raise forms.ValidationError(_("The date a report was sent cannot be in the future."))
         return sent
+
+
+class AnnualMeetingForm(forms.ModelForm):
+    class Meta:
+        model = AnnualMeeting
+        fields = ["year", "held_on", "note"]
+        widgets = {"held_on": DateInput()}
+        help_texts = {"year": _("The year the meeting closes: the meeting in the spring of 2026 is the one for 2025.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+    def clean_held_on(self):
+        return _not_in_the_future(self.cleaned_data["held_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        year, held = cleaned.get("year"), cleaned.get("held_on")
+        if year and held and held.year <= year:
+            self.add_error("held_on", _("The annual meeting for a year is held after that year has ended."))
+        return cleaned
+
+
+class FederationSendingForm(forms.ModelForm):
+    class Meta:
+        model = FederationSending
+        fields = ["sent_on", "method", "changes"]
+        widgets = {"sent_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+
+    def clean_sent_on(self):
+        return _not_in_the_future(self.cleaned_data["sent_on"])
+
+
+class AssuranceSendingForm(forms.ModelForm):
+    class Meta:
+        model = AssuranceSending
+        fields = ["sent_on", "method", "note"]
+        widgets = {"sent_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+
+    def clean_sent_on(self):
+        return _not_in_the_future(self.cleaned_data["sent_on"])

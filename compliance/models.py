@@ -335,8 +335,19 @@ class ActionItem(models.Model):
 # Reports the jour sends every year, recorded so that the checklist can show them.
 
 
+# One meaning of "year" for the annual meeting and every report: the year it is
+# *for*, the year of activity it closes or reports on. The annual meeting held
+# in the spring of Y closes the year Y-1, and the reports sent after it are the
+# reports for Y-1. So the assessment of Y (whose evidence ends on 31 December
+# of Y) looks for the meeting and the reports for Y-1, held and sent in Y; the
+# reminder in the spring of Y asks for the same reports (compliance/evidence.py,
+# compliance/reminders.py).
+
+
 class ReportKind(models.TextChoices):
     ANNUAL = "annual", _("Annual report to the federation (after the annual meeting)")
+    # The federation's own yearly question about the grants the jour received (G10).
+    GRANTS = "grants", _("Grants report to the federation (municipal and other grants)")
     MUNICIPAL = "municipal", _("Report on a municipal grant")
     OTHER_GRANT = "other_grant", _("Report on another grant")
 
@@ -355,6 +366,66 @@ class ReportSubmission(models.Model):
 
     def __str__(self):
         return f"report #{self.pk}"
+
+
+class AnnualMeeting(models.Model):
+    """The jour's annual meeting, which closes a year (G9): the information
+    after it goes to the federation as the annual report for the same year."""
+
+    year = models.PositiveSmallIntegerField(_("for the year"), unique=True)
+    held_on = models.DateField(_("held on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey("jour.User", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"annual meeting {self.year}"
+
+
+class SendingMethod(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("The federation's form or portal")
+    POST = "post", _("Post")
+    OTHER = "other", _("Other")
+
+
+class FederationSending(models.Model):
+    """A sending of the contact details to the federation (G8). Downloading the
+    export is not sending it: the coordinator records the sending itself."""
+
+    sent_on = models.DateField(_("sent on"))
+    method = models.CharField(_("how"), max_length=10, choices=SendingMethod.choices)
+    changes = models.CharField(
+        _("what changed"),
+        max_length=300,
+        help_text=_("In short, for example: two new support persons, a new chair. No personal data of seekers."),
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey("jour.User", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self):
+        return f"federation sending #{self.pk}"
+
+
+class AssuranceSending(models.Model):
+    """When and how a signed version's assurance was sent to the federation (G2).
+    A row of its own: the signed assessment itself never changes."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="sending")
+    sent_on = models.DateField(_("sent on"))
+    method = models.CharField(_("how"), max_length=10, choices=SendingMethod.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey("jour.User", null=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"assurance sending #{self.pk}"
 
 
 class ReminderSent(models.Model):

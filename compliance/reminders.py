@@ -3,6 +3,8 @@
 - the board, JOUR_REMINDER_WEEKS before the assurance of last year is due;
 - the auditors, when a version is marked ready for audit;
 - the coordinators, JOUR_REMINDER_WEEKS before last year's report to the federation is due;
+- the board and the coordinators, once a version is signed and its assurance made, until
+  they record that it was sent to the federation (G2);
 - an action item's owner and the coordinators, once the item is overdue.
 
 A ReminderSent row is written in the transaction that sends: a second run, or
@@ -23,7 +25,15 @@ from django.utils.translation import override
 
 from jour import access
 
-from .models import ActionItem, Assessment, AssessmentState, ReminderSent, ReportKind, ReportSubmission
+from .models import (
+    ActionItem,
+    Assessment,
+    AssessmentState,
+    AssuranceSending,
+    ReminderSent,
+    ReportKind,
+    ReportSubmission,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +107,7 @@ def remind_auditors(assessment_id: int) -> bool:
 
 
 def remind_reports(day: date) -> bool:
+    # The report for last year (ReportKind: a report's year is the year it is for).
     year = day.year - 1
     due = reports_due(year)
     if day < due - timedelta(weeks=settings.JOUR_REMINDER_WEEKS):
@@ -106,6 +117,32 @@ def remind_reports(day: date) -> bool:
     context = {"year": year, "due": due.isoformat(), "link": _link("report_list")}
     recipients = _addresses(access.may_run_the_jour)
     return _once("reports", year, recipients, lambda: _send("reports", recipients, context))
+
+
+def unsent_assurances(day: date):
+    """Signed versions of last year or this one whose sealed assurance exists and
+    is not recorded as sent to the federation. Older years are left alone."""
+    return Assessment.objects.filter(
+        state=AssessmentState.SIGNED, year__gte=day.year - 1, assurance__isnull=False
+    ).exclude(pk__in=AssuranceSending.objects.values("assessment"))
+
+
+def remind_assurance_sending(day: date) -> int:
+    sent = 0
+    recipients = sorted(set(_addresses(access.may_govern)) | set(_addresses(access.may_run_the_jour)))
+    for assessment in unsent_assurances(day).order_by("year", "version"):
+        context = {
+            "year": assessment.year,
+            "version": assessment.version,
+            "link": _link("assessment_detail", assessment.year) + f"?version={assessment.version}#assurance-sent",
+        }
+        sent += _once(
+            "assurance_sending",
+            assessment.pk,
+            recipients,
+            lambda c=context: _send("assurance_sending", recipients, c),
+        )
+    return sent
 
 
 def overdue_items(day: date):
@@ -132,5 +169,6 @@ def send_due(day: date | None = None) -> dict:
         "board": remind_board(day),
         "auditors": sum(remind_auditors(pk) for pk in ready.values_list("pk", flat=True)),
         "reports": remind_reports(day),
+        "assurance_sending": remind_assurance_sending(day),
         "action": remind_overdue_items(day),
     }

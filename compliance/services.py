@@ -22,12 +22,15 @@ from . import by_hand, catalogue, content, contradictions, evidence, tasks
 from .models import (
     ActionItem,
     ActionPlan,
+    AnnualMeeting,
     Answer,
     Assessment,
     AssessmentState,
+    AssuranceSending,
     EvidenceDocument,
     EvidenceLink,
     EvidenceRevision,
+    FederationSending,
     ReportSubmission,
     Signature,
     Status,
@@ -393,6 +396,37 @@ def record_report(*, report: ReportSubmission, by) -> ReportSubmission:
     with transaction.atomic(), set_actor(by):
         report.save()
     return report
+
+
+def record_annual_meeting(*, meeting: AnnualMeeting, by) -> AnnualMeeting:
+    meeting.recorded_by = by
+    with transaction.atomic(), set_actor(by):
+        meeting.save()
+    return meeting
+
+
+def record_federation_sending(*, sending: FederationSending, by) -> FederationSending:
+    sending.recorded_by = by
+    with transaction.atomic(), set_actor(by):
+        sending.save()
+    return sending
+
+
+def record_assurance_sending(*, assessment: Assessment, sending: AssuranceSending, by) -> AssuranceSending:
+    """That a signed version's assurance was sent to the federation, when and how
+    (G2). Only a signed version, not before its last signature; a later record
+    corrects the earlier one (the audit log keeps both)."""
+    if assessment.state != AssessmentState.SIGNED:
+        raise ValidationError(_("Only a signed assurance can be recorded as sent."), code="not_signed")
+    last_signature = assessment.signatures.order_by("-signed_at").values_list("signed_at", flat=True).first()
+    if last_signature is not None and sending.sent_on < timezone.localtime(last_signature).date():
+        raise ValidationError(_("The assurance cannot have been sent before it was signed."), code="before_signing")
+    with transaction.atomic(), set_actor(by):
+        recorded, _created = AssuranceSending.objects.update_or_create(
+            assessment=assessment,
+            defaults={"sent_on": sending.sent_on, "method": sending.method, "note": sending.note, "recorded_by": by},
+        )
+    return recorded
 
 
 # --- Erasure of a person (members.signals.erasure_requested) ------------------

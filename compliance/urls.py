@@ -26,8 +26,11 @@ urlpatterns = [
     path("years/<int:year>/v<int:version>/assurance/", assurance.assurance_status, name="assurance_status"),
     path("years/<int:year>/v<int:version>/assurance.pdf", assurance.assurance_pdf, name="assurance_pdf"),
     path("years/<int:year>/v<int:version>/assurance.json", assurance.assurance_json, name="assurance_json"),
+    path("years/<int:year>/v<int:version>/assurance-sent/", assurance.assurance_sent, name="assurance_sent"),
     path("verify/", assurance.assurance_verify, name="assurance_verify"),
     path("years/<int:year>/action-plan/", plan.action_plan, name="action_plan"),
     path("action-items/<int:pk>/", plan.action_item_edit, name="action_item_edit"),
     path("reports/", plan.report_list, name="report_list"),
+    path("annual-meetings/", plan.annual_meeting_list, name="annual_meeting_list"),
+    path("federation-sendings/", plan.federation_sending_list, name="federation_sending_list"),
 ]

@@ -23,7 +23,9 @@ The file is for the federation, so it is written in the jour's language
 
 Each export is recorded with who and when. There is no model for it yet: the
 record is an audit-log entry (action "access" on people, additional_data
-{"federation_export": <format>, ...}); last_federation_export() reads it.
+{"federation_export": <format>, ...}); last_federation_export() reads it. A
+download is not a sending: the board page offers to record the sending itself
+in compliance's register (requirement G8).
 """
 
 import csv
@@ -272,10 +274,14 @@ def export_records():
     ).order_by("-timestamp", "-pk")
 
 
-def last_federation_export() -> ExportRecord | None:
-    """When the federation was last sent the contact details, by whom, in
-    which format; None if never. What the compliance checklist reads."""
-    entry = export_records().select_related("actor").first()
+def last_federation_export(until: date | None = None) -> ExportRecord | None:
+    """When the contact details were last exported (up to and including the
+    day `until`), by whom, in which format; None if never. An export is a
+    download, not a sending: the sendings are compliance's FederationSending."""
+    records = export_records()
+    if until is not None:
+        records = records.filter(timestamp__date__lte=until)
+    entry = records.select_related("actor").first()
     if entry is None:
         return None
     data = entry.additional_data or {}

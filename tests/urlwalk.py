@@ -155,7 +155,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
         ),
         **dict.fromkeys(("answer_edit", "evidence_upload", "evidence_link"), on_answer),
         **dict.fromkeys(("evidence_new_revision", "evidence_unlink"), on_document),
-        **dict.fromkeys(("assurance_status", "assurance_pdf", "assurance_json"), on_version),
+        **dict.fromkeys(("assurance_status", "assurance_pdf", "assurance_json", "assurance_sent"), on_version),
         "evidence_download": {"pk": revision.pk},
         "action_item_edit": {"pk": item.pk},
         **dict.fromkeys(("paper_create", "hold_create", "seeker_erase"), on_case),

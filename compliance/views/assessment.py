@@ -23,6 +23,7 @@ from jour.ids import parse_id
 from .. import by_hand, catalogue, content, evidence, reminders, selectors, services
 from ..contradictions import contradicts
 from ..forms import (
+    AssuranceSendingForm,
     AuditorAnswerForm,
     BoardAnswerForm,
     EvidenceRevisionForm,
@@ -36,6 +37,7 @@ from ..models import (
     Assessment,
     AssessmentState,
     Assurance,
+    AssuranceSending,
     EvidenceDocument,
     EvidenceRevision,
     Status,
@@ -139,6 +141,7 @@ def assessment_detail(request, year):
     signatures = list(assessment.signatures.all())
     user = request.user
     is_newest = newest.pk == assessment.pk
+    sending = AssuranceSending.objects.filter(assessment=assessment).first()
     can_sign = (
         is_newest
         and may_audit(user)
@@ -173,6 +176,12 @@ def assessment_detail(request, year):
         "sign_form": SignForm(),
         "due": reminders.assurance_due(year),
         "assurance": Assurance.objects.filter(assessment=assessment).first(),
+        "sending": sending,
+        "sending_form": (
+            AssuranceSendingForm(instance=sending)
+            if assessment.state == AssessmentState.SIGNED and may_write_assessment(user)
+            else None
+        ),
     }
     return render(request, "compliance/assessment_detail.html", context)
 

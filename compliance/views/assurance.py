@@ -1,15 +1,20 @@
-"""The assurance: its progress, the sealed PDF, its JSON record, and checking a file."""
+"""The assurance: its progress, the sealed PDF, its JSON record, that it was
+sent to the federation, and checking a file."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jour import uploads
-from jour.access import may_read_governance, requires
+from jour.access import may_read_governance, may_write_assessment, requires
 from jour.audit import record_access
 
-from .. import assurance, seal
+from .. import assurance, seal, services
+from ..forms import AssuranceSendingForm
 from ..models import Assurance
 from .assessment import _version
 
@@ -47,6 +52,24 @@ def assurance_json(request, year, version):
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@requires(may_write_assessment)
+@require_POST
+def assurance_sent(request, year, version):
+    """Record when and how the signed assurance was sent to the federation (G2)."""
+    assessment = _version(year, version)
+    form = AssuranceSendingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_assurance_sending(assessment=assessment, sending=form.instance, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The sending of the assurance is recorded."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("assessment_detail", args=[year]) + f"?version={version}#assurance-sent")
 
 
 @requires(may_read_governance)

@@ -1,4 +1,5 @@
-"""The action plan of a year and the record of reports sent to the federation."""
+"""The action plan of a year and the registers of what the jour sends the
+federation: reports, the annual meeting they follow, the contact details."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -10,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from jour.access import may_read_governance, may_run_the_jour, may_write_assessment, requires
 
 from .. import selectors, services
-from ..forms import ActionItemForm, ActionPlanForm, ReportForm
-from ..models import ActionItem, ActionPlan, ReportSubmission, Status
+from ..forms import ActionItemForm, ActionPlanForm, AnnualMeetingForm, FederationSendingForm, ReportForm
+from ..models import ActionItem, ActionPlan, AnnualMeeting, FederationSending, ReportSubmission, Status
 
 
 def _check_year(year: int) -> None:
@@ -88,17 +89,55 @@ def action_item_edit(request, pk):
     return render(request, "compliance/action_item_form.html", {"form": form, "item": item})
 
 
+def _register(request, *, form_class, record, done: str, template: str, rows):
+    """A register page: everyone with governance access reads it, the
+    coordinator records in it (the form validates, the service writes)."""
+    can_record = may_run_the_jour(request.user)
+    form = form_class(request.POST or None) if can_record else None
+    if request.method == "POST":
+        if not can_record:
+            return redirect(request.path)
+        if form.is_valid():
+            record(form.instance, request.user)
+            messages.success(request, done)
+            return redirect(request.path)
+    return render(request, template, {"rows": rows, "form": form})
+
+
 @requires(may_read_governance)
 @require_http_methods(["GET", "POST"])
 def report_list(request):
-    can_record = may_run_the_jour(request.user)
-    form = ReportForm(request.POST or None) if can_record else None
-    if request.method == "POST":
-        if not can_record:
-            return redirect("report_list")
-        if form.is_valid():
-            services.record_report(report=form.instance, by=request.user)
-            messages.success(request, _("The report is recorded."))
-            return redirect("report_list")
-    reports = ReportSubmission.objects.all()
-    return render(request, "compliance/report_list.html", {"reports": reports, "form": form})
+    return _register(
+        request,
+        form_class=ReportForm,
+        record=lambda report, by: services.record_report(report=report, by=by),
+        done=_("The report is recorded."),
+        template="compliance/report_list.html",
+        rows=ReportSubmission.objects.all(),
+    )
+
+
+@requires(may_read_governance)
+@require_http_methods(["GET", "POST"])
+def annual_meeting_list(request):
+    return _register(
+        request,
+        form_class=AnnualMeetingForm,
+        record=lambda meeting, by: services.record_annual_meeting(meeting=meeting, by=by),
+        done=_("The annual meeting is recorded."),
+        template="compliance/annual_meeting_list.html",
+        rows=AnnualMeeting.objects.all(),
+    )
+
+
+@requires(may_read_governance)
+@require_http_methods(["GET", "POST"])
+def federation_sending_list(request):
+    return _register(
+        request,
+        form_class=FederationSendingForm,
+        record=lambda sending, by: services.record_federation_sending(sending=sending, by=by),
+        done=_("The sending is recorded."),
+        template="compliance/federation_sending_list.html",
+        rows=FederationSending.objects.select_related("recorded_by"),
+    )

@@ -235,7 +235,7 @@ def test_the_bundled_revision_maps_s1_and_s3_to_their_signals(db):
 
 
 def test_resyncing_updates_unsigned_years_and_leaves_a_signed_one_alone(people):
-    """What migration compliance/0007 does to a database loaded with the old file."""
+    """What migrations compliance/0006 and 0007 do to a database loaded with the old file."""
     signed = compliance_services.start_year(year=Y - 1, by=people.coordinator, from_previous=False)
     draft = compliance_services.start_year(year=Y, by=people.coordinator, from_previous=False)
     revision = CatalogueRevision.objects.get(revision="2021-09-24")
@@ -244,9 +244,7 @@ def test_resyncing_updates_unsigned_years_and_leaves_a_signed_one_alone(people):
     CatalogueRevision.objects.filter(pk=revision.pk).update(content_sha256="0" * 64)
     Assessment.objects.filter(pk=signed.pk).update(content_sha256="f" * 64, frozen_json="{}", frozen_at=timezone.now())
 
-    catalogue.resync_bundled_signals(
-        ("S1", "S3", "S4", "C6"), models=(CatalogueRevision, Requirement, Answer, Assessment)
-    )
+    catalogue.sync_bundled_signals(models=(CatalogueRevision, Requirement, Answer))
 
     assert Requirement.objects.get(revision=revision, code="S1").signal == "volunteers_enough"
     assert draft.answers.get(code="S3").signal == "coordinator_employed"
@@ -255,13 +253,3 @@ def test_resyncing_updates_unsigned_years_and_leaves_a_signed_one_alone(people):
     revision.refresh_from_db()
     assert revision.content_sha256 == hashlib.sha256(raw).hexdigest()
     assert catalogue.load(raw) == (revision, False)  # loading the file again does nothing
-
-
-def test_resyncing_keeps_the_old_hash_while_other_entries_still_differ(db):
-    revision = CatalogueRevision.objects.get(revision="2021-09-24")
-    Requirement.objects.filter(revision=revision, code="G2").update(signal="yearly_reports")
-    CatalogueRevision.objects.filter(pk=revision.pk).update(content_sha256="0" * 64)
-    catalogue.resync_bundled_signals(("S1",), models=(CatalogueRevision, Requirement, Answer, Assessment))
-    revision.refresh_from_db()
-    assert revision.content_sha256 == "0" * 64
-    assert Requirement.objects.get(revision=revision, code="G2").signal == "yearly_reports"  # not ours to touch

@@ -60,6 +60,9 @@ MATRIX = {
     "action_plan": {C, B, A},
     "action_item_edit": {C, B},
     "report_list": {C, B, A},
+    "annual_meeting_list": {C, B, A},
+    "federation_sending_list": {C, B, A},
+    "assurance_sent": {C, B},
     # members: people register (people_views)
     "people_list": {C},
     "people_export": {C},
