@@ -64,7 +64,7 @@ def test_the_target_and_the_deadlines_are_the_jours_own(client, people, mailoutb
     reminders.send_due(date(2026, 4, 2))
     [mail] = [m for m in mailoutbox if people.board.email in m.to]
     assert "jourens egen sista dag" in mail.subject  # e-mails go out in the site's language
-    assert "jourens egen sista dag" in mail.body and "Förbundet bestämmer" in mail.body
+    assert "Jourens egen sista dag" in mail.body and "Förbundet bestämmer" in mail.body
 
     services.start_year(year=YEAR, by=people.coordinator, from_previous=False)
     login_verified(client, people.coordinator)
