@@ -159,7 +159,7 @@ def assessment_detail(request, year):
             (_allowance_label("urgent"), figures["urgent"], _percent(figures["urgent"])),
             (_("All"), figures["all"], _percent(figures["all"])),
         ],
-        "target": figures["target_per_mille"] / 10,
+        "target": f"{figures['target_per_mille'] / 10:g}",  # 90, not 90.0
         # A year frozen before contacts at registration were counted apart has no such figure.
         "at_registration": figures["all"].get("at_registration"),
         "signatures": signatures,
