@@ -38,6 +38,7 @@ stats/selection.py says why that is enough, and checks the bounds across the
 parts and the whole.
 """
 
+import math
 from collections import defaultdict, deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -46,8 +47,10 @@ from functools import cached_property
 
 SECONDARY = "·"
 Pos = Hashable
-# What "·" may be, before the lines narrow it: any number of people.
-UNBOUNDED = 10**9
+# What "·" may be, before the lines narrow it: any number of people. Infinite, not
+# a large number: narrowing a cycle of lines around a large finite bound lowers it
+# by a little each round, and would take that many rounds to stop.
+UNBOUNDED = math.inf
 
 
 @dataclass
@@ -313,12 +316,17 @@ def narrow(
         line = lines[n]
         total = line[-1]
         lows, highs = [low[p] for p in line], [high[p] for p in line]
-        low_sum, high_sum = sum(lows) - lows[-1], sum(highs) - highs[-1]
+        low_sum = sum(lows[:-1])
+        # The inner highs without subtracting infinities: how many are infinite, and the sum of the rest.
+        infinite = sum(h == math.inf for h in highs[:-1])
+        finite = sum(h for h in highs[:-1] if h != math.inf)
         for i, pos in enumerate(line):
             if pos == total:
-                lo, hi = low_sum, high_sum
+                lo, hi = low_sum, math.inf if infinite else finite
             else:
-                lo, hi = lows[-1] - (high_sum - highs[i]), highs[-1] - (low_sum - lows[i])
+                own = highs[i] == math.inf
+                others_high = math.inf if infinite - own else finite - (0 if own else highs[i])
+                lo, hi = lows[-1] - others_high, highs[-1] - (low_sum - lows[i])
             if lo > low[pos] or hi < high[pos]:
                 low[pos], high[pos] = max(lo, low[pos]), min(hi, high[pos])
                 for other in through.get(pos, ()):

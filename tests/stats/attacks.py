@@ -5,6 +5,7 @@ the total row at the bottom; a digit string is visible, anything else ("<3",
 "·") hidden.
 """
 
+import math
 from fractions import Fraction
 
 
@@ -139,7 +140,7 @@ def determined_by_bounds(table: list[list[str]], minimum: int, dot_at_least: int
 # one table. It knows what a withheld page says, too: "too few seekers" is fewer
 # than the minimum, and a selection withheld for the sake of others is not.
 
-UNBOUNDED = 10**6
+UNBOUNDED = math.inf  # not a large number: see stats.suppression.UNBOUNDED
 
 
 def report_grids(tables: dict, kpi: list[list[str]]) -> dict[str, list[list[str]]]:
@@ -289,9 +290,16 @@ def narrow_all(low: dict, high: dict, lines) -> None:
         n = todo.pop()
         queued.discard(n)
         inner, total = lines[n][:-1], lines[n][-1]
-        low_sum, high_sum = sum(low[c] for c in inner), sum(high[c] for c in inner)
-        updates = [(total, low_sum, high_sum)]
-        updates += [(c, low[total] - (high_sum - high[c]), high[total] - (low_sum - low[c])) for c in inner]
+        low_sum = sum(low[c] for c in inner)
+        infinite = sum(high[c] == math.inf for c in inner)
+        finite = sum(high[c] for c in inner if high[c] != math.inf)
+
+        def others_high(c, infinite=infinite, finite=finite):
+            own = high[c] == math.inf
+            return math.inf if infinite - own else finite - (0 if own else high[c])
+
+        updates = [(total, low_sum, math.inf if infinite else finite)]
+        updates += [(c, low[total] - others_high(c), high[total] - (low_sum - low[c])) for c in inner]
         for cell, lo, hi in updates:
             if lo > low[cell] or hi < high[cell]:
                 low[cell], high[cell] = max(low[cell], lo), min(high[cell], hi)
