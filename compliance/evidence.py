@@ -161,8 +161,8 @@ def volunteers_enough(day: date) -> Evidence:
     enough = counts["support"] >= counts["min_support"] and counts["witness"] >= counts["min_witness"]
     summary = (
         _(
-            "Active on %(date)s: %(support)s support persons and %(witness)s witness supporters; the jour's own "
-            "minimum is %(min_support)s and %(min_witness)s. At some time in %(year)s up to that day: "
+            "Active on %(date)s: support persons %(support)s, witness supporters %(witness)s (the jour's own "
+            "minimum: %(min_support)s and %(min_witness)s). At some time in %(year)s up to that day: "
             "%(year_support)s and %(year_witness)s."
         )
         % counts

@@ -14,6 +14,7 @@ from members.models import BoardTerm, Employment, Person
 
 from . import by_hand
 from .contradictions import contradicts
+from .evidence import MANUAL
 from .evidence import label as evidence_label
 from .models import (
     ActionItem,
@@ -76,6 +77,9 @@ class BoardAnswerForm(forms.ModelForm):
         """``live``: the requirement's evidence from the data, to check the status against."""
         super().__init__(*args, **kwargs)
         self.live = live
+        if (live is None or live.state == MANUAL) and not self.instance.justification:
+            # Nothing in the data for the status to differ from: the comment says how the board knows.
+            del self.fields["justification"]
         responsible = self.fields["responsible"]
         choices = board_members(year)
         if self.instance.responsible_id:  # keep a past choice even if the term has ended

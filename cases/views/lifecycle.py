@@ -4,7 +4,7 @@ the user's scope is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -132,7 +132,12 @@ def seeker_data_download(request, pk):
     case = visible_case(request, pk)
     body = seeker_archive.take(request.session, case=case, token=request.POST.get("token", ""))
     if body is None:
-        raise Http404
+        # Downloaded already, expired, or made in another session: say so, not "not found".
+        messages.error(
+            request,
+            _("That file has been downloaded already or is too old. Make a new one: it gets a new passphrase."),
+        )
+        return redirect("case_detail", pk=case.pk)
     response = HttpResponse(body, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{seeker_archive.file_name(case, "zip")}"'
     response["Cache-Control"] = "no-store"

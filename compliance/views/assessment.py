@@ -117,7 +117,12 @@ def _allowance_label(priority: str) -> str:
 @requires(may_read_governance)
 @require_GET
 def assessment_detail(request, year):
-    assessment = _version(year, _requested_version(request))
+    return render_detail(request, _version(year, _requested_version(request)))
+
+
+def render_detail(request, assessment: Assessment, *, sending_form=None, status: int = 200):
+    """The year's page; ``sending_form``: a refused record of the assurance's sending, shown with its errors."""
+    year = assessment.year
     newest = selectors.current(year)
     answers = list(selectors.answers(assessment))
     frozen = json.loads(assessment.frozen_json) if assessment.frozen else None
@@ -178,12 +183,12 @@ def assessment_detail(request, year):
         "assurance": Assurance.objects.filter(assessment=assessment).first(),
         "sending": sending,
         "sending_form": (
-            AssuranceSendingForm(instance=sending)
+            (sending_form or AssuranceSendingForm(instance=sending))
             if assessment.state == AssessmentState.SIGNED and may_write_assessment(user)
             else None
         ),
     }
-    return render(request, "compliance/assessment_detail.html", context)
+    return render(request, "compliance/assessment_detail.html", context, status=status)
 
 
 @requires(may_write_assessment)

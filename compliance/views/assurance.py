@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jour import uploads
 from jour.access import may_read_governance, may_write_assessment, requires
 from jour.audit import record_access
+from jour.forms import apply_validation_error
 
 from .. import assurance, seal, services
 from ..forms import AssuranceSendingForm
 from ..models import Assurance
-from .assessment import _version
+from .assessment import _version, render_detail
 
 
 def _assurance(year, version) -> Assurance:
@@ -64,12 +65,12 @@ def assurance_sent(request, year, version):
         try:
             services.record_assurance_sending(assessment=assessment, sending=form.instance, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The sending of the assurance is recorded."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(reverse("assessment_detail", args=[year]) + f"?version={version}#assurance-sent")
+            return redirect(reverse("assessment_detail", args=[year]) + f"?version={version}#assurance-sent")
+    # The page again, with what was typed and the error beside the form, not above the fold.
+    return render_detail(request, assessment, sending_form=form, status=400)
 
 
 @requires(may_read_governance)

@@ -299,24 +299,32 @@ def test_the_passphrase_is_shown_once_and_kept_nowhere(people, seeker, caplog):
     assert make_archive(client, case)[1] != passphrase
 
 
+def _refused(response, case) -> bool:
+    """No file: back to the case page, where a message says why (not a bare 404)."""
+    return response.status_code == 302 and response["Location"] == reverse("case_detail", args=[case.pk])
+
+
 def test_the_archive_is_downloaded_once_within_minutes_in_the_session_that_made_it(people, seeker, monkeypatch):
     case, second, _stranger = seeker
     client = client_for(people.coordinator)
     _page, _passphrase, token = make_archive(client, case)
-    assert download(client, case, "not-the-token").status_code == 404
+    assert _refused(download(client, case, "not-the-token"), case)
     # A wrong attempt uses it up: make another.
     _page, _passphrase, token = make_archive(client, case)
     assert client.get(reverse("seeker_data_download", args=[case.pk]), {"token": token}).status_code == 405
     other_session = client_for(people.coordinator)
-    assert download(other_session, case, token).status_code == 404
-    assert download(client, second, token).status_code == 404
+    assert _refused(download(other_session, case, token), case)
+    assert _refused(download(client, second, token), second)
     _page, _passphrase, token = make_archive(client, case)
     assert download(client, case, token).status_code == 200
-    assert download(client, case, token).status_code == 404
+    again = download(client, case, token)
+    assert _refused(again, case)
+    page = client.get(again["Location"], headers={"accept-language": "en"}).content.decode()
+    assert "That file has been downloaded already or is too old. Make a new one" in page
 
     monkeypatch.setattr(seeker_archive, "VALID_SECONDS", -1)
     _page, _passphrase, token = make_archive(client, case)
-    assert download(client, case, token).status_code == 404
+    assert _refused(download(client, case, token), case)
 
 
 def test_each_archive_is_one_audit_entry_without_the_data(people, seeker):

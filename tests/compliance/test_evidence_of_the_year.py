@@ -274,8 +274,12 @@ def test_the_sending_of_the_signed_assurance_is_recorded_on_the_years_page(peopl
     page = client.get(reverse("assessment_detail", args=[YEAR - 1])).content.decode()
     assert "Not recorded" in page and reverse("assurance_sent", args=[YEAR - 1, 1]) in page
     url = reverse("assurance_sent", args=[YEAR - 1, 1])
-    client.post(url, {"sent_on": "2024-02-28", "method": "email"})  # before it was signed
+    refused = client.post(url, {"sent_on": "2024-02-28", "method": "post", "note": "Rekommenderat"})  # before signing
     assert not AssuranceSending.objects.exists()
+    # The page again, with the error beside the form and nothing typed lost.
+    assert refused.status_code == 400
+    form = refused.context["sending_form"]
+    assert form.errors and form["method"].value() == "post" and form["note"].value() == "Rekommenderat"
     client.post(url, {"sent_on": "2024-03-12", "method": "email", "note": "Till kansliet"})
     sending = AssuranceSending.objects.get()
     assert (sending.assessment, sending.sent_on, sending.recorded_by) == (signed, date(YEAR, 3, 12), people.board)

@@ -57,8 +57,8 @@ def test_s1_counts_each_role_on_the_day_against_the_jours_own_minimum(db, settin
     result = found(evidence.volunteers_enough)
     assert result.state == evidence.OK
     assert result.summary == (
-        f"Active on {DAY.isoformat()}: 2 support persons and 1 witness supporters; the jour's own minimum is "
-        f"2 and 1. At some time in {Y} up to that day: 3 and 1."
+        f"Active on {DAY.isoformat()}: support persons 2, witness supporters 1 (the jour's own minimum: "
+        f"2 and 1). At some time in {Y} up to that day: 3 and 1."
     )
     assert "Anna" not in result.summary
 
