@@ -303,6 +303,9 @@ def narrow_all(low: dict, high: dict, lines) -> None:
         for cell, lo, hi in updates:
             if lo > low[cell] or hi < high[cell]:
                 low[cell], high[cell] = max(low[cell], lo), min(high[cell], hi)
+                # Bounds that cross mean the reader's facts contradict each other (a message misread):
+                # say so at once instead of narrowing for ever.
+                assert low[cell] <= high[cell], f"the reader's facts contradict each other at {cell}"
                 for other in through[cell]:
                     if other not in queued:
                         queued.add(other)

@@ -101,10 +101,17 @@ def attack(parts: figures.Parts, minimum: int, min_seekers: int, shown_by=None) 
                 shown_by[chosen] = found.withheld or grids_of(display.show_protected(found))
     root = Selection(parts.year)
     reader = Reader(truth[root], minimum, min_seekers)
+    # "Too few" as the page says it, in whichever language the messages were read: those made
+    # above are English, a caller's may be in the site's language. (Reading a Swedish "too few"
+    # as "withheld for the others' sake", at least the minimum, contradicts the counts, and the
+    # bounds reader would chase the contradiction for ever.)
+    with override("en"):
+        too_few_texts = {str(TOO_FEW), str(YEAR_TOO_FEW)}
+    too_few_texts |= {str(TOO_FEW), str(YEAR_TOO_FEW)}
     for chosen in every_selection(parts):
         shown = shown_by[chosen]
         if isinstance(shown, str):
-            reader.add(chosen, None, withheld=shown, too_few=shown in (str(TOO_FEW), str(YEAR_TOO_FEW)))
+            reader.add(chosen, None, withheld=shown, too_few=shown in too_few_texts)
         else:
             reader.add(chosen, shown)
     rest = "cases of no known municipality"
