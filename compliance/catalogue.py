@@ -154,23 +154,7 @@ _TEXT_FIELDS = (
 
 def _rows(data: dict) -> dict[str, dict]:
     """Each requirement's fields as the loader writes them, by code."""
-    rows, position = {}, 0
-    for group in data["groups"]:
-        for item in group["requirements"]:
-            position += 1
-            rows[item["code"]] = {
-                "position": position,
-                "group_code": group["code"],
-                "group_title_sv": group["title"]["sv"],
-                "group_title_en": group["title"]["en"],
-                "section": item.get("section", ""),
-                "title_sv": item["title"]["sv"],
-                "title_en": item["title"]["en"],
-                "explanation_sv": item["explanation"]["sv"],
-                "explanation_en": item["explanation"]["en"],
-                "signal": item.get("signal") or "",
-            }
-    return rows
+    return {row["code"]: row for row in _requirements(data)}
 
 
 @transaction.atomic

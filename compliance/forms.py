@@ -238,29 +238,26 @@ class AnnualMeetingForm(forms.ModelForm):
         return cleaned
 
 
-class FederationSendingForm(forms.ModelForm):
+class _SendingForm(forms.ModelForm):
+    """Something sent to the federation: sent today unless changed, never in the future."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+
+    def clean_sent_on(self):
+        return _not_in_the_future(self.cleaned_data["sent_on"])
+
+
+class FederationSendingForm(_SendingForm):
     class Meta:
         model = FederationSending
         fields = ["sent_on", "method", "changes"]
         widgets = {"sent_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sent_on"].initial = timezone.localdate()
 
-    def clean_sent_on(self):
-        return _not_in_the_future(self.cleaned_data["sent_on"])
-
-
-class AssuranceSendingForm(forms.ModelForm):
+class AssuranceSendingForm(_SendingForm):
     class Meta:
         model = AssuranceSending
         fields = ["sent_on", "method", "note"]
         widgets = {"sent_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sent_on"].initial = timezone.localdate()
-
-    def clean_sent_on(self):
-        return _not_in_the_future(self.cleaned_data["sent_on"])
