@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import mentions
-        from .models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold, RiskCheck
+        from .models import Assignment, Case, Circumstance, ContactAttempt, PaperRecord, RetentionHold, RiskCheck
 
         # Where a seeker's name or number may have been typed (anonymisation looks in each).
         mentions.register(Case, ("notes",), case_path="pk")
@@ -23,9 +23,11 @@ class CasesConfig(AppConfig):
             Case,
             mask_fields=["first_name", "last_name", "phone", "email", "notes"],
             exclude_fields=["version"],
+            m2m_fields={"circumstances"},
         )
         auditlog.register(Assignment, mask_fields=["note", "end_note"])
         auditlog.register(ContactAttempt, mask_fields=["note"])
         auditlog.register(PaperRecord, mask_fields=["description"])
         auditlog.register(RetentionHold, mask_fields=["reason"])
         auditlog.register(RiskCheck)
+        auditlog.register(Circumstance)

@@ -7,7 +7,17 @@ from jour.forms import DateInput
 from jour.models import User
 
 from . import assignability, municipalities
-from .models import AssignmentKind, AttemptMethod, AttemptOutcome, Case, ClosingReason, PaperKind, RiskCheck
+from .models import (
+    AssignmentKind,
+    AttemptMethod,
+    AttemptOutcome,
+    Case,
+    Circumstance,
+    ClosingReason,
+    FirstContactBy,
+    PaperKind,
+    RiskCheck,
+)
 from .services import ANONYMISED_ON_REQUEST, EDITABLE_FIELDS
 
 
@@ -37,6 +47,7 @@ class CaseForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "circumstances": forms.CheckboxSelectMultiple,
         }
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -50,6 +61,20 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The official list by name; blank is "not known", not a dash.
         self.fields["municipality"].choices = [("", _("Not known")), *municipalities.choices()]
+        if "circumstances" in self.fields:
+            # The markers in use, and any retired one this case already carries.
+            markers = self.fields["circumstances"]
+            had = self.instance.circumstances.all() if self.instance.pk else Circumstance.objects.none()
+            markers.queryset = (Circumstance.objects.in_use() | had).distinct()
+            markers.label_from_instance = lambda marker: marker.label
+        if "first_contact_by" in self.fields:
+            field = self.fields["first_contact_by"]
+            field.required = False
+            field.choices = [("", _("As the channel says")), *FirstContactBy.choices]
+            field.help_text = _(
+                "Leave it to follow the channel (a police referral: the police; another organisation: someone else; "
+                "otherwise the seeker), or choose."
+            )
         if not self.instance.pk:
             self.fields["received_at"].initial = _now_local_minute()
         else:

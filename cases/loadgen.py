@@ -27,7 +27,9 @@ from .models import (
     Channel,
     ClosingReason,
     ContactAttempt,
-    CrimeCategory,
+    Circumstance,
+    CrimeType,
+    FirstContactBy,
     Gender,
     Priority,
     SeekerRole,
@@ -64,6 +66,9 @@ def load(
     """Cases received over the last five years, most closed, about
     `attempts_per_case` contact attempts each, an open tail in the last weeks."""
     rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible on purpose
+    # The federation's fields from their own stream: the older ones keep their values.
+    extra = random.Random(seed + 1)  # noqa: S311
+    markers = list(Circumstance.objects.in_use().values_list("pk", flat=True))
     now = now or timezone.now()
     coordinator = access.may_manage_cases.users().order_by("pk").first()
     if coordinator is None:
@@ -94,13 +99,14 @@ def load(
                     registered_by=coordinator,
                     channel=rng.choice(Channel.values),
                     priority=Priority.URGENT if rng.random() < 0.15 else Priority.NORMAL,
-                    crime_category=rng.choice(CrimeCategory.values),
+                    crime_type=rng.choice(CrimeType.values),
                     first_name=rng.choice(FIRST_NAMES),
                     phone=f"070-{rng.randrange(1000000, 9999999)}",
                     gender=rng.choice(Gender.values),
                     age_group=rng.choice(AgeGroup.values),
                     municipality=rng.choice(MUNICIPALITIES),
                     seeker_role=rng.choice(SeekerRole.values),
+                    first_contact_by=extra.choice(FirstContactBy.values),
                 )
                 deadlines.set_deadline(case)
                 contacted = not is_open or rng.random() < 0.6
@@ -147,6 +153,13 @@ def load(
                         when = min(when + timedelta(days=rng.uniform(0.5, 10)), now)
             Assignment.objects.bulk_create(assignments)
             ContactAttempt.objects.bulk_create(attempts, batch_size=BATCH)
+            marked = Case.circumstances.through
+            marked.objects.bulk_create(
+                marked(case=case, circumstance_id=marker)
+                for case in batch_cases
+                for marker in markers
+                if extra.random() < 0.1
+            )
             made_attempts += len(attempts)
         for year, last in numbers.items():
             CaseNumberSequence.objects.update_or_create(year=year, defaults={"last_value": last})

@@ -26,16 +26,87 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class CrimeCategory(models.TextChoices):
-    CLOSE_RELATIONSHIP = "close_relationship", _("Violence in close relationships")
-    HONOUR = "honour", _("Honour-related violence and oppression")
-    SEXUAL = "sexual", _("Sexual offence")
-    TRAFFICKING = "trafficking", _("Trafficking or prostitution")
-    THREATS = "threats", _("Threats or harassment")
+class CrimeType(models.TextChoices):
+    """The crime, fine enough for the federation's statistics. Circumstances
+    such as a close relationship are markers beside it (Circumstance), not types."""
+
     ASSAULT = "assault", _("Assault")
-    THEFT = "theft", _("Robbery, theft or burglary")
+    UNLAWFUL_THREATS = "unlawful_threats", _("Unlawful threats")
+    HARASSMENT = "harassment", _("Harassment")
+    STALKING = "stalking", _("Stalking")
+    VIOLATION_OF_INTEGRITY = "integrity", _("Gross violation of integrity")
+    SEXUAL = "sexual", _("Sexual offence")
+    HOMICIDE = "homicide", _("Murder, manslaughter or attempt")
+    ROBBERY = "robbery", _("Robbery")
+    THEFT = "theft", _("Theft")
+    BURGLARY = "burglary", _("Burglary")
     FRAUD = "fraud", _("Fraud")
-    OTHER = "other", _("Other")
+    CRIMINAL_DAMAGE = "damage", _("Criminal damage")
+    TRAFFICKING = "trafficking", _("Trafficking or procuring")
+    TRAFFIC = "traffic", _("Traffic offence")
+    OTHER = "other", _("Other crime")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class FirstContactBy(models.TextChoices):
+    """Who made the jour's first contact with the seeker's matter."""
+
+    POLICE = "police", _("The police")
+    SEEKER = "seeker", _("The seeker")
+    OTHER = "other", _("Someone else")
+    UNKNOWN = "unknown", _("Not known")
+
+
+def first_contact_by_channel(channel: str) -> str:
+    """What the channel says, when nobody said otherwise at intake."""
+    if channel == Channel.POLICE_REFERRAL:
+        return FirstContactBy.POLICE
+    if channel == Channel.OTHER_ORGANISATION:
+        return FirstContactBy.OTHER
+    return FirstContactBy.SEEKER
+
+
+class CircumstanceQuerySet(models.QuerySet):
+    def in_use(self):
+        return self.filter(active=True)
+
+
+class Circumstance(models.Model):
+    """A special circumstance, a marker that can sit beside any crime type; a
+    case has none, one or several. The federation's four are built in, and a
+    jour may add its own."""
+
+    CLOSE_RELATIONSHIP, HONOUR, HATE, SCHOOL = "close_relationship", "honour", "hate", "school"
+    BUILT_IN = {
+        CLOSE_RELATIONSHIP: _("Close relationship"),
+        HONOUR: _("Honour-related"),
+        HATE: _("Hate crime"),
+        SCHOOL: _("School-related"),
+    }
+
+    # The built-in markers' codes; a marker the jour adds has none.
+    code = models.CharField(max_length=30, blank=True, editable=False)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects = CircumstanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("special circumstance")
+        verbose_name_plural = _("special circumstances")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="circumstance_code_once")
+        ]
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def label(self):
+        """A built-in marker in the reader's language; the jour's own as it was typed."""
+        return self.BUILT_IN.get(self.code, self.name)
 
 
 class Gender(models.TextChoices):
@@ -139,7 +210,17 @@ class Case(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
-    crime_category = models.CharField(_("crime category"), max_length=20, choices=CrimeCategory.choices)
+    crime_type = models.CharField(_("crime type"), max_length=20, choices=CrimeType.choices)
+    circumstances = models.ManyToManyField(
+        Circumstance,
+        verbose_name=_("special circumstances"),
+        blank=True,
+        related_name="cases",
+        help_text=_("Markers beside the crime type; a case can have several, or none."),
+    )
+    # Set by the migration from the old categories where the crime type was a
+    # guess; cleared when a coordinator saves the case.
+    crime_type_to_review = models.BooleanField(default=False, editable=False)
     reported_to_police = models.CharField(
         _("reported to the police"), max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
@@ -174,7 +255,15 @@ class Case(models.Model):
     age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     # The official four-digit code (cases/municipalities.py); blank: not known.
     municipality = models.CharField(_("municipality"), max_length=4, blank=True, choices=municipalities.choices)
-    seeker_role = models.CharField(_("role"), max_length=10, choices=SeekerRole.choices, default=SeekerRole.VICTIM)
+    seeker_role = models.CharField(
+        _("kind of seeker"), max_length=10, choices=SeekerRole.choices, default=SeekerRole.VICTIM
+    )
+    first_contact_by = models.CharField(
+        _("first contact made by"),
+        max_length=10,
+        choices=FirstContactBy.choices,
+        help_text=_("Who first contacted the jour about this: the police (a referral), the seeker, or someone else."),
+    )
 
     notes = models.TextField(_("notes"), blank=True, help_text=NOTES_HELP)
     police_referral_form = models.CharField(

@@ -139,7 +139,7 @@ def describe(obj: models.Model, *names: str, labels: dict | None = None) -> Reco
         label = labels.get(name) or model_field.verbose_name
         raw = getattr(obj, name)
         if model_field.many_to_many:
-            names_ = [getattr(other, "name", str(other)) for other in raw.all()]
+            names_ = [str(getattr(other, "label", None) or getattr(other, "name", other)) for other in raw.all()]
             found.append(item(name, label, names_, ", ".join(names_) or NOTHING))
         elif model_field.is_relation:
             found.append(item(name, label, None if raw is None else getattr(raw, "name", str(raw))))
@@ -181,7 +181,8 @@ CASE_FIELDS = (
     "registered_by",
     "channel",
     "priority",
-    "crime_category",
+    "crime_type",
+    "circumstances",
     "reported_to_police",
     "anonymous",
     "first_name",
@@ -195,6 +196,7 @@ CASE_FIELDS = (
     "age_group",
     "municipality",
     "seeker_role",
+    "first_contact_by",
     "notes",
     "police_referral_form",
     "first_contact_due",

@@ -21,6 +21,7 @@ from .models import (
     CaseNumberSequence,
     Channel,
     ContactAttempt,
+    first_contact_by_channel,
     Priority,
     ReferralForm,
     RiskCheck,
@@ -34,7 +35,8 @@ EDITABLE_FIELDS = [
     "received_at",
     "channel",
     "priority",
-    "crime_category",
+    "crime_type",
+    "circumstances",
     "reported_to_police",
     "anonymous",
     "first_name",
@@ -48,10 +50,13 @@ EDITABLE_FIELDS = [
     "age_group",
     "municipality",
     "seeker_role",
+    "first_contact_by",
     "notes",
     "police_referral_form",
 ]
 
+# Saved after the case row, with set(): the markers.
+MANY = ("circumstances",)
 
 # What a registered case loses when a coordinator makes it anonymous.
 ANONYMISED_ON_REQUEST = ("first_name", "last_name", "phone", "email", "notes")
@@ -98,7 +103,7 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
         year = timezone.localtime(now).year
         sequence = _next_number(year)
         case = Case(
-            **{field: data[field] for field in EDITABLE_FIELDS if field in data},
+            **{field: data[field] for field in EDITABLE_FIELDS if field in data and field not in MANY},
             year=year,
             sequence=sequence,
             number=f"{year}-{sequence:04d}",
@@ -106,6 +111,8 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
             registered_by=by,
             status=Status.NEW,
         )
+        if not case.first_contact_by:
+            case.first_contact_by = first_contact_by_channel(case.channel)
         deadlines.set_deadline(case)
         if case.anonymous and case.channel in ANSWERED_AT_ONCE:
             # The anonymous call or visit is itself the contact: there is nobody to call back.
@@ -113,6 +120,8 @@ def register_case(*, data: dict, by: User, now: datetime | None = None) -> Case:
             case.status = Status.ACTIVE
         case.full_clean(exclude=["registered_by"])
         case.save()
+        if "circumstances" in data:
+            case.circumstances.set(data["circumstances"])
         paper.keep_police_form_in_the_register(case, was=ReferralForm.NONE, by=by)
         identifiers.refresh(case)
     return case
@@ -140,8 +149,12 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         deadline_inputs = (current.received_at, current.priority)
         form_was = current.police_referral_form
         for field in EDITABLE_FIELDS:
-            if field in data:
+            if field in data and field not in MANY:
                 setattr(current, field, data[field])
+        if not current.first_contact_by:
+            current.first_contact_by = first_contact_by_channel(current.channel)
+        if "crime_type" in data and access.may_manage_cases(by):
+            current.crime_type_to_review = False  # a coordinator has looked at it
         if (current.received_at, current.priority) != deadline_inputs:
             # Moves the deadline of a case still waiting; a first attempt already
             # made keeps the deadline it was made under (deadlines.stop_clock).
@@ -151,6 +164,8 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         current.version += 1
         current.full_clean(exclude=["registered_by"])
         current.save()
+        if "circumstances" in data:
+            current.circumstances.set(data["circumstances"])
         paper.keep_police_form_in_the_register(current, was=form_was, by=by)
         identifiers.refresh(current)
     return current

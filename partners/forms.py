@@ -45,7 +45,19 @@ class RoutineForm(forms.ModelForm):
 
     class Meta:
         model = Routine
-        fields = ["name", "crime_category"]
+        fields = ["name", "crime_type", "circumstance"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["circumstance"].label_from_instance = lambda marker: marker.label
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("crime_type") and cleaned.get("circumstance"):
+            raise forms.ValidationError(
+                _("A routine is for one crime type or for one special circumstance: choose one of them.")
+            )
+        return cleaned
 
 
 class StepForm(forms.Form):

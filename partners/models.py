@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CrimeCategory
+from cases.models import Circumstance, CrimeType
 
 
 class PartnerKind(models.TextChoices):
@@ -103,14 +103,32 @@ class Referral(models.Model):
 
 
 class Routine(models.Model):
+    """What the jour does in cases of one crime type, or with one special
+    circumstance (a routine for close-relationship cases is about the marker,
+    whatever the crime)."""
+
     name = models.CharField(_("name"), max_length=150)
-    crime_category = models.CharField(
-        _("for cases of"), max_length=20, choices=CrimeCategory.choices, unique=True, null=True, blank=True
+    crime_type = models.CharField(
+        _("for cases of"), max_length=20, choices=CrimeType.choices, unique=True, null=True, blank=True
+    )
+    circumstance = models.OneToOneField(
+        Circumstance,
+        verbose_name=_("or for cases marked"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="routine",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(crime_type__isnull=True) | Q(circumstance__isnull=True),
+                name="routine_for_a_type_or_a_marker",
+            )
+        ]
 
     def __str__(self):
         return f"routine #{self.pk}"

@@ -3,6 +3,7 @@
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from cases.models import Case
@@ -88,11 +89,13 @@ def new_version(*, routine: Routine, goal: str, steps: list[dict], by) -> Routin
 
 def routine_of(case: Case) -> tuple[RoutineVersion | None, CaseRoutine | None]:
     """The version a case follows: the one it started with, or else the current
-    version of its crime category's routine (not started yet)."""
+    version of the routine for one of its markers (the more particular, in the
+    markers' order) or for its crime type (not started yet)."""
     started = CaseRoutine.objects.select_related("version__routine").filter(case=case).first()
     if started is not None:
         return started.version, started
-    routine = Routine.objects.filter(crime_category=case.crime_category).first()
+    routines = Routine.objects.filter(Q(circumstance__cases=case) | Q(crime_type=case.crime_type))
+    routine = routines.order_by(F("circumstance__position").asc(nulls_last=True), "circumstance", "pk").first()
     return (routine.current() if routine else None), None
 
 

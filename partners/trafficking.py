@@ -7,7 +7,7 @@ support and prosecution, follow-up), written in our own words.
 
 from django.db import transaction
 
-from cases.models import CrimeCategory
+from cases.models import CrimeType
 
 from .models import Partner, PartnerKind, Routine
 from .services import new_version
@@ -65,13 +65,13 @@ def add_trafficking_routine(by) -> Routine | None:
     """The routine, attached to trafficking cases, unless one is already; it
     names the register's first partner of each kind it needs, if there is one."""
     with transaction.atomic():
-        if Routine.objects.filter(crime_category=CrimeCategory.TRAFFICKING).exists():
+        if Routine.objects.filter(crime_type=CrimeType.TRAFFICKING).exists():
             return None
         partners = {}
         for partner in Partner.objects.filter(active=True).order_by("pk"):
             partners.setdefault(partner.kind, partner)
         routine = Routine.objects.create(
-            name="Människohandel och prostitution", crime_category=CrimeCategory.TRAFFICKING
+            name="Människohandel och prostitution", crime_type=CrimeType.TRAFFICKING
         )
         new_version(routine=routine, goal=GOAL, steps=_steps(partners), by=by)
         return routine

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, F, Q, Sum, Value, When
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Appointment, AppointmentKind
@@ -26,8 +27,10 @@ from cases.models import (
     AgeGroup,
     Case,
     Channel,
+    Circumstance,
     ContactAttempt,
-    CrimeCategory,
+    CrimeType,
+    FirstContactBy,
     Gender,
     Priority,
     SeekerRole,
@@ -78,28 +81,50 @@ class Table:
         return [[self.counts.get((row, gender), 0) for gender, _label in GENDERS] for row, _label in self.rows]
 
 
-REFERRED_BY = [
-    ("police", _("The police (referral with consent)")),
-    ("organisation", _("Another organisation")),
-    ("self", _("The seeker themselves")),
+@dataclass(frozen=True)
+class Dimension:
+    """A table of the seekers by gender: one row per value of ``grouped_on``
+    (a field, or an expression), each case in exactly one row."""
+
+    key: str
+    rows: tuple[tuple[str, str], ...]  # (value, label)
+    title: object = field(compare=False)
+    grouped_on: object = field(compare=False)
+
+
+def _fixed(key, title, choices) -> Dimension:
+    return Dimension(key, tuple(choices), title, key)
+
+
+FIXED_DIMENSIONS = [
+    _fixed("crime_type", _("Crime type"), CrimeType.choices),
+    _fixed("age_group", _("Age group"), AgeGroup.choices),
+    _fixed("seeker_role", _("Kind of seeker"), SeekerRole.choices),
+    _fixed("first_contact_by", _("First contact made by"), FirstContactBy.choices),
+    _fixed("channel", _("How the case reached the jour"), Channel.choices),
+    _fixed("reported_to_police", _("Reported to the police"), YesNoUnknown.choices),
 ]
 
-_referred_by = When_(
-    When(channel=Channel.POLICE_REFERRAL, then=Value("police")),
-    When(channel=Channel.OTHER_ORGANISATION, then=Value("organisation")),
-    default=Value("self"),
-    output_field=CharField(),
-)
+WITHOUT = "none"  # the row of a marker's table for the cases without it
 
-# (key, title, choices, the field or expression grouped on)
-DIMENSIONS = [
-    ("crime_category", _("Crime"), CrimeCategory.choices, "crime_category"),
-    ("age_group", _("Age group"), AgeGroup.choices, "age_group"),
-    ("seeker_role", _("Victim, witness or relative"), SeekerRole.choices, "seeker_role"),
-    ("channel", _("How the case reached the jour"), Channel.choices, "channel"),
-    ("reported_to_police", _("Reported to the police"), YesNoUnknown.choices, "reported_to_police"),
-    ("referred_by", _("Referred by"), REFERRED_BY, _referred_by),
-]
+
+def marker_dimension(marker: Circumstance) -> Dimension:
+    """The crime types of the cases with one special circumstance, and a row for the
+    cases without it: every case in one row, so the table adds up to the seekers
+    like every other (and is protected like them), and a case with two markers
+    counts under each marker's table."""
+    marked = Exists(Case.circumstances.through.objects.filter(case=OuterRef("pk"), circumstance=marker.pk))
+    rows = (*CrimeType.choices, (WITHOUT, _("Without this circumstance")))
+    title = format_lazy(_("Crime types marked “{marker}”"), marker=marker.label)
+    grouped = When_(When(marked, then=F("crime_type")), default=Value(WITHOUT), output_field=CharField())
+    return Dimension(f"marker_{marker.code or marker.pk}", rows, title, grouped)
+
+
+def dimensions() -> list[Dimension]:
+    """The tables every report has: the fixed ones, and one per special circumstance
+    (those in use, and retired ones that some case still carries)."""
+    markers = Circumstance.objects.filter(Q(active=True) | Q(cases__isnull=False)).distinct()
+    return FIXED_DIMENSIONS + [marker_dimension(marker) for marker in markers.order_by("position", "pk")]
 
 
 def cases_in(period: Period):
@@ -116,11 +141,12 @@ def seekers_by_gender(period: Period) -> Table:
     return table
 
 
-def breakdown(period: Period, key: str, title, choices, grouped_on) -> Table:
-    table = Table(key, str(title), [(value, str(label)) for value, label in choices])
+def breakdown(period: Period, dimension: Dimension) -> Table:
+    key = dimension.key
+    table = Table(key, str(dimension.title), [(value, str(label)) for value, label in dimension.rows])
     cases = cases_in(period)
-    if not isinstance(grouped_on, str):
-        cases = cases.annotate(**{key: grouped_on})
+    if not isinstance(dimension.grouped_on, str):
+        cases = cases.annotate(**{key: dimension.grouped_on})
     for row in cases.values(key, "gender").annotate(n=Count("pk")):
         table.counts[row[key], row["gender"]] = row["n"]
     return table
@@ -247,7 +273,7 @@ def report(period: Period, now: datetime | None = None) -> Report:
     return Report(
         period=period,
         seekers=seekers_by_gender(period),
-        tables=[breakdown(period, *dimension) for dimension in DIMENSIONS],
+        tables=[breakdown(period, dimension) for dimension in dimensions()],
         support=support_given(period),
         first_contact=first_contact(period, now=now),
         volunteering=volunteering(period),
@@ -274,6 +300,7 @@ class Parts:
 
     year: int
     counts: dict[str, Counter] = field(default_factory=dict)
+    dimensions: tuple[Dimension, ...] = ()
 
     def municipalities(self) -> list[str]:
         """The codes that have a case or support given in the year."""
@@ -292,7 +319,7 @@ class Parts:
         """The report of some months of the year, for one municipality or ("") all;
         without the volunteers, which are people rather than parts."""
         place = municipality or None
-        tables = [self.table(key, title, choices, months, place) for key, title, choices, _grouped in DIMENSIONS]
+        tables = [self.table(d.key, d.title, d.rows, months, place) for d in self.dimensions]
         seekers = Table("seekers", str(_("Seekers")), [("all", str(_("Seekers (one per case)")))])
         for (_row, gender), n in tables[0].counts.items():
             seekers.counts["all", gender] = seekers.counts.get(("all", gender), 0) + n
@@ -325,9 +352,10 @@ def _count(counts: Counter, rows, place: str, row, gender: str) -> None:
 def parts(year: int, now: datetime | None = None) -> Parts:
     """The year's tables by month and municipality, in as many queries as report()."""
     period = Period(date(year, 1, 1), date(year + 1, 1, 1))
-    result = Parts(year)
+    result = Parts(year, dimensions=tuple(dimensions()))
     cases = cases_in(period).annotate(month=ExtractMonth("received_at", tzinfo=STOCKHOLM))
-    for key, _title, _choices, grouped_on in DIMENSIONS:
+    for dimension in result.dimensions:
+        key, grouped_on = dimension.key, dimension.grouped_on
         grouped = cases if isinstance(grouped_on, str) else cases.annotate(**{key: grouped_on})
         rows = grouped.values("month", "municipality", key, "gender").annotate(n=Count("pk"))
         _count(result.counts.setdefault(key, Counter()), rows, "municipality", key, "gender")

@@ -84,7 +84,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Priority
 
 from . import figures
-from .figures import DIMENSIONS, GENDERS, SUPPORT_ROWS, Report
+from .figures import GENDERS, SUPPORT_ROWS, Dimension, Report
 from .suppression import SECONDARY, Layout, Pattern, lines_through, narrow, protect_together, ranges
 
 TOO_FEW = _(
@@ -126,12 +126,16 @@ def _grid_lines(key: str, rows: list, columns: list, total_row: list | None = No
     return lines
 
 
-def _layout() -> Layout:
+@lru_cache(maxsize=32)
+def layout(dimensions: tuple[Dimension, ...]) -> Layout:
+    """The report's cells and the lines they add up along; the breakdowns (one
+    per dimension: the special circumstances make them the jour's own) all add
+    up to the seekers by gender."""
     seekers = [(SEEKERS, ALL, column) for column in COLUMNS] + [(SEEKERS, ALL, TOTAL)]
     lines, blocks = [tuple(seekers)], []
-    for key, _title, choices, _grouped in DIMENSIONS:
+    for dimension in dimensions:
         start = len(lines)
-        lines += _grid_lines(key, [value for value, _label in choices], COLUMNS, seekers)
+        lines += _grid_lines(dimension.key, [value for value, _label in dimension.rows], COLUMNS, seekers)
         blocks.append(tuple(range(start, len(lines))))
     for key, rows, columns in (
         ("support", [value for value, _label in SUPPORT_ROWS], COLUMNS),
@@ -142,8 +146,6 @@ def _layout() -> Layout:
         blocks.append(tuple(range(start, len(lines))))
     return Layout(lines=tuple(lines), blocks=tuple(blocks), shared_line=0)
 
-
-LAYOUT = _layout()
 
 
 def values(report: Report) -> dict:
@@ -174,9 +176,9 @@ def seekers(cells: dict) -> int:
     return cells[SEEKERS, ALL, TOTAL]
 
 
-def sorted_positions(positions) -> list:
+def sorted_positions(layout: Layout, positions) -> list:
     """Positions in the layout's order (a fixed order: the same answers every time)."""
-    return sorted(positions, key=LAYOUT.order.get)
+    return sorted(positions, key=layout.order.get)
 
 
 # --- selections ------------------------------------------------------------------------
@@ -238,6 +240,7 @@ class Tree:
 
     def __init__(self, parts: figures.Parts, minimum: int, min_seekers: int):
         self.parts, self.minimum, self.min_seekers = parts, minimum, min_seekers
+        self.layout = layout(parts.dimensions)
         self.nodes: dict = {}
         self.withheld: dict[Selection, str] = {}
         self.low, self.high, self.lines, self.hidden_cells = {}, {}, [], set()
@@ -261,7 +264,7 @@ class Tree:
         if seekers(root.cells) < self.min_seekers:
             self.withheld[root.key] = YEAR_TOO_FEW  # there is no longer period to suggest
             return
-        pattern = protect_together(LAYOUT, [root.cells], self.minimum)
+        pattern = protect_together(self.layout, [root.cells], self.minimum)
         root.hidden, root.demoted = pattern.hidden, pattern.demoted[0]
         state = self._with([root], [])
         if pattern.failed or state is None:
@@ -298,11 +301,11 @@ class Tree:
             # larger ones join the rest instead, as many as makes most numbers shown (not
             # months or quarters: the current one is always small, and its months go with it).
             largest = sorted(shown, key=lambda part: (-seekers(part.cells), parts.index(part)))
-            best = (_numbers_shown(shown, pattern), len(shown))
+            best = (_numbers_shown(self.layout, shown, pattern), len(shown))
             for count in range(len(shown) - 1, 0, -1):
                 trial_members, trial = self._together(whole, family, largest[:count])
-                if trial is not None and (_numbers_shown(largest[:count], trial), count) > best:
-                    best, members, pattern = (_numbers_shown(largest[:count], trial), count), trial_members, trial
+                if trial is not None and (_numbers_shown(self.layout, largest[:count], trial), count) > best:
+                    best, members, pattern = (_numbers_shown(self.layout, largest[:count], trial), count), trial_members, trial
             for part in shown[:]:
                 if part not in members:
                     shown.remove(part)
@@ -313,7 +316,7 @@ class Tree:
             member.hidden, member.demoted = set(pattern.hidden), set(demoted)
         # The parts add up to the whole, cell by cell; where nothing is hidden that says nothing new.
         lines = [
-            tuple((m.id, pos) for m in members) + ((whole.id, pos),) for pos in sorted_positions(members[0].hidden)
+            tuple((m.id, pos) for m in members) + ((whole.id, pos),) for pos in sorted_positions(self.layout, members[0].hidden)
         ]
         everywhere = False
         while True:
@@ -344,7 +347,7 @@ class Tree:
         if len(members) == 1:  # the one part is the whole: the same table, the same cells hidden
             return members, Pattern(hidden=set(whole.hidden), demoted=[set(whole.demoted)])
         known = {pos for pos, value in whole.cells.items() if value == 0 and pos not in whole.hidden}
-        pattern = protect_together(LAYOUT, [m.cells for m in members], self.minimum, start=whole.hidden, known=known)
+        pattern = protect_together(self.layout, [m.cells for m in members], self.minimum, start=whole.hidden, known=known)
         return members, (None if pattern.failed else pattern)
 
     def _counted(self, family: list[Selection], rest: int, unknown_rest: bool) -> bool:
@@ -377,12 +380,12 @@ class Tree:
         for node in nodes:
             shown = not isinstance(node.key, tuple)  # the rest is not shown: no "<3" to read
             node_low, node_high = ranges(
-                node.cells, node.hidden, node.demoted if shown else node.hidden, self.minimum, LAYOUT.positions
+                node.cells, node.hidden, node.demoted if shown else node.hidden, self.minimum, self.layout.positions
             )
-            for pos in LAYOUT.positions:
+            for pos in self.layout.positions:
                 low[node.id, pos], high[node.id, pos] = node_low[pos], node_high[pos]
-            lines = {n for pos in node.hidden for n in LAYOUT.through[pos]}
-            new_lines += [tuple((node.id, pos) for pos in LAYOUT.lines[n]) for n in sorted(lines)]
+            lines = {n for pos in node.hidden for n in self.layout.through[pos]}
+            new_lines += [tuple((node.id, pos) for pos in self.layout.lines[n]) for n in sorted(lines)]
         new_lines += cross
         lines = self.lines + new_lines
         through = _Through(self.through, lines_through(lines, start=len(self.lines), into=defaultdict(list)))
@@ -414,8 +417,8 @@ class Tree:
         return Protected(selection, withheld=str(reason))
 
 
-def _numbers_shown(parts: list, pattern: Pattern | None) -> int:
-    return -1 if pattern is None else len(parts) * (len(LAYOUT.positions) - len(pattern.hidden))
+def _numbers_shown(layout: Layout, parts: list, pattern: Pattern | None) -> int:
+    return -1 if pattern is None else len(parts) * (len(layout.positions) - len(pattern.hidden))
 
 
 class _Through:
@@ -437,9 +440,10 @@ def min_seekers() -> int:
 
 
 @lru_cache(maxsize=16)
-def _tree(year: int, counts: tuple, minimum: int, min_seekers: int) -> Tree:
+def _tree(year: int, counts: tuple, dimensions: tuple, minimum: int, min_seekers: int) -> Tree:
     """The tree is a function of the year's counts alone: the same counts, the same answers."""
-    return Tree(figures.Parts(year, {key: Counter(dict(items)) for key, items in counts}), minimum, min_seekers)
+    parts = figures.Parts(year, {key: Counter(dict(items)) for key, items in counts}, dimensions)
+    return Tree(parts, minimum, min_seekers)
 
 
 def protected(selection: Selection, now=None) -> Protected:
@@ -448,4 +452,4 @@ def protected(selection: Selection, now=None) -> Protected:
         return Protected(selection, withheld=str(A_WHOLE_YEAR))
     parts = figures.parts(selection.year, now=now)
     counts = tuple((key, tuple(sorted(found.items()))) for key, found in sorted(parts.counts.items()))
-    return _tree(selection.year, counts, minimum(), min_seekers()).protected(selection)
+    return _tree(selection.year, counts, parts.dimensions, minimum(), min_seekers()).protected(selection)

@@ -78,7 +78,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
         data={
             "received_at": people.coordinator.date_joined,
             "channel": "phone",
-            "crime_category": "assault",
+            "crime_type": "assault",
             "first_name": "Walkie",
         },
         by=people.coordinator,
@@ -121,7 +121,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     closure = PhoneClosure.objects.create(day=start.date(), reason="Utbildning", created_by=people.coordinator)
     on_appointment = {"pk": meeting.pk}
     partner = Partner.objects.create(name="Socialtjänsten", kind="social")
-    routine = Routine.objects.create(name="Rutin", crime_category="assault")
+    routine = Routine.objects.create(name="Rutin", crime_type="assault")
     version = RoutineVersion.objects.create(routine=routine, number=1, created_by=people.coordinator)
     step = RoutineStep.objects.create(version=version, position=1, title="Första steget", partner=partner)
     risk = RiskCheck.objects.create(

@@ -60,7 +60,7 @@ def seed_people_and_cases() -> None:
             return
         now = timezone.now()
         # Lund, by its official code (cases/municipalities.py).
-        base = {"channel": "phone", "crime_category": "threats", "gender": "woman", "municipality": "1281"}
+        base = {"channel": "phone", "crime_type": "unlawful_threats", "gender": "woman", "municipality": "1281"}
         fresh = case_services.register_case(
             data={**base, "received_at": now - timedelta(hours=3), "first_name": "Demo-Anna"}, by=coordinator
         )

@@ -27,5 +27,5 @@ def test_seed_demo_adds_partners_and_the_trafficking_routine(db, settings):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     assert Partner.objects.count() == 4
-    routine = Routine.objects.get(crime_category="trafficking")
+    routine = Routine.objects.get(crime_type="trafficking")
     assert routine.versions.count() == 1 and routine.current().steps.count() == 6

@@ -24,7 +24,7 @@ SEEKER_SECRETS = [SEEKER["first_name"], SEEKER["last_name"], SEEKER["phone"], SE
 CASE_DEFAULTS = {
     "channel": "phone",
     "priority": "normal",
-    "crime_category": "assault",
+    "crime_type": "assault",
     "reported_to_police": "unknown",
     **SEEKER,
     "preferred_contact": "phone",

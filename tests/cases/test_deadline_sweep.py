@@ -28,7 +28,7 @@ from cases.models import (
     Case,
     Channel,
     ClosingReason,
-    CrimeCategory,
+    CrimeType,
     DeadlineAlert,
     Notification,
     Priority,
@@ -44,7 +44,7 @@ WARNING, OVERDUE = AlertKind.WARNING, AlertKind.OVERDUE
 # values are unusual on purpose, so a match cannot be a coincidence.
 SEEKER = {
     "channel": Channel.POLICE_REFERRAL,
-    "crime_category": CrimeCategory.TRAFFICKING,
+    "crime_type": CrimeType.TRAFFICKING,
     "first_name": "Ingegerd",
     "last_name": "Wahlqvistsson",
     "phone": "070-555 12 34",
@@ -428,7 +428,7 @@ def _forbidden_strings(case) -> list[str]:
     labels = []
     for language in ("sv", "en"):
         with override(language):
-            labels.append(str(CrimeCategory(case.crime_category).label))
+            labels.append(str(CrimeType(case.crime_type).label))
     return [
         case.first_name,
         case.last_name,
@@ -440,7 +440,7 @@ def _forbidden_strings(case) -> list[str]:
         *labels,
         "människohandel",  # what a Swedish label for trafficking would say
         "prostitution",
-        case.crime_category,
+        case.crime_type,
     ]
 
 

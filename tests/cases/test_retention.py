@@ -41,7 +41,7 @@ APPOINTMENT_PLACE = "Lingonstigen 14, Ödmårdsby"
 FREE_TEXT = [ATTEMPT_NOTE, HANDOVER_NOTE, END_NOTE, PAPER_DESCRIPTION, REFERRAL_NOTE, APPOINTMENT_PLACE]
 NEEDLES = [*SEEKER.values(), *FREE_TEXT]
 
-STATISTICS = ["gender", "age_group", "municipality", "crime_category", "reported_to_police", "seeker_role"]
+STATISTICS = ["gender", "age_group", "municipality", "crime_type", "reported_to_police", "seeker_role"]
 
 
 def closed_case(people, *, closed_months_ago: int = 13, attempt_after=timedelta(hours=2), **overrides) -> Case:
@@ -229,7 +229,7 @@ def test_the_statistics_are_the_same_before_and_after(people):
         gender="man",
         age_group="18-25",
         municipality="1280",
-        crime_category="threats",
+        crime_type="unlawful_threats",
         first_name="Bo",
         reported_to_police="yes",
         seeker_role="witness",

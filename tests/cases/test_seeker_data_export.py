@@ -121,7 +121,7 @@ def seeker(people):
         case=case, kind=PaperKind.NOTES, description=PAPER_DESCRIPTION, filed_on=timezone.localdate(), by=alex
     )
     routine = save_routine(
-        routine=Routine(name=ROUTINE_NAME, crime_category=case.crime_category),
+        routine=Routine(name=ROUTINE_NAME, crime_type=case.crime_type),
         goal="",
         steps=[{"title": STEP_TITLE}],
         by=coordinator,

@@ -17,7 +17,7 @@ def test_register_assign_and_log_the_first_attempt(client, people, settings):
             "received_at": "2026-11-20T15:00",  # a Friday afternoon
             "channel": "phone",
             "priority": "normal",
-            "crime_category": "assault",
+            "crime_type": "assault",
             "reported_to_police": "yes",
             "first_name": "Siv",
             "last_name": "Testsson",

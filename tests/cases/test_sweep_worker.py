@@ -33,7 +33,7 @@ from cases.models import (
     AttemptOutcome,
     Case,
     Channel,
-    CrimeCategory,
+    CrimeType,
     DeadlineAlert,
     Notification,
 )
@@ -57,7 +57,7 @@ def register(people, received_at) -> Case:
     data = {
         "received_at": received_at,
         "channel": Channel.PHONE,
-        "crime_category": CrimeCategory.THREATS,
+        "crime_type": CrimeType.UNLAWFUL_THREATS,
         "first_name": "Ingegerd",
         "last_name": "Wahlqvistsson",
         "phone": "070-555 12 34",

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_risk_referral_and_routine_on_a_case(live_server, browser):
     people = build_personas()
     call_command("add_trafficking_routine", by=people.coordinator.email)
-    case = make_case(people.coordinator, crime_category="trafficking")
+    case = make_case(people.coordinator, crime_type="trafficking")
     assign(case, people.alex, by=people.coordinator)
     shelter = Partner.objects.create(name="Kvinnojouren Exempelstad", kind="shelter")
     url = f"{live_server.url}/cases/{case.pk}/"

@@ -28,10 +28,10 @@ def test_board_member_reads_the_year_and_downloads_the_summary(live_server, brow
     now = timezone.now()
     # Ten seekers: the fewest the board is shown figures for (JOUR_STATS_MIN_SEEKERS).
     for _ in range(6):
-        make_case(people.coordinator, received_at=now, gender="woman", crime_category="threats")
-    make_case(people.coordinator, received_at=now, gender="man", crime_category="threats")
+        make_case(people.coordinator, received_at=now, gender="woman", crime_type="unlawful_threats")
+    make_case(people.coordinator, received_at=now, gender="man", crime_type="unlawful_threats")
     for _ in range(3):
-        make_case(people.coordinator, received_at=now, gender="other", crime_category="threats")
+        make_case(people.coordinator, received_at=now, gender="other", crime_type="unlawful_threats")
     year = timezone.localdate().year
 
     page = log_in(browser, live_server.url, people.board, accept_downloads=True)

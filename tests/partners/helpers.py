@@ -57,7 +57,7 @@ def routine_post(*, name, category, steps, goal="", initial=0, deleted=(), extra
 
     `steps` is a list of titles (or dicts of step fields); indexes in `deleted`
     are posted with DELETE ticked; `extra_empty` blank forms follow, as the page has."""
-    data = {"name": name, "crime_category": category or "", "goal": goal}
+    data = {"name": name, "crime_type": category or "", "goal": goal}
     forms = []
     for item in steps:
         forms.append({"title": item} if isinstance(item, str) else dict(item))

@@ -12,7 +12,7 @@ from tests.cases.factories import make_case
 from .helpers import alex_case, case_state, client_for, make_partner, routine_post, text
 
 NAME = "Rutin våld i nära relation"
-CATEGORY = "close_relationship"
+CATEGORY = "assault"
 V1_STEPS = ["Erbjud skyddsplanering", "Hänvisa till kvinnojouren", "Följ upp efter en vecka"]
 V2_STEPS = ["Erbjud skyddsplanering och samtal", "Följ upp efter en vecka", "Kontakta socialtjänsten vid behov"]
 
@@ -56,7 +56,7 @@ def routine(coordinator):
 
 def test_coordinator_creates_a_routine_with_steps(people, routine, coordinator):
     assert routine.name == NAME
-    assert routine.crime_category == CATEGORY
+    assert routine.crime_type == CATEGORY
     version = routine.current()
     assert version.number == 1
     assert version.created_by == people.coordinator
@@ -100,7 +100,7 @@ def test_after_a_refused_empty_routine_the_corrected_one_can_be_created(coordina
 
 
 def test_case_of_the_category_shows_the_steps(people, routine):
-    case = alex_case(people, crime_category=CATEGORY)
+    case = alex_case(people, crime_type=CATEGORY)
     page = text(client_for(people.alex).get(reverse("case_detail", args=[case.pk])))
     assert f"Routine: {NAME} (version 1)" in page
     for title in V1_STEPS:
@@ -108,14 +108,14 @@ def test_case_of_the_category_shows_the_steps(people, routine):
 
 
 def test_case_of_another_category_shows_no_routine(people, routine):
-    case = alex_case(people, crime_category="fraud")
+    case = alex_case(people, crime_type="fraud")
     page = text(client_for(people.alex).get(reverse("case_detail", args=[case.pk])))
     assert "Routine:" not in page
     assert V1_STEPS[0] not in page
 
 
 def test_ticking_a_step_records_who_and_when_and_pins_the_version(people, routine):
-    case = alex_case(people, crime_category=CATEGORY)
+    case = alex_case(people, crime_type=CATEGORY)
     v1 = routine.current()
     step = v1.steps.get(position=1)
     alex = client_for(people.alex)
@@ -143,7 +143,7 @@ def test_ticking_a_step_records_who_and_when_and_pins_the_version(people, routin
 
 
 def test_edit_makes_a_new_version_and_a_running_case_keeps_its_own(people, routine, coordinator):
-    running = alex_case(people, crime_category=CATEGORY)
+    running = alex_case(people, crime_type=CATEGORY)
     v1 = routine.current()
     v1_first, v1_second = v1.steps.get(position=1), v1.steps.get(position=2)
     alex = client_for(people.alex)
@@ -186,7 +186,7 @@ def test_edit_makes_a_new_version_and_a_running_case_keeps_its_own(people, routi
     assert StepCheck.objects.filter(pk=ticked[0]["id"]).values().get() == ticked[0]
 
     # A new case of the category gets the new version.
-    fresh = make_case(people.coordinator, crime_category=CATEGORY)
+    fresh = make_case(people.coordinator, crime_type=CATEGORY)
     fresh_page = text(coordinator.get(reverse("case_detail", args=[fresh.pk])))
     assert f"Routine: {NAME} (version 2)" in fresh_page
     for title in V2_STEPS:
@@ -201,7 +201,7 @@ def test_edit_makes_a_new_version_and_a_running_case_keeps_its_own(people, routi
 
 def test_a_case_not_started_follows_the_current_version(people, routine, coordinator):
     """Before its first tick a case is not pinned: it shows whatever is current."""
-    case = alex_case(people, crime_category=CATEGORY)
+    case = alex_case(people, crime_type=CATEGORY)
     _edit_to_v2(coordinator, routine)
     page = text(client_for(people.alex).get(reverse("case_detail", args=[case.pk])))
     assert f"Routine: {NAME} (version 2)" in page
@@ -244,7 +244,7 @@ def test_incomplete_confirmation_is_not_recorded(routine, coordinator):
 def test_anonymised_case_refuses_ticks(people, routine):
     from cases import retention
 
-    case = alex_case(people, crime_category=CATEGORY)
+    case = alex_case(people, crime_type=CATEGORY)
     retention.erase_on_request(case=case, by=people.coordinator)
     step = routine.current().steps.get(position=1)
     client_for(people.coordinator).post(reverse("routine_step", args=[case.pk, step.pk, "done"]))

@@ -22,17 +22,17 @@ from .helpers import (
     text,
 )
 
-CATEGORY = "close_relationship"
+CATEGORY = "assault"
 
 
 @pytest.fixture
 def world(people):
     partner = make_partner()
-    routine = Routine.objects.create(name="Rutin", crime_category=CATEGORY)
+    routine = Routine.objects.create(name="Rutin", crime_type=CATEGORY)
     version = services.new_version(
         routine=routine, goal="", steps=[{"title": "Steg ett"}, {"title": "Steg två"}], by=people.coordinator
     )
-    case = alex_case(people, crime_category=CATEGORY)
+    case = alex_case(people, crime_type=CATEGORY)
     first, second = version.steps.order_by("position")
     # Alex has ticked the first step and recorded a risk check with danger.
     services.check_step(case=case, step=first, by=people.alex)
@@ -109,7 +109,7 @@ def test_risk_check_of_another_case_is_404_through_a_visible_case(world):
 
 def test_a_step_of_another_routine_cannot_be_ticked_through_a_case(world):
     people = world["people"]
-    other = alex_case(people, crime_category="fraud")
+    other = alex_case(people, crime_type="fraud")
     before = case_state(other)
     client_for(people.alex).post(reverse("routine_step", args=[other.pk, world["steps"][1].pk, "done"]))
     assert case_state(other) == before

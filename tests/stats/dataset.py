@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from cases import services
-from cases.models import AgeGroup, Channel, CrimeCategory, Gender, Priority, SeekerRole, YesNoUnknown
+from cases.models import AgeGroup, Channel, Circumstance, CrimeType, Gender, Priority, SeekerRole, YesNoUnknown
 from jour.models import Role
 from jour.workdays import STOCKHOLM
 from stats.figures import Period
@@ -50,12 +50,16 @@ class Spec:
     priority: str = Priority.NORMAL
     anonymous: bool = False
     closed_at: datetime | None = None
+    markers: tuple[str, ...] = ()  # codes of special circumstances
+    first_by: str = ""  # who made the first contact, when not what the channel says
 
 
 W, M, OT, U = Gender.WOMAN, Gender.MAN, Gender.OTHER, Gender.UNKNOWN
 N, URG = Priority.NORMAL, Priority.URGENT
 Y, NO, UNK = YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN
-cr = CrimeCategory
+cr = CrimeType
+CLOSE, HONOUR, HATE, SCHOOL = (Circumstance.CLOSE_RELATIONSHIP, Circumstance.HONOUR, Circumstance.HATE,
+                               Circumstance.SCHOOL)
 ag = AgeGroup
 ro = SeekerRole
 ch = Channel
@@ -64,46 +68,52 @@ ch = Channel
 SPECS = [
     # 1 January is a holiday; 00:30 Stockholm is still 2025 in UTC.
     Spec("c00", at(2026, 1, 1, 0, 30), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, UNK, KEPT),
-    Spec("c01", at(2026, 1, 12), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.PHONE, Y, KEPT),
-    Spec("c02", at(2026, 1, 20), W, ag.YOUNG_ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT,
-         priority=URG),
-    Spec("c03", at(2026, 2, 3), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.RELATIVE, ch.EMAIL, NO, MISSED),
+    Spec("c01", at(2026, 1, 12), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, Y, KEPT, markers=(CLOSE,)),
+    Spec("c02", at(2026, 1, 20), W, ag.YOUNG_ADULT, cr.ASSAULT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT,
+         priority=URG, markers=(CLOSE,)),
+    Spec("c03", at(2026, 2, 3), W, ag.ADULT, cr.ASSAULT, ro.RELATIVE, ch.EMAIL, NO, MISSED, markers=(CLOSE,)),
     Spec("c04", at(2026, 2, 17), M, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, Y, KEPT),
-    Spec("c05", at(2026, 3, 10), M, ag.YOUNG_ADULT, cr.ASSAULT, ro.WITNESS, ch.WALK_IN, UNK, KEPT),
+    Spec("c05", at(2026, 3, 10), M, ag.YOUNG_ADULT, cr.ASSAULT, ro.WITNESS, ch.WALK_IN, UNK, KEPT, markers=(HATE,)),
     # The last half hour of Q1 in Stockholm (21:30 UTC) ...
     Spec("c06", at(2026, 3, 31, 23, 30), W, ag.SENIOR, cr.FRAUD, ro.VICTIM, ch.PHONE, NO, KEPT),
     # ... and the first half hour of Q2 (still 31 March in UTC).
     Spec("c07", at(2026, 4, 1, 0, 30), M, ag.ADULT, cr.FRAUD, ro.VICTIM, ch.EMAIL, NO, KEPT),
-    Spec("c08", at(2026, 4, 14), W, ag.YOUTH, cr.SEXUAL, ro.VICTIM, ch.OTHER_ORGANISATION, Y, MISSED, priority=URG),
-    Spec("c09", at(2026, 5, 5), W, ag.ADULT, cr.THREATS, ro.VICTIM, ch.PHONE, UNK, MISSED),  # never tried
-    Spec("c10", at(2026, 5, 19), OT, ag.YOUNG_ADULT, cr.THREATS, ro.VICTIM, ch.EMAIL, NO, KEPT),
+    Spec("c08", at(2026, 4, 14), W, ag.YOUTH, cr.SEXUAL, ro.VICTIM, ch.OTHER_ORGANISATION, Y, MISSED, priority=URG,
+         markers=(SCHOOL,)),
+    Spec("c09", at(2026, 5, 5), W, ag.ADULT, cr.UNLAWFUL_THREATS, ro.VICTIM, ch.PHONE, UNK, MISSED),  # never tried
+    Spec("c10", at(2026, 5, 19), OT, ag.YOUNG_ADULT, cr.HARASSMENT, ro.VICTIM, ch.EMAIL, NO, KEPT),
     Spec("c11", at(2026, 6, 2), M, ag.SENIOR, cr.THEFT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT),
-    Spec("c12", at(2026, 6, 16), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT,
-         priority=URG),
-    Spec("c13", at(2026, 7, 7), U, ag.UNKNOWN, cr.OTHER, ro.WITNESS, ch.PHONE, UNK, MISSED),
-    Spec("c14", at(2026, 8, 11), W, ag.CHILD, cr.CLOSE_RELATIONSHIP, ro.RELATIVE, ch.OTHER_ORGANISATION, NO, KEPT),
+    Spec("c12", at(2026, 6, 16), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT,
+         priority=URG, markers=(CLOSE,)),
+    # A call whose first contact nobody could say: recorded as "not known", not what the channel suggests.
+    Spec("c13", at(2026, 7, 7), U, ag.UNKNOWN, cr.OTHER, ro.WITNESS, ch.PHONE, UNK, MISSED, first_by="unknown"),
+    # Two markers: counted under each.
+    Spec("c14", at(2026, 8, 11), W, ag.CHILD, cr.ASSAULT, ro.RELATIVE, ch.OTHER_ORGANISATION, NO, KEPT,
+         markers=(CLOSE, SCHOOL)),
     # An anonymous walk-in: the visit itself is the first contact, outside the KPI's share.
     Spec("c15", at(2026, 8, 25), M, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.WALK_IN, UNK, AT_REGISTRATION,
          anonymous=True),
-    Spec("c16", at(2026, 9, 8), W, ag.ADULT, cr.HONOUR, ro.VICTIM, ch.PHONE, Y, KEPT, priority=URG),
-    Spec("c17", at(2026, 9, 22), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT),
+    Spec("c16", at(2026, 9, 8), W, ag.ADULT, cr.UNLAWFUL_THREATS, ro.VICTIM, ch.PHONE, Y, KEPT, priority=URG,
+         markers=(HONOUR,)),
+    Spec("c17", at(2026, 9, 22), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT, markers=(CLOSE,)),
     Spec("c18", at(2026, 10, 6), M, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, Y, MISSED),
     # Urgent, Thursday 10:00, due Friday 10:00, never tried: missed at NOW.
-    Spec("c19", at(2026, 10, 15), W, ag.YOUNG_ADULT, cr.THREATS, ro.WITNESS, ch.EMAIL, UNK, MISSED, priority=URG),
+    Spec("c19", at(2026, 10, 15), W, ag.YOUNG_ADULT, cr.UNLAWFUL_THREATS, ro.WITNESS, ch.EMAIL, UNK, MISSED,
+         priority=URG),
     # Monday 10:00, due Wednesday 21 October 10:00, after NOW: not decided.
-    Spec("c20", at(2026, 10, 19), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.PHONE, NO, OPEN),
+    Spec("c20", at(2026, 10, 19), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, NO, OPEN, markers=(CLOSE,)),
     # Registered by mistake and closed two hours later: no KPI.
     Spec("c21", at(2026, 2, 24), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, Y, LEFT_OUT,
          closed_at=at(2026, 2, 24, 12)),
     # Another municipality.
     Spec("n01", at(2026, 1, 27), M, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.POLICE_REFERRAL, Y, KEPT, municipality=ESLOV),
-    Spec("n02", at(2026, 3, 3), W, ag.ADULT, cr.CLOSE_RELATIONSHIP, ro.VICTIM, ch.PHONE, Y, KEPT,
-         municipality=ESLOV, priority=URG),
+    Spec("n02", at(2026, 3, 3), W, ag.ADULT, cr.ASSAULT, ro.VICTIM, ch.PHONE, Y, KEPT,
+         municipality=ESLOV, priority=URG, markers=(CLOSE,)),
     Spec("n03", at(2026, 5, 26), W, ag.YOUTH, cr.SEXUAL, ro.VICTIM, ch.OTHER_ORGANISATION, NO, MISSED,
          municipality=ESLOV),
-    Spec("n04", at(2026, 9, 15), M, ag.YOUNG_ADULT, cr.THREATS, ro.WITNESS, ch.PHONE, UNK, KEPT, municipality=ESLOV),
+    Spec("n04", at(2026, 9, 15), M, ag.YOUNG_ADULT, cr.HARASSMENT, ro.WITNESS, ch.PHONE, UNK, KEPT, municipality=ESLOV),
     # Outside 2026: 23:30 on New Year's Eve in Stockholm, and the year before.
-    Spec("x01", at(2025, 12, 31, 23, 30), W, ag.ADULT, cr.THREATS, ro.VICTIM, ch.PHONE, NO, KEPT),
+    Spec("x01", at(2025, 12, 31, 23, 30), W, ag.ADULT, cr.UNLAWFUL_THREATS, ro.VICTIM, ch.PHONE, NO, KEPT),
     Spec("x02", at(2025, 6, 10), M, ag.SENIOR, cr.THEFT, ro.VICTIM, ch.PHONE, Y, KEPT),
 ]
 # fmt: on
@@ -195,6 +205,7 @@ def build(people) -> World:
         "ulf": make_user("ulf.volunteer@jour.test", "Ulf Volunteer", Role.SUPPORT_PERSON),
     }
     by = people.coordinator
+    markers = {marker.code: marker for marker in Circumstance.objects.exclude(code="")}
     cases = {}
     for spec in SPECS:
         personal = {"first_name": "", "last_name": "", "phone": "", "email": "", "notes": ""} if spec.anonymous else {}
@@ -204,7 +215,9 @@ def build(people) -> World:
             received_at=spec.received,
             gender=spec.gender,
             age_group=spec.age,
-            crime_category=spec.crime,
+            crime_type=spec.crime,
+            circumstances=[markers[code] for code in spec.markers],
+            **({"first_contact_by": spec.first_by} if spec.first_by else {}),
             seeker_role=spec.role,
             channel=spec.channel,
             reported_to_police=spec.reported,
@@ -235,19 +248,31 @@ def build(people) -> World:
     return World(people=people, users=users, cases=cases)
 
 
+def _marker(rows: dict) -> list[list[int]]:
+    """A marker's table written sparsely: every crime type in order, then "none"."""
+    return [rows.get(value, [0, 0, 0, 0]) for value in [*CrimeType.values, "none"]]
+
+
 # The hand count of 2026, all municipalities. Columns: woman, man, other, not known.
 HAND_COUNT = {
     "seekers": [[16, 8, 1, 1]],
-    "crime_category": [
-        [8, 0, 0, 0],  # violence in close relationships
-        [1, 0, 0, 0],  # honour
+    "crime_type": [
+        [10, 5, 0, 0],  # assault
+        [3, 0, 0, 0],  # unlawful threats
+        [0, 1, 1, 0],  # harassment
+        [0, 0, 0, 0],  # stalking
+        [0, 0, 0, 0],  # gross violation of integrity
         [2, 0, 0, 0],  # sexual offence
-        [0, 0, 0, 0],  # trafficking
-        [2, 1, 1, 0],  # threats
-        [2, 5, 0, 0],  # assault
+        [0, 0, 0, 0],  # murder, manslaughter or attempt
+        [0, 0, 0, 0],  # robbery
         [0, 1, 0, 0],  # theft
+        [0, 0, 0, 0],  # burglary
         [1, 1, 0, 0],  # fraud
-        [0, 0, 0, 1],  # other
+        [0, 0, 0, 0],  # criminal damage
+        [0, 0, 0, 0],  # trafficking or procuring
+        [0, 0, 0, 0],  # traffic offence
+        [0, 0, 0, 1],  # other crime
+        [0, 0, 0, 0],  # not known
     ],
     "age_group": [
         [1, 0, 0, 0],  # 0-11
@@ -274,11 +299,17 @@ HAND_COUNT = {
         [5, 1, 1, 0],  # no
         [3, 3, 0, 1],  # not known
     ],
-    "referred_by": [
-        [3, 2, 0, 0],  # the police
-        [3, 0, 0, 0],  # another organisation
-        [10, 6, 1, 1],  # the seeker themselves
+    "first_contact_by": [
+        [3, 2, 0, 0],  # the police (the referrals)
+        [10, 6, 1, 0],  # the seeker
+        [3, 0, 0, 0],  # someone else (another organisation)
+        [0, 0, 0, 1],  # not known (c13, recorded so)
     ],
+    # Each special circumstance: the crime types of the cases with it, then those without.
+    "marker_close_relationship": _marker({"assault": [8, 0, 0, 0], "none": [8, 8, 1, 1]}),
+    "marker_honour": _marker({"unlawful_threats": [1, 0, 0, 0], "none": [15, 8, 1, 1]}),
+    "marker_hate": _marker({"assault": [0, 1, 0, 0], "none": [16, 7, 1, 1]}),
+    "marker_school": _marker({"assault": [1, 0, 0, 0], "sexual": [1, 0, 0, 0], "none": [14, 8, 1, 1]}),
     "support": [
         [15, 7, 1, 1],  # contact attempts made in 2026 (one for a case of 2025)
         [2, 2, 0, 0],  # meetings
@@ -295,8 +326,8 @@ def _in(period: Period, moment: datetime) -> bool:
     return period.start_at <= moment < period.end_at
 
 
-def _referred_by(channel: str) -> str:
-    return {ch.POLICE_REFERRAL: "police", ch.OTHER_ORGANISATION: "organisation"}.get(channel, "self")
+def _first_by(spec: Spec) -> str:
+    return spec.first_by or {ch.POLICE_REFERRAL: "police", ch.OTHER_ORGANISATION: "other"}.get(spec.channel, "seeker")
 
 
 def specs_in(period: Period) -> list[Spec]:
@@ -315,13 +346,21 @@ def _count(pairs) -> dict:
 
 
 GROUPED_ON = {
-    "crime_category": lambda s: s.crime,
+    "crime_type": lambda s: s.crime,
     "age_group": lambda s: s.age,
     "seeker_role": lambda s: s.role,
     "channel": lambda s: s.channel,
     "reported_to_police": lambda s: s.reported,
-    "referred_by": lambda s: _referred_by(s.channel),
+    "first_contact_by": _first_by,
 }
+
+
+def _marked(code: str):
+    """A marker's table: the crime type of the cases with it, "none" for the others."""
+    return lambda s: s.crime if code in s.markers else "none"
+
+
+MARKERS = (CLOSE, HONOUR, HATE, SCHOOL)
 
 
 def expected_counts(period: Period) -> dict:
@@ -330,6 +369,8 @@ def expected_counts(period: Period) -> dict:
     result = {"seekers": _count(("all", s.gender) for s in chosen)}
     for key, value in GROUPED_ON.items():
         result[key] = _count((value(s), s.gender) for s in chosen)
+    for code in MARKERS:
+        result[f"marker_{code}"] = _count((_marked(code)(s), s.gender) for s in chosen)
     support = []
     for key, made_at, _person in ATTEMPTS:
         spec = BY_KEY[key]

@@ -32,7 +32,7 @@ def _text(element) -> str:
 
 
 def tables(html: str) -> dict[str, PageTable]:
-    """Every table section of a statistics page, by its key (``crime_category``, ...)."""
+    """Every table section of a statistics page, by its key (``crime_type``, ...)."""
     doc = lxml.html.fromstring(html)
     result = {}
     for section in doc.xpath('//section[contains(@class, "stats-section")]'):

@@ -23,9 +23,9 @@ from django.utils.translation import override
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cases.models import AgeGroup, CrimeCategory, Gender, Priority
+from cases.models import AgeGroup, Circumstance, CrimeType, Gender, Priority
 from stats import display, figures, selection
-from stats.figures import DIMENSIONS
+from stats.figures import FIXED_DIMENSIONS, marker_dimension
 from stats.selection import QUARTERS, TOO_FEW, WITH_OTHERS, YEAR, YEAR_TOO_FEW, Selection
 from tests.calendars.helpers import client_for
 from tests.cases.factories import make_case
@@ -47,17 +47,27 @@ LUND, ESLOV, LOMMA = "1281", "1285", "1262"
 # --- a year made up in memory --------------------------------------------------------------
 
 
+# Two special circumstances (a table each, beside the fixed ones), as a jour has them.
+MARKERS = (Circumstance.CLOSE_RELATIONSHIP, Circumstance.HATE)
+MADE_UP_DIMENSIONS = tuple(FIXED_DIMENSIONS) + tuple(
+    marker_dimension(Circumstance(code=code, name=code)) for code in MARKERS
+)
+
+
 def made_up_year(cases: list[dict], year: int = 2026) -> figures.Parts:
     """The parts of a year of ``cases``: {month, place, gender, and optionally any dimension's value,
     priority, decided, kept, attempts}."""
-    parts = figures.Parts(year)
-    for key, *_rest in DIMENSIONS:
-        parts.counts[key] = Counter()
+    parts = figures.Parts(year, dimensions=MADE_UP_DIMENSIONS)
+    for dimension in MADE_UP_DIMENSIONS:
+        parts.counts[dimension.key] = Counter()
     parts.counts["support"], parts.counts["kpi"] = Counter(), Counter()
     for case in cases:
         month, place, gender = case["month"], case["place"], case["gender"]
-        for key, _title, choices, _grouped in DIMENSIONS:
-            parts.counts[key][month, place, case.get(key, choices[0][0]), gender] += 1
+        for dimension in FIXED_DIMENSIONS:
+            parts.counts[dimension.key][month, place, case.get(dimension.key, dimension.rows[0][0]), gender] += 1
+        for code in MARKERS:
+            row = case.get("crime_type", CrimeType.ASSAULT) if code in case.get("markers", ()) else figures.WITHOUT
+            parts.counts[f"marker_{code}"][month, place, row, gender] += 1
         if case.get("attempts", 1):
             parts.counts["support"][month, place, "attempts", gender] += case.get("attempts", 1)
         if case.get("decided", True):
@@ -176,7 +186,8 @@ def cases(draw, most: int = 60):
                 "month": draw(st.sampled_from(busy) | st.integers(min_value=1, max_value=12)),
                 "place": draw(st.sampled_from(PLACES)),
                 "gender": draw(st.sampled_from(GENDER)),
-                "crime_category": draw(st.sampled_from(CrimeCategory.values[:5])),
+                "crime_type": draw(st.sampled_from(CrimeType.values[:5])),
+                "markers": draw(st.sets(st.sampled_from(MARKERS), max_size=2)),
                 "age_group": draw(st.sampled_from(AgeGroup.values)),
                 "priority": draw(st.sampled_from([Priority.NORMAL, Priority.NORMAL, Priority.URGENT])),
                 "kept": draw(st.sampled_from([1, 1, 1, 0])),
@@ -192,7 +203,7 @@ def cases(draw, most: int = 60):
     # One month of one case among busy ones, one municipality of one case.
     year=[{"month": 3, "place": LUND, "gender": "woman"}] * 12
     + [{"month": 4, "place": LUND, "gender": "man"}] * 12
-    + [{"month": 5, "place": ESLOV, "gender": "other", "crime_category": CrimeCategory.SEXUAL}],
+    + [{"month": 5, "place": ESLOV, "gender": "other", "crime_type": CrimeType.SEXUAL}],
     min_seekers=10,
 )
 def test_no_reader_of_every_protected_report_of_a_year_learns_a_small_number(year, min_seekers):
@@ -205,7 +216,7 @@ def test_no_reader_of_every_protected_report_of_a_year_learns_a_small_number(yea
 
 def test_one_municipality_with_one_case_is_withheld_and_so_is_its_complement():
     year = [{"month": m, "place": LUND, "gender": "woman"} for m in range(1, 13) for _ in range(2)]
-    year.append({"month": 5, "place": "1285", "gender": "man", "crime_category": CrimeCategory.SEXUAL})
+    year.append({"month": 5, "place": "1285", "gender": "man", "crime_type": CrimeType.SEXUAL})
     parts = made_up_year(year)
     tree = selection.Tree(parts, MINIMUM, 10)
     # Eslöv (one case) is too small; Lund alone would give it away as "all minus Lund".
@@ -220,7 +231,7 @@ def test_a_month_cannot_be_taken_out_of_its_quarter():
     # (the smaller of the two left), so that "Q1 minus January" is 14 seekers, not 2.
     year = [{"month": 1, "place": LUND, "gender": "woman"}] * 14
     year += [{"month": 2, "place": LUND, "gender": "woman"}] * 12
-    year += [{"month": 3, "place": LUND, "gender": "man", "crime_category": CrimeCategory.SEXUAL}] * 2
+    year += [{"month": 3, "place": LUND, "gender": "man", "crime_type": CrimeType.SEXUAL}] * 2
     parts = made_up_year(year)
     tree = selection.Tree(parts, MINIMUM, 10)
     assert not tree.protected(Selection(2026, (1,))).withheld
@@ -235,7 +246,7 @@ def test_the_reader_does_find_what_an_unprotected_year_gives_away():
     away March's two seekers by subtraction, and their crime."""
     year = [{"month": 1, "place": LUND, "gender": "woman"}] * 14
     year += [{"month": 2, "place": LUND, "gender": "woman"}] * 12
-    year += [{"month": 3, "place": LUND, "gender": "man", "crime_category": CrimeCategory.SEXUAL}] * 2
+    year += [{"month": 3, "place": LUND, "gender": "man", "crime_type": CrimeType.SEXUAL}] * 2
     parts = made_up_year(year)
     with override("en"):
         exact = {
@@ -247,15 +258,15 @@ def test_the_reader_does_find_what_an_unprotected_year_gives_away():
     leaks = attack(parts, MINIMUM, 10, shown_by=exact)
     march = Selection(2026, (3,))
     assert leaks[("solved", march, ("seekers", 0, 4))] == 2
-    sexual = [value for value, _label in CrimeCategory.choices].index(CrimeCategory.SEXUAL)
-    assert leaks[("solved", march, ("crime_category", sexual, 1))] == 2  # two men, a sexual offence
+    sexual = [value for value, _label in CrimeType.choices].index(CrimeType.SEXUAL)
+    assert leaks[("solved", march, ("crime_type", sexual, 1))] == 2  # two men, a sexual offence
 
 
 def test_tables_protected_one_by_one_give_a_month_away_and_ours_do_not():
     """Why the parts of a whole hide alike (stats/selection.py, rule C): each table
     protected on its own, the quarter shows 5 sexual offences against women and
     January 4, March 0, all large enough or zero; February's "<3" is 5 - 4 - 0 = 1."""
-    sexual = {"crime_category": CrimeCategory.SEXUAL}
+    sexual = {"crime_type": CrimeType.SEXUAL}
     year = [{"month": 1, "place": LUND, "gender": "woman", **sexual}] * 4
     year += [{"month": 1, "place": LUND, "gender": "woman"}] * 8
     year += [{"month": 2, "place": LUND, "gender": "woman", **sexual}]
@@ -270,10 +281,10 @@ def test_tables_protected_one_by_one_give_a_month_away_and_ours_do_not():
                 one_by_one[chosen] = str(TOO_FEW)
             else:
                 one_by_one[chosen] = grids_of(display.show(report, protected=True))
-    row = [value for value, _label in CrimeCategory.choices].index(CrimeCategory.SEXUAL)
+    row = [value for value, _label in CrimeType.choices].index(CrimeType.SEXUAL)
     february = Selection(2026, (2,))
-    assert one_by_one[february]["crime_category"][row][0] == "<3"
-    assert attack(parts, MINIMUM, 10, shown_by=one_by_one)[("solved", february, ("crime_category", row, 0))] == 1
+    assert one_by_one[february]["crime_type"][row][0] == "<3"
+    assert attack(parts, MINIMUM, 10, shown_by=one_by_one)[("solved", february, ("crime_type", row, 0))] == 1
 
     assert attack(parts, MINIMUM, 10) == {}
     assert not selection.Tree(parts, MINIMUM, 10).protected(february).withheld  # shown, but hiding alike
@@ -304,7 +315,7 @@ def register(people, cases: list[dict]) -> None:
             received_at=received,
             municipality=case["place"],
             gender=case["gender"],
-            crime_category=case.get("crime_category", CrimeCategory.CLOSE_RELATIONSHIP),
+            crime_type=case.get("crime_type", CrimeType.ASSAULT),
         )
 
 
@@ -342,13 +353,13 @@ def from_csv(board, chosen: Selection):
         return response.content.decode()
     assert response.status_code == 200
     sections = pages.csv_sections(response.content)
-    keys = ["seekers", *[key for key, *_rest in DIMENSIONS], "support"]
+    keys = ["seekers", *[dimension.key for dimension in figures.dimensions()], "support"]
     tables = {}
-    for key, section in zip(keys, sections[1:9], strict=True):
+    for key, section in zip(keys, sections[1 : len(keys) + 1], strict=True):
         rows = [row[1:] for row in section[1:]]
         has_total = section[-1][0] == "Total"
         tables[key] = (rows[:-1], rows[-1]) if has_total else (rows, None)
-    return report_grids(tables, sections[9][1:])
+    return report_grids(tables, sections[len(keys) + 1][1:])
 
 
 @pytest.fixture
@@ -366,7 +377,7 @@ def read_everything(people, board, how) -> dict:
 @pytest.mark.parametrize("how", [from_page, from_csv])
 def test_one_case_on_one_day_cannot_be_asked_for_and_its_month_is_withheld(people, board, how):
     register(people, [{"month": m, "place": LUND, "gender": "woman"} for m in range(1, 13) for _ in range(2)])
-    register(people, [{"month": 6, "day": 17, "place": LUND, "gender": "man", "crime_category": "sexual"}])
+    register(people, [{"month": 6, "day": 17, "place": LUND, "gender": "man", "crime_type": "sexual"}])
     # The review's query: one day.
     day = "kind=custom&start=2026-06-17&end=2026-06-17"
     assert board.get(f"/statistics/?{day}").status_code == 400
@@ -381,7 +392,7 @@ def test_one_case_on_one_day_cannot_be_asked_for_and_its_month_is_withheld(peopl
 @pytest.mark.parametrize("how", [from_page, from_csv])
 def test_one_municipality_with_one_case_and_its_complement(people, board, how):
     register(people, [{"month": m, "place": LUND, "gender": "woman"} for m in range(1, 13) for _ in range(2)])
-    register(people, [{"month": 5, "place": ESLOV, "gender": "man", "crime_category": "sexual"}])
+    register(people, [{"month": 5, "place": ESLOV, "gender": "man", "crime_type": "sexual"}])
     leaks, shown = read_everything(people, board, how)
     assert shown[Selection(2026, YEAR, ESLOV)] == str(TOO_FEW)
     # "All municipalities minus Lund" would be Eslöv's one case.
@@ -393,7 +404,7 @@ def test_one_municipality_with_one_case_and_its_complement(people, board, how):
 def test_one_month_out_of_its_quarter_and_its_year(people, board, how):
     register(people, [{"month": 1, "place": LUND, "gender": "woman"}] * 14)
     register(people, [{"month": 2, "place": LUND, "gender": "woman"}] * 12)
-    register(people, [{"month": 3, "place": LUND, "gender": "man", "crime_category": "sexual"}] * 2)
+    register(people, [{"month": 3, "place": LUND, "gender": "man", "crime_type": "sexual"}] * 2)
     register(people, [{"month": m, "place": LUND, "gender": "woman"} for m in range(4, 13) for _ in range(11)])
     leaks, shown = read_everything(people, board, how)
     assert shown[Selection(2026, (3,))] == str(TOO_FEW)

@@ -80,22 +80,22 @@ def check_chart(table: pages.PageTable) -> None:
 @pytest.mark.parametrize("query", ["kind=year&year=2026", "kind=quarter&year=2026&quarter=1"])
 def test_every_chart_on_the_page_matches_its_table(world, who, query):
     tables = pages.tables(page(getattr(world.people, who), query))
-    assert len(tables) == 8
+    assert len(tables) == 12  # seekers, 6 fields, 4 special circumstances, support
     for table in tables.values():
         check_chart(table)
 
 
 def test_the_boards_hidden_totals_have_no_bar_and_the_coordinators_have(world):
-    board = pages.tables(page(world.people.board))["crime_category"]
-    coordinator = pages.tables(page(world.people.coordinator))["crime_category"]
+    board = pages.tables(page(world.people.board))["crime_type"]
+    coordinator = pages.tables(page(world.people.coordinator))["crime_type"]
 
-    honour = [bar for bar in board.bars if bar.label.startswith("Honour")]
-    assert [(bar.value, bar.width) for bar in honour] == [("<3", None)]
-    honour = [bar for bar in coordinator.bars if bar.label.startswith("Honour")]
-    # 1 of the largest 8 (violence in close relationships).
-    assert [(bar.value, bar.width) for bar in honour] == [("1", round(charts.PLOT_WIDTH / 8))]
+    theft = [bar for bar in board.bars if bar.label == "Theft"]
+    assert [(bar.value, bar.width) for bar in theft] == [("<3", None)]
+    theft = [bar for bar in coordinator.bars if bar.label == "Theft"]
+    # 1 of the largest 15 (assault).
+    assert [(bar.value, bar.width) for bar in theft] == [("1", round(charts.PLOT_WIDTH / 15))]
     hidden_on_board = [bar.label for bar in board.bars if not bar.value.isdigit()]
-    # honour, sexual, theft, fraud, other are small; more totals go so that none can be worked out.
+    # harassment, sexual, theft, fraud, other are small; more totals go so that none can be worked out.
     assert len(hidden_on_board) >= 5
     assert all(bar.width is None for bar in board.bars if bar.label in hidden_on_board)
     # The bars the board does see are exactly as long as the coordinator's.

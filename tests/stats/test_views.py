@@ -88,9 +88,10 @@ def test_the_coordinator_sees_the_exact_hand_count(world):
     for key, matrix in HAND_COUNT.items():
         inner = [[int(value) for value in cells[:-1]] for _label, cells in tables[key].rows]
         assert inner == matrix, key
-    # One honour-related case, a woman: the coordinator sees the 1.
-    assert cell(tables, "crime_category", "Honour-related violence and oppression", "Woman") == "1"
-    assert tables["crime_category"].total == ["16", "8", "1", "1", "26"]
+    # One honour-related case (unlawful threats), a woman: the coordinator sees the 1.
+    assert cell(tables, "marker_honour", "Unlawful threats", "Woman") == "1"
+    assert tables["crime_type"].total == ["16", "8", "1", "1", "26"]
+    assert tables["marker_honour"].total == ["16", "8", "1", "1", "26"]
     assert not any(v.startswith("<") or v == "·" for t in tables.values() for _l, row in t.rows for v in row)
     assert pages.kpi(html) == expected_kpi(YEAR)
     assert pages.facts(html) == {"Volunteers active": "3", "Hours at meetings and hearings": "11.0"}
@@ -109,7 +110,7 @@ def test_the_coordinator_sees_the_exact_hand_count(world):
 def test_the_coordinator_sees_exact_numbers_and_what_the_board_gets_instead(world, query, reason):
     html = page(world.people.coordinator, query)
     tables = pages.tables(html)
-    assert len(tables) == 8 and pages.kpi(html)
+    assert len(tables) == 12 and pages.kpi(html)
     assert not any(v.startswith("<") or v == "·" for t in tables.values() for _l, row in t.rows for v in row)
     with override("en"):
         assert pages.withheld(html) == (
@@ -128,9 +129,9 @@ def test_the_board_sees_small_numbers_hidden(world):
 
     assert {key: as_page(table) for key, table in tables.items()} == expected_page(YEAR, Selection(2026))
     # One honour-related case, a woman: "<3", and nothing says which gender.
-    honour = dict(tables["crime_category"].rows)["Honour-related violence and oppression"]
+    honour = dict(tables["marker_honour"].rows)["Unlawful threats"]
     assert honour == ["<3", "·", "·", "·", "<3"]
-    assert tables["seekers"].rows == [("Seekers (one per case)", ["16", "·", "·", "<3", "26"])]
+    assert tables["seekers"].rows == [("Seekers (one per case)", ["·", "·", "·", "<3", "26"])]
     for key, table in tables.items():
         for (label, mine), (_label, exact) in zip(table.rows, coordinator[key].rows, strict=True):
             for shown, value in zip(mine, exact, strict=True):
@@ -155,10 +156,10 @@ def test_zeros_beside_a_small_number_are_hidden_on_the_boards_page(world):
         for label, cells in rows:
             if cells[-1] in ("<3",):  # a small total: none of its zeros may show
                 assert "0" not in cells, (key, label, cells)
-    # Where the total is large, a zero may stay: no man in close relationships.
-    assert cell(tables, "crime_category", "Violence in close relationships", "Man") == "0"
+    # Where the total is large, a zero may stay: no man assaulted in a close relationship.
+    assert cell(tables, "marker_close_relationship", "Assault", "Man") == "0"
     # A row of nobody stays a row of zeros.
-    assert dict(tables["crime_category"].rows)["Trafficking or prostitution"] == ["0"] * 5
+    assert dict(tables["crime_type"].rows)["Trafficking or procuring"] == ["0"] * 5
 
 
 def test_the_boards_page_gives_no_hidden_number_away(world):
@@ -175,8 +176,8 @@ def test_the_board_sees_the_swedish_page_protected_too(world):
     response = get(world.people.board, language="sv")
     assert response.status_code == 200
     tables = pages.tables(response.content.decode())
-    assert tables["seekers"].rows[0][1] == ["16", "·", "·", "<3", "26"]
-    assert tables["crime_category"].rows[1][1] == ["<3", "·", "·", "·", "<3"]  # honour
+    assert tables["seekers"].rows[0][1] == ["·", "·", "·", "<3", "26"]
+    assert tables["marker_honour"].rows[1][1] == ["<3", "·", "·", "·", "<3"]  # honour-related threats
 
 
 @pytest.mark.parametrize(
@@ -224,7 +225,7 @@ def test_the_auditor_sees_only_the_first_contact_figures(world):
     html = page(world.people.auditor)
 
     assert pages.tables(html) == {}
-    assert 'aria-labelledby="crime_category-h"' not in html
+    assert 'aria-labelledby="crime_type-h"' not in html
     assert pages.kpi(html) == expected_kpi(YEAR, Selection(2026))
     assert pages.facts(html) == {}  # no volunteers
     assert "/statistics/export." not in html
@@ -304,10 +305,10 @@ def test_the_period_comes_from_the_query_string(world, query):
 def test_quarter_one_holds_the_case_of_half_past_eleven_on_31_march(world):
     q1 = pages.tables(page(world.people.coordinator, "kind=quarter&year=2026&quarter=1"))
     q2 = pages.tables(page(world.people.coordinator, "kind=quarter&year=2026&quarter=2"))
-    assert cell(q1, "crime_category", "Fraud", "Woman") == "1"  # c06, 23:30 on 31 March
-    assert cell(q1, "crime_category", "Fraud", "Man") == "0"
-    assert cell(q2, "crime_category", "Fraud", "Man") == "1"  # c07, 00:30 on 1 April
-    assert cell(q2, "crime_category", "Fraud", "Woman") == "0"
+    assert cell(q1, "crime_type", "Fraud", "Woman") == "1"  # c06, 23:30 on 31 March
+    assert cell(q1, "crime_type", "Fraud", "Man") == "0"
+    assert cell(q2, "crime_type", "Fraud", "Man") == "1"  # c07, 00:30 on 1 April
+    assert cell(q2, "crime_type", "Fraud", "Woman") == "0"
 
 
 def test_without_a_query_the_page_shows_this_year(world):
