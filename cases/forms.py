@@ -96,6 +96,28 @@ class CaseForm(forms.ModelForm):
         return cleaned
 
 
+class CircumstanceForm(forms.ModelForm):
+    class Meta:
+        model = Circumstance
+        fields = ["name", "active", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].help_text = _("Lower numbers come first on the case form and in the statistics.")
+        if self.instance.code:
+            # The federation's own: its name is the federation's, in the reader's language.
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("One of the federation's markers: its name cannot be changed.")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        others = Circumstance.objects.exclude(pk=self.instance.pk)
+        taken = {str(marker.label).casefold() for marker in others} | {m.name.casefold() for m in others}
+        if name.casefold() in taken:
+            raise forms.ValidationError(_("There is already a special circumstance with that name."))
+        return name
+
+
 class SupportPersonCaseForm(CaseForm):
     """What a support person keeps up to date on their own case; the deadline
     inputs (received, priority, channel) stay with the coordinator."""

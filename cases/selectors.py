@@ -72,7 +72,13 @@ FILTERS = {
     "waiting": (deadlines.WAITING, URGENT_FIRST),
     "closed": (Q(status=Status.CLOSED), NEWEST_FIRST),
     "all": (Q(), NEWEST_FIRST),
+    # Mapped from an old crime category by a guess (migration 0010): a coordinator checks each.
+    "review": (Q(crime_type_to_review=True), NEWEST_FIRST),
 }
+
+
+def crime_types_to_review(user) -> int:
+    return Case.objects.visible_to(user).filter(crime_type_to_review=True).count()
 
 
 def case_list(*, user, view: str = "open"):

@@ -20,6 +20,7 @@ from .models import (
     Case,
     CaseNumberSequence,
     Channel,
+    Circumstance,
     ContactAttempt,
     first_contact_by_channel,
     Priority,
@@ -279,6 +280,16 @@ def reopen_case(*, case: Case, by: User) -> Case:
         _refresh_status(case)
         _save_case(case, ["status", "closed_at", "closing_reason"])
     return case
+
+
+# --- Special circumstances ---------------------------------------------------
+
+
+def save_circumstance(*, marker: Circumstance, by: User) -> Circumstance:
+    """Save a marker a form has filled in; a built-in one keeps its code."""
+    with transaction.atomic(), set_actor(by):
+        marker.save()
+    return marker
 
 
 # --- Risk check ----------------------------------------------------------------

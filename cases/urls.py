@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, lifecycle
+from .views import cases, circumstances, lifecycle
 
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/attempts/", cases.attempt_create, name="attempt_create"),
     path("<int:pk>/close/", cases.case_close, name="case_close"),
     path("<int:pk>/reopen/", cases.case_reopen, name="case_reopen"),
+    path("circumstances/", circumstances.circumstance_list, name="circumstance_list"),
+    path("circumstances/<int:pk>/", circumstances.circumstance_list, name="circumstance_edit"),
     path("notifications/", cases.notification_list, name="notification_list"),
     path("notifications/read/", cases.notification_read, name="notification_read"),
     path("first-contact/", cases.kpi, name="kpi"),

@@ -41,6 +41,7 @@ def start(request):
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()
         context["unlinked_accounts"] = members_services.unlinked_case_accounts().count()
+        context["crime_types_to_review"] = case_selectors.crime_types_to_review(request.user)
     elif may_be_assigned_cases(user):
         context["my_cases"] = case_selectors.rows(case_selectors.support_person_cases(user=request.user))
     return render(request, "home/start.html", context)

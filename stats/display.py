@@ -25,6 +25,7 @@ class ShownTable:
     total: list[str] | None
     chart: charts.Chart
     note: str = ""
+    marker: str = ""  # a special circumstance's table: the marker's name
 
 
 def _table(table: Table, values: list[list[int]], texts: list[list[str]]) -> ShownTable:

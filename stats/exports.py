@@ -134,3 +134,69 @@ def to_pdf(shown: ShownReport) -> bytes:
         },
     )
     return pdf.render(html)
+
+
+# --- the federation's yearly statistics (stats/federation.py) ---------------------------
+
+
+def _federation_rows(report) -> list[list]:
+    """Every section of the report as rows: a title row, then its rows; an empty row between."""
+    rows = [[settings.JOUR_NAME, _("The federation's statistics %(year)s") % {"year": report.year}]]
+    rows.append([_federation_legend(report)])
+    rows += [[check] for check in report.checks]
+    for table in report.all_tables():
+        rows += [[], [table.title, *table.columns], *_table_rows(table)]
+    if report.cross:
+        rows += [[], [_("Crime types and special circumstances"), *report.cross.columns]]
+        rows += [[label, *cells] for label, cells in report.cross.rows]
+        rows.append([_("Without the circumstance"), *report.cross.without])
+    return rows
+
+
+def _federation_legend(report) -> str:
+    return _(
+        "<%(n)s: fewer than %(n)s people. ·: hidden (it may be 0) so that a small number cannot be worked out from the "
+        "totals or from other periods and municipalities."
+    ) % {"n": report.minimum}
+
+
+def federation_csv(report) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(_federation_rows(report))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def federation_xlsx(report) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(report.year)
+    bold = Font(bold=True)
+    title_next = False
+    for row in _federation_rows(report):
+        sheet.append([_number(value) for value in row])
+        if title_next:
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+        title_next = not row
+    sheet.column_dimensions["A"].width = 42
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def federation_pdf(report) -> bytes:
+    short, column_legend = _short_columns()
+    html = render_to_string(
+        "stats/federation_pdf.html",
+        {
+            "report": report,
+            "legend": _federation_legend(report),
+            "jour_name": settings.JOUR_NAME,
+            "short_columns": short,
+            "column_legend": column_legend,
+        },
+    )
+    return pdf.render(html)
+
+
+FEDERATION = {"csv": federation_csv, "xlsx": federation_xlsx, "pdf": federation_pdf}

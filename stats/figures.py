@@ -90,6 +90,7 @@ class Dimension:
     rows: tuple[tuple[str, str], ...]  # (value, label)
     title: object = field(compare=False)
     grouped_on: object = field(compare=False)
+    marker: object = field(default="", compare=False)  # a marker's table: the marker's name
 
 
 def _fixed(key, title, choices) -> Dimension:
@@ -117,7 +118,7 @@ def marker_dimension(marker: Circumstance) -> Dimension:
     rows = (*CrimeType.choices, (WITHOUT, _("Without this circumstance")))
     title = format_lazy(_("Crime types marked “{marker}”"), marker=marker.label)
     grouped = When_(When(marked, then=F("crime_type")), default=Value(WITHOUT), output_field=CharField())
-    return Dimension(f"marker_{marker.code or marker.pk}", rows, title, grouped)
+    return Dimension(f"marker_{marker.code or marker.pk}", rows, title, grouped, marker=marker.label)
 
 
 def dimensions() -> list[Dimension]:

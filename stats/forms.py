@@ -17,6 +17,22 @@ CUSTOM_GONE = _(
 )
 
 
+class YearForm(forms.Form):
+    """The year of the federation's statistics."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        error_messages={"min_value": _("Choose a year from 2000 on."), "invalid": _("Give the year as a number.")},
+    )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise ValidationError(_("That year has not begun: choose this year or an earlier one."))
+        return year
+
+
 class KindField(forms.ChoiceField):
     """The kind of period; an old link to a custom period gets its own message."""
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,8 +15,8 @@ from jour.access import (
 )
 from jour.audit import record_bulk_access
 
-from . import display, exports, figures, selection
-from .forms import PeriodForm
+from . import display, exports, federation, figures, selection
+from .forms import PeriodForm, YearForm
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
@@ -96,4 +97,48 @@ def export(request, fmt):
     response = HttpResponse(write(shown), content_type=content_type)
     name = f"statistik-{period.start.isoformat()}-{period.last_day.isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _year_form(request) -> YearForm:
+    return YearForm(request.GET or {"year": timezone.localdate().year})
+
+
+@requires(may_read_statistics)
+@require_GET
+def federation_report(request):
+    """The year's statistics in the federation's terms, in one page: exact for
+    coordinators, protected for the board; every download protected."""
+    form = _year_form(request)
+    if not form.is_valid():
+        return render(request, "stats/federation.html", {"form": form}, status=400)
+    year = form.cleaned_data["year"]
+    report = federation.build(year, protected=not may_see_exact_statistics(request.user))
+    downloadable = not report.protected and not selection.protected(selection.Selection(year)).withheld
+    context = {"form": form, "report": report, "year": year, "can_export": downloadable or not report.withheld}
+    return render(request, "stats/federation.html", context)
+
+
+@requires(may_read_statistics)
+@require_GET
+def federation_export(request, fmt):
+    if fmt not in FORMATS:
+        return HttpResponse(status=404)
+    form = _year_form(request)
+    if not form.is_valid():
+        messages = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(messages, status=400, content_type=TEXT)
+    year = form.cleaned_data["year"]
+    report = federation.build(year, protected=True)  # a file is passed on: protected, whoever asks
+    if report.withheld:
+        return HttpResponse(report.withheld, status=409, content_type=TEXT)
+    record_bulk_access(
+        model=figures.Case,
+        actor=request.user,
+        label=f"federation statistics export ({fmt})",
+        changes={"year": ["", str(year)]},
+    )
+    content_type, _write = FORMATS[fmt]
+    response = HttpResponse(exports.FEDERATION[fmt](report), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="forbundsstatistik-{year}.{fmt}"'
     return response
