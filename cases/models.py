@@ -96,9 +96,7 @@ class Circumstance(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("special circumstance")
         verbose_name_plural = _("special circumstances")
-        constraints = [
-            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="circumstance_code_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="circumstance_code_once")]
 
     def __str__(self):
         return str(self.label)

@@ -22,11 +22,11 @@ from .models import (
     Channel,
     Circumstance,
     ContactAttempt,
-    first_contact_by_channel,
     Priority,
     ReferralForm,
     RiskCheck,
     Status,
+    first_contact_by_channel,
 )
 
 # Fields a case form may change; everything else is set by these functions.

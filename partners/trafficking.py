@@ -70,8 +70,6 @@ def add_trafficking_routine(by) -> Routine | None:
         partners = {}
         for partner in Partner.objects.filter(active=True).order_by("pk"):
             partners.setdefault(partner.kind, partner)
-        routine = Routine.objects.create(
-            name="Människohandel och prostitution", crime_type=CrimeType.TRAFFICKING
-        )
+        routine = Routine.objects.create(name="Människohandel och prostitution", crime_type=CrimeType.TRAFFICKING)
         new_version(routine=routine, goal=GOAL, steps=_steps(partners), by=by)
         return routine

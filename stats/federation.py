@@ -110,7 +110,7 @@ def _protected_municipalities(year: int, whole: selection.Protected, seekers: Sh
     if not rows:  # no municipality shown on its own: the year's row, as the year shows it
         rows.append(("", _("All municipalities"), rest, list(seekers.rows[0][1])))
     elif rest[-1]:
-        texts = [selection.SECONDARY if pos in hidden else str(value) for pos, value in zip(positions, rest, strict=True)]
+        texts = [selection.SECONDARY if pos in hidden else str(n) for pos, n in zip(positions, rest, strict=True)]
         rows.append(("", _("Other municipalities or not known"), rest, texts))
     return _municipality_table(rows, seekers)
 

@@ -147,7 +147,6 @@ def layout(dimensions: tuple[Dimension, ...]) -> Layout:
     return Layout(lines=tuple(lines), blocks=tuple(blocks), shared_line=0)
 
 
-
 def values(report: Report) -> dict:
     """Every cell of the report's layout, totals included."""
     result = {}
@@ -305,7 +304,8 @@ class Tree:
             for count in range(len(shown) - 1, 0, -1):
                 trial_members, trial = self._together(whole, family, largest[:count])
                 if trial is not None and (_numbers_shown(self.layout, largest[:count], trial), count) > best:
-                    best, members, pattern = (_numbers_shown(self.layout, largest[:count], trial), count), trial_members, trial
+                    shown_now = _numbers_shown(self.layout, largest[:count], trial)
+                    best, members, pattern = (shown_now, count), trial_members, trial
             for part in shown[:]:
                 if part not in members:
                     shown.remove(part)
@@ -315,9 +315,8 @@ class Tree:
         for member, demoted in zip(members, pattern.demoted, strict=True):
             member.hidden, member.demoted = set(pattern.hidden), set(demoted)
         # The parts add up to the whole, cell by cell; where nothing is hidden that says nothing new.
-        lines = [
-            tuple((m.id, pos) for m in members) + ((whole.id, pos),) for pos in sorted_positions(self.layout, members[0].hidden)
-        ]
+        hidden = sorted_positions(self.layout, members[0].hidden)
+        lines = [tuple((m.id, pos) for m in members) + ((whole.id, pos),) for pos in hidden]
         everywhere = False
         while True:
             state = self._with(members, lines)
@@ -347,7 +346,8 @@ class Tree:
         if len(members) == 1:  # the one part is the whole: the same table, the same cells hidden
             return members, Pattern(hidden=set(whole.hidden), demoted=[set(whole.demoted)])
         known = {pos for pos, value in whole.cells.items() if value == 0 and pos not in whole.hidden}
-        pattern = protect_together(self.layout, [m.cells for m in members], self.minimum, start=whole.hidden, known=known)
+        cells = [m.cells for m in members]
+        pattern = protect_together(self.layout, cells, self.minimum, start=whole.hidden, known=known)
         return members, (None if pattern.failed else pattern)
 
     def _counted(self, family: list[Selection], rest: int, unknown_rest: bool) -> bool:

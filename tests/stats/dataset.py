@@ -58,8 +58,12 @@ W, M, OT, U = Gender.WOMAN, Gender.MAN, Gender.OTHER, Gender.UNKNOWN
 N, URG = Priority.NORMAL, Priority.URGENT
 Y, NO, UNK = YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN
 cr = CrimeType
-CLOSE, HONOUR, HATE, SCHOOL = (Circumstance.CLOSE_RELATIONSHIP, Circumstance.HONOUR, Circumstance.HATE,
-                               Circumstance.SCHOOL)
+CLOSE, HONOUR, HATE, SCHOOL = (
+    Circumstance.CLOSE_RELATIONSHIP,
+    Circumstance.HONOUR,
+    Circumstance.HATE,
+    Circumstance.SCHOOL,
+)
 ag = AgeGroup
 ro = SeekerRole
 ch = Channel

@@ -1,7 +1,6 @@
 """The federation's yearly statistics (issue 21): a year with known answers
 (tests/stats/dataset.py), every cell compared with the hand count."""
 
-import lxml.html
 import pytest
 from django.utils.translation import override
 
@@ -33,8 +32,7 @@ def test_every_cell_of_the_coordinators_report_is_the_hand_count(world):
     assert _inner(report.seekers) == HAND_COUNT["seekers"]
     assert {t.key: _inner(t) for t in report.tables} == {key: HAND_COUNT[key] for key in federation.FIELDS}
     assert {t.key: _inner(t) for t in report.markers} == {
-        f"marker_{code}": HAND_COUNT[f"marker_{code}"]
-        for code in ("close_relationship", "honour", "hate", "school")
+        f"marker_{code}": HAND_COUNT[f"marker_{code}"] for code in ("close_relationship", "honour", "hate", "school")
     }
     assert _inner(report.support) == HAND_COUNT["support"]
     # Home municipality by hand: Eslöv n01-n04, Lund c00-c21; none without one.

@@ -8,8 +8,6 @@ from hypothesis import strategies as st
 from stats import display
 from stats.figures import FIXED_DIMENSIONS, KpiLine
 from stats.selection import layout
-
-LAYOUT = layout(tuple(FIXED_DIMENSIONS))
 from stats.suppression import SECONDARY, exposed_by_algebra, grid, grid_layout, protect, protect_together
 
 from .attacks import (
@@ -21,6 +19,7 @@ from .attacks import (
     recovered_from_one_line,
 )
 
+LAYOUT = layout(tuple(FIXED_DIMENSIONS))
 MINIMUM = 3
 
 
