@@ -9,9 +9,10 @@ class CalendarsConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from cases import case_page, mentions, seeker_data
+        from cases import case_page, contacts_actions, mentions, seeker_data
         from jour.signals import account_deactivated
 
+        from . import contacts_actions as our_count
         from . import feeds
         from . import seeker_data as our_seeker_data
         from .case_page import case_sections
@@ -23,6 +24,7 @@ class CalendarsConfig(AppConfig):
         mentions.register(Appointment, ("title", "place", "room"), case_path="case")
         mentions.register(PhoneClosure, ("reason",))
         seeker_data.add_section(**our_seeker_data.SECTION)
+        contacts_actions.register(**our_count.SOURCE)
 
         # Title and place should hold no name or address of a seeker, but one typed
         # there anyway is not copied into the log (anonymisation blanks them too).

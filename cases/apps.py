@@ -8,8 +8,18 @@ class CasesConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from . import mentions
-        from .models import Assignment, Case, Circumstance, ContactAttempt, PaperRecord, RetentionHold, RiskCheck
+        # contacts_actions registers cases' own sources of the count when it is imported.
+        from . import contacts_actions, mentions  # noqa: F401
+        from .models import (
+            Action,
+            Assignment,
+            Case,
+            Circumstance,
+            ContactAttempt,
+            PaperRecord,
+            RetentionHold,
+            RiskCheck,
+        )
 
         # Where a seeker's name or number may have been typed (anonymisation looks in each).
         mentions.register(Case, ("notes",), case_path="pk")
@@ -31,3 +41,4 @@ class CasesConfig(AppConfig):
         auditlog.register(RetentionHold, mask_fields=["reason"])
         auditlog.register(RiskCheck)
         auditlog.register(Circumstance)
+        auditlog.register(Action)  # no free text: nothing to mask

@@ -18,10 +18,11 @@ from django.utils import timezone
 from jour.access import may_manage_cases
 from jour.audit import record_access
 
-from . import deadlines
-from .forms import AssignForm, AttemptForm, CloseForm, HoldForm, PaperForm, RiskCheckForm
+from . import contacts_actions, deadlines
+from .forms import ActionForm, AssignForm, AttemptForm, CloseForm, HoldForm, PaperForm, RiskCheckForm
 from .models import Case
-from .selectors import risk_checks, suggests_urgent
+from .selectors import case_actions, risk_checks, suggests_urgent
+from .services import may_remove_action
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def context(request, case: Case, **forms) -> dict:
         "risk_latest": latest,
         "risk_suggests_urgent": suggests_urgent(case, latest),
         "risk_form": forms.get("risk_form") or RiskCheckForm(),
+        "actions": [(action, may_remove_action(action, request.user)) for action in case_actions(case)],
+        "action_form": forms.get("action_form") or ActionForm(),
+        "counted": contacts_actions.for_case(case),
     }
     sections = []
     for section in _SECTIONS:

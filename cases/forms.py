@@ -8,6 +8,7 @@ from jour.models import User
 
 from . import assignability, municipalities
 from .models import (
+    ActionKind,
     AssignmentKind,
     AttemptMethod,
     AttemptOutcome,
@@ -171,6 +172,15 @@ class AttemptForm(forms.Form):
         required=False,
         max_length=500,
         help_text=_("Optional. Never write who committed the crime."),
+    )
+
+
+class ActionForm(forms.Form):
+    done_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    kind = forms.ChoiceField(
+        label=_("Action"),
+        choices=ActionKind.choices,
+        help_text=_("Contact attempts, meetings, court hearings and referrals are counted from their own records."),
     )
 
 

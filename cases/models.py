@@ -432,6 +432,45 @@ class ContactAttempt(models.Model):
         return f"contact attempt #{self.pk}"
 
 
+class ActionKind(models.TextChoices):
+    """What was done for the seeker besides contact attempts, meetings, court
+    hearings and referrals (those have records of their own)."""
+
+    ACCOMPANIED_POLICE = "accompanied_police", _("Went with the seeker to the police")
+    COMPENSATION_HELP = "compensation_help", _("Help applying for compensation")
+    LEGAL_INFORMATION = "legal_information", _("Information about the legal process")
+    ACCOMPANIED_OTHER = "accompanied_other", _("Went with the seeker to healthcare or an authority")
+    PRACTICAL_HELP = "practical_help", _("Practical help")
+    OTHER = "other", _("Other action")
+
+
+class Action(models.Model):
+    """An action taken for the seeker ("insats"), counted for the federation
+    (cases/contacts_actions.py). No free text: the kind says what was done, and
+    nothing more about the seeker needs to be written down."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    done_on = models.DateField(_("date"))
+    kind = models.CharField(_("action"), max_length=20, choices=ActionKind.choices)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["done_on", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        indexes = [
+            models.Index(fields=["case", "done_on"], name="action_case_idx"),
+            # Statistics count a period's actions.
+            models.Index(fields=["done_on"], name="action_done_idx"),
+        ]
+
+    def __str__(self):
+        return f"action #{self.pk}"
+
+
 class AlertKind(models.TextChoices):
     WARNING = "warning", format_lazy(_("Less than {hours} working hours left"), hours=rules.WARNING_HOURS)
     OVERDUE = "overdue", _("First-contact deadline passed")

@@ -172,6 +172,7 @@ WHO_WHEN = {
     "released_at": gettext_lazy("released"),
     "registered_by": gettext_lazy("registered by"),
     "person": gettext_lazy("who"),
+    "done_by": gettext_lazy("by"),
 }
 
 CASE_FIELDS = (
@@ -221,6 +222,11 @@ def _assignments(case: Case) -> list[Record]:
 def _attempts(case: Case) -> list[Record]:
     rows = case.attempts.select_related("made_by").order_by("made_at", "pk")
     return [describe(row, "made_at", "method", "outcome", "made_by", "note", labels=WHO_WHEN) for row in rows]
+
+
+def _actions(case: Case) -> list[Record]:
+    rows = case.actions.select_related("done_by").order_by("done_on", "pk")
+    return [describe(row, "done_on", "kind", "done_by", "recorded_at", labels=WHO_WHEN) for row in rows]
 
 
 def _risk_checks(case: Case) -> list[Record]:
@@ -279,6 +285,7 @@ def _access(case: Case) -> list[Record]:
 add_section(key="case", title=gettext_lazy("The case"), records=_case, order=0, single=True)
 add_section(key="support_persons", title=gettext_lazy("Support persons"), records=_assignments, order=10)
 add_section(key="contact_attempts", title=gettext_lazy("Contact attempts"), records=_attempts, order=20)
+add_section(key="actions", title=gettext_lazy("Actions taken"), records=_actions, order=25)
 add_section(key="risk_checks", title=gettext_lazy("Risk checks"), records=_risk_checks, order=30)
 add_section(key="paper_records", title=gettext_lazy("Paper documents"), records=_paper, order=70)
 add_section(key="retention_holds", title=gettext_lazy("Held back from anonymisation"), records=_holds, order=80)

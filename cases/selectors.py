@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from jour.workdays import STOCKHOLM
 
 from . import deadlines
-from .models import Assignment, Case, Priority, RiskCheck, Status
+from .models import Action, Assignment, Case, Priority, RiskCheck, Status
 
 RECENTLY_CLOSED_DAYS = 14
 PANEL_SIZE = 25
@@ -266,3 +266,11 @@ def risk_checks(case: Case) -> list[RiskCheck]:
 def suggests_urgent(case: Case, check: RiskCheck | None) -> bool:
     """Immediate danger found, and the case is not urgent yet: a coordinator may confirm it."""
     return bool(check and check.danger and case.priority != Priority.URGENT and not case.is_closed)
+
+
+# --- Actions ---------------------------------------------------------------
+
+
+def case_actions(case: Case) -> list[Action]:
+    """The actions recorded on the case, in the order they were done."""
+    return list(case.actions.select_related("done_by").order_by("done_on", "pk"))

@@ -1,12 +1,12 @@
 """Every change to a case goes through these functions: views, tasks and
 commands call them, and each does its writes and audit together."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from jour import access
@@ -15,6 +15,7 @@ from jour.workdays import STOCKHOLM
 
 from . import assignability, deadlines, identifiers, paper
 from .models import (
+    Action,
     Assignment,
     AssignmentKind,
     Case,
@@ -249,6 +250,51 @@ def log_attempt(
             _refresh_status(case)
             _save_case(case, [*deadlines.CLOCK_FIELDS, "status"])
     return attempt
+
+
+def record_action(*, case: Case, done_on: date, kind: str, by: User, now: datetime | None = None) -> Action:
+    """Record an action taken for the seeker ("insats"), done by `by` on `done_on`.
+
+    A closed case takes one too (it may be recorded late, for a day it was
+    open); a case whose personal data is removed takes nothing more."""
+    now = now or timezone.now()
+    if done_on > timezone.localdate(now):
+        raise ValidationError({"done_on": _("An action cannot be recorded for a day in the future.")})
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.anonymised_at:
+            raise ValidationError(_("The personal data of this case has been removed; nothing more is recorded on it."))
+        received_on = timezone.localdate(case.received_at)
+        if done_on < received_on:
+            raise ValidationError(
+                {
+                    "done_on": _("An action cannot be earlier than the day the case reached the jour (%(day)s).")
+                    % {"day": formats.date_format(received_on, "SHORT_DATE_FORMAT")}
+                }
+            )
+        action = Action(case=case, done_on=done_on, kind=kind, done_by=by)
+        action.full_clean(exclude=["case", "done_by"])
+        action.save()
+    return action
+
+
+def may_remove_action(action: Action, user: User) -> bool:
+    """The person who recorded it, or a coordinator."""
+    return action.done_by_id == user.pk or access.may_manage_cases(user)
+
+
+def remove_action(*, action: Action, by: User) -> None:
+    """Delete an action recorded by mistake; auditlog keeps the deletion with its actor."""
+    if not may_remove_action(action, by):
+        raise ValidationError(_("Only the person who recorded an action, or a coordinator, can remove it."))
+    with transaction.atomic(), set_actor(by):
+        case = Case.objects.select_for_update().get(pk=action.case_id)
+        if case.anonymised_at:
+            # What was counted then stays counted: the statistics were made from it.
+            raise ValidationError(_("The personal data of this case has been removed; its actions stay as they are."))
+        current = Action.objects.select_for_update().filter(pk=action.pk).first()
+        if current is not None:  # a second click finds it gone: nothing to do
+            current.delete()
 
 
 def close_case(*, case: Case, reason: str, by: User, now: datetime | None = None) -> Case:

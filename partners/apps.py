@@ -8,8 +8,9 @@ class PartnersConfig(AppConfig):
         # Imported here: models, and what uses them, load only once the app registry is ready.
         from auditlog.registry import auditlog
 
-        from cases import case_page, mentions, seeker_data
+        from cases import case_page, contacts_actions, mentions, seeker_data
 
+        from . import contacts_actions as our_count
         from . import seeker_data as our_seeker_data
         from .case_page import case_sections
         from .models import CaseRoutine, Partner, Referral, Routine, RoutineConfirmation, StepCheck
@@ -18,6 +19,7 @@ class PartnersConfig(AppConfig):
         mentions.register(Referral, ("note",), case_path="case")
         for section in our_seeker_data.SECTIONS:
             seeker_data.add_section(**section)
+        contacts_actions.register(**our_count.SOURCE)
 
         auditlog.register(Partner)
         auditlog.register(Referral, mask_fields=["note"])

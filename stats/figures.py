@@ -22,8 +22,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Appointment, AppointmentKind
+from cases import contacts_actions
 from cases import municipalities as official
 from cases.models import (
+    Action,
     AgeGroup,
     Case,
     Channel,
@@ -158,6 +160,7 @@ SUPPORT_ROWS = [
     (AppointmentKind.MEETING.value, _("Meetings with a seeker")),
     (AppointmentKind.COURT.value, _("Court hearings accompanied")),
     ("referrals", _("Referrals to partners")),
+    ("actions", _("Other actions")),  # recorded on the case (cases.Action), by the day they were done
 ]
 
 
@@ -188,6 +191,37 @@ def support_given(period: Period) -> Table:
     for row in appointments.values("kind", "case__gender").annotate(n=Count("pk")):
         gender = row["case__gender"] or Gender.UNKNOWN
         table.counts[row["kind"], gender] = table.counts.get((row["kind"], gender), 0) + row["n"]
+    actions = Action.objects.filter(done_on__gte=period.start, done_on__lt=period.end)
+    if period.municipality:
+        actions = actions.filter(case__municipality=period.municipality)
+    for row in actions.values("case__gender").annotate(n=Count("pk")):
+        table.counts["actions", row["case__gender"]] = row["n"]
+    return table
+
+
+CONTACTS_AND_ACTIONS_ROWS = [
+    (contacts_actions.CONTACT, _("Contacts")),
+    (contacts_actions.ACTION, _("Actions taken")),
+]
+
+
+def contacts_and_actions(period: Period, now: datetime | None = None) -> Table:
+    """The federation's "antal kontakter och insatser" in the period, by the
+    seeker's gender: two rows, counted by cases/contacts_actions.py (its
+    docstring is the definition). Unlike "support given", a meeting or hearing
+    counts only once it has started, and a hearing on no case is not counted."""
+    table = Table(
+        "contacts_actions",
+        str(_("Contacts and actions")),
+        [(value, str(label)) for value, label in CONTACTS_AND_ACTIONS_ROWS],
+    )
+    cases = Case.objects.filter(municipality=period.municipality) if period.municipality else None
+    counted = contacts_actions.counts_by(
+        by="gender", cases=cases, start_at=period.start_at, end_at=period.end_at, now=now
+    )
+    for gender, counts in counted.items():
+        table.counts[contacts_actions.CONTACT, gender] = counts.contacts
+        table.counts[contacts_actions.ACTION, gender] = counts.actions
     return table
 
 
@@ -376,6 +410,9 @@ def parts(year: int, now: datetime | None = None) -> Parts:
         starts_at__lt=period.end_at,
     ).annotate(month=ExtractMonth("starts_at", tzinfo=STOCKHOLM))
     _count(support, appointments.values(*by_case, "kind").annotate(n=Count("pk")), by_case[1], "kind", by_case[2])
+    actions = Action.objects.filter(done_on__gte=period.start, done_on__lt=period.end)
+    actions = actions.annotate(month=ExtractMonth("done_on"))
+    _count(support, actions.values(*by_case).annotate(n=Count("pk")), by_case[1], lambda _row: "actions", by_case[2])
     kpi = result.counts["kpi"] = Counter()
     rows = (
         decided_cases(cases, now=now)

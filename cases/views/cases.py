@@ -21,6 +21,7 @@ from jour.workdays import STOCKHOLM
 from .. import case_page, notifications, rules, selectors, services
 from ..case_page import visible_case
 from ..forms import (
+    ActionForm,
     AssignForm,
     AttemptForm,
     CaseForm,
@@ -30,7 +31,7 @@ from ..forms import (
     RiskCheckForm,
     SupportPersonCaseForm,
 )
-from ..models import Assignment, RiskCheck
+from ..models import Action, Assignment, RiskCheck
 
 LIST_PAGE_SIZE = 50
 
@@ -262,3 +263,36 @@ def risk_confirm_urgent(request, pk, check_pk):
             % {"hours": rules.ALLOWANCE_HOURS["urgent"]},
         )
     return redirect("case_detail", pk=case.pk)
+
+
+# --- Actions taken for the seeker -------------------------------------------
+
+
+@requires(may_work_cases)
+@require_POST
+def action_create(request, pk):
+    case = visible_case(request, pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_action(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The action is recorded."))
+            return redirect(reverse("case_detail", args=[case.pk]) + "#actions")
+    return case_page.render_with_errors(request, case, action_form=form)
+
+
+@requires(may_work_cases)
+@require_POST
+def action_delete(request, pk, action_pk):
+    case = visible_case(request, pk)
+    action = get_object_or_404(Action, pk=action_pk, case=case)
+    try:
+        services.remove_action(action=action, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The action is removed."))
+    return redirect(reverse("case_detail", args=[case.pk]) + "#actions")

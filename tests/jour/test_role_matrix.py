@@ -26,6 +26,8 @@ MATRIX = {
     "case_assign": {C},
     "assignment_end": {C},
     "attempt_create": {C, S},
+    "action_create": {C, S},
+    "action_delete": {C, S},
     "case_close": {C},
     "case_reopen": {C},
     "notification_list": {C, S},

@@ -186,6 +186,16 @@ APPOINTMENTS = [
     Planned("court", None, date(2026, 1, 1), 0, 60, ("sam",)),  # 2026 in Stockholm, 2025 in UTC
 ]
 
+# Actions recorded on a case (case, done on, by, kind): counted by the day they were done.
+ACTIONS = [
+    ("c01", date(2026, 1, 20), "alex", "accompanied_police"),
+    ("c04", date(2026, 3, 5), "alex", "compensation_help"),
+    ("c04", date(2026, 4, 1), "alex", "legal_information"),  # the first day of Q2
+    ("n01", date(2026, 2, 10), "sam", "practical_help"),
+    ("x01", date(2026, 1, 3), "coordinator", "other"),  # a case of 2025, helped in 2026
+    ("x02", date(2025, 12, 30), "coordinator", "accompanied_other"),  # 2025
+]
+
 # Who is a volunteer (support person) among the people above.
 VOLUNTEERS = {"alex", "sam", "vera", "ulf"}
 # Assignments (all open): who works on which case.
@@ -246,6 +256,14 @@ def build(people) -> World:
             minutes=planned.minutes,
             case=cases[planned.case] if planned.case else None,
             participants=[users[name] for name in planned.participants],
+        )
+    for key, done_on, person, kind in ACTIONS:
+        services.record_action(
+            case=cases[key],
+            done_on=done_on,
+            kind=kind,
+            by=users[person],
+            now=at(done_on.year, done_on.month, done_on.day),
         )
     for case in cases.values():
         case.refresh_from_db()
@@ -319,6 +337,7 @@ HAND_COUNT = {
         [2, 2, 0, 0],  # meetings
         [0, 1, 0, 2],  # hearings: two without a case count as "not known"
         [0, 0, 0, 0],  # referrals to partners (tests/stats/test_referrals.py has some)
+        [2, 3, 0, 0],  # other actions: c01 and x01's (x01 a case of 2025); c04's two and n01's
     ],
 }
 
@@ -388,6 +407,12 @@ def expected_counts(period: Period) -> dict:
             continue
         if _in(period, at(planned.day.year, planned.day.month, planned.day.day, planned.hour)):
             support.append((planned.kind, spec.gender if spec else U))
+    for key, done_on, _person, _kind in ACTIONS:
+        spec = BY_KEY[key]
+        if period.start <= done_on < period.end and (
+            not period.municipality or spec.municipality == period.municipality
+        ):
+            support.append(("actions", spec.gender))
     result["support"] = _count(support)
     return result
 

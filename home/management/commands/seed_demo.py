@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from home.demo import accounts as demo
+from home.demo import actions as actions_demo
 from home.demo import calendar as calendar_demo
 from home.demo import compliance as compliance_demo
 from home.demo import partners as partner_demo
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         users = demo.seed_accounts()
         people_demo.seed_people_and_cases()
         calendar_demo.seed_calendar(demo.DEMO_DOMAIN)
+        actions_demo.seed_actions(demo.DEMO_DOMAIN)
         partner_demo.seed(by=demo.by_role()[Role.COORDINATOR][0])
         signed = compliance_demo.seed_signed_year()
         if signed is not None:
