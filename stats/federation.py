@@ -53,6 +53,7 @@ class FederationReport:
     markers: list[ShownTable] = field(default_factory=list)
     cross: Cross | None = None
     support: ShownTable | None = None
+    contacts_actions: ShownTable | None = None
     checked_at: datetime | None = None
     checks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -62,7 +63,8 @@ class FederationReport:
         return display.minimum()
 
     def all_tables(self) -> list[ShownTable]:
-        return [t for t in [self.seekers, self.municipalities, *self.tables, *self.markers, self.support] if t]
+        tables = [self.seekers, self.municipalities, *self.tables, *self.markers, self.contacts_actions, self.support]
+        return [t for t in tables if t]
 
 
 def _period(year: int) -> Period:
@@ -128,6 +130,39 @@ def _cross(shown: list[ShownTable], crime_types: ShownTable) -> Cross | None:
     )
 
 
+# The federation's "contacts and actions", from the rows of support given (cases/contacts_actions.py).
+CONTACT_ROWS = ("attempts", "meeting")
+ACTION_ROWS = ("court", "referrals", "actions")
+
+
+def _contacts_and_actions(support: ShownTable) -> ShownTable:
+    """Two rows summed from the support table as shown: a sum is shown only where every
+    part of it is, so a protected reader learns nothing the support table does not say."""
+    shown = dict(
+        zip([value for value, _label in figures.SUPPORT_ROWS], [cells for _l, cells in support.rows], strict=True)
+    )
+
+    def add(rows):
+        columns = zip(*[shown[row] for row in rows], strict=True)
+        return [
+            str(sum(int(v) for v in cells)) if all(v.isdigit() for v in cells) else selection.SECONDARY
+            for cells in columns
+        ]
+
+    table = figures.Table(
+        "contacts_actions", _("Contacts and actions"), [("contacts", _("Contacts")), ("actions", _("Actions"))]
+    )
+    texts = [add(CONTACT_ROWS), add(ACTION_ROWS)]
+    values = [[int(v) if v.isdigit() else 0 for v in row] for row in texts]
+    shown_table = display._table(table, values + [[0] * len(values[0])], texts + [[""] * len(texts[0])])
+    shown_table.total = None
+    shown_table.note = _(
+        "Contacts: contact attempts and meetings with the seeker. Actions: court hearings accompanied, referrals and "
+        "other recorded actions. A hearing with no case counts under gender not known."
+    )
+    return shown_table
+
+
 def _check(report: FederationReport, exact: figures.Report, period: Period) -> None:
     """Every table of the seekers adds up to the cases counted directly, gender by gender."""
     direct = dict(figures.cases_in(period).values_list("gender").annotate(n=Count("pk")))
@@ -168,6 +203,7 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
         table.marker = str(dimensions[table.key].marker)
     report.cross = _cross(report.markers, by_key["crime_type"])
     report.support = shown.support
+    report.contacts_actions = _contacts_and_actions(shown.support)
     if protected:
         report.municipalities = _protected_municipalities(year, whole, shown.seekers)
     else:

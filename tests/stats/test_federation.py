@@ -150,3 +150,15 @@ def test_a_marker_the_jour_adds_gets_its_table(world):
     table = next(t for t in report.markers if t.key == f"marker_{own.pk}")
     assert dict(table.rows)[str(CrimeType.FRAUD.label)] == ["1", "0", "0", "0", "1"]
     assert report.cross.columns[-1] == "Äldre brottsoffer"
+
+
+def test_contacts_and_actions_add_up_from_the_support_given(world):
+    with override("en"):
+        report = federation.build(2026, protected=False, now=NOW)
+    support = HAND_COUNT["support"]  # attempts, meetings, hearings, referrals, other actions
+    contacts = [a + m for a, m in zip(support[0], support[1], strict=True)]
+    actions = [h + r + o for h, r, o in zip(support[2], support[3], support[4], strict=True)]
+    assert [(label, cells) for label, cells in report.contacts_actions.rows] == [
+        ("Contacts", [str(n) for n in [*contacts, sum(contacts)]]),
+        ("Actions", [str(n) for n in [*actions, sum(actions)]]),
+    ]
