@@ -23,7 +23,7 @@ from .models import (
     WitnessSupport,
 )
 from .selectors import combine, court_hearing
-from .services import DeleteReason, check_sane_day
+from .services import DeleteReason, check_sane_day, check_witness_court, check_witness_day
 
 
 class TimeInput(forms.TimeInput):
@@ -208,9 +208,27 @@ class WitnessSupportForm(forms.Form):
             if record is not None:
                 people = people | User.objects.filter(pk=record.supported_by_id)
             self.fields["supported_by"].queryset = people.order_by("name")
+            self.fields["supported_by"].label_from_instance = lambda person: person.name
         else:
             del self.fields["supported_by"]  # a support person records the support they gave
         self.hearing = None
+
+    def clean_supported_on(self):
+        # Checked here as well as by the service, so that every error shows at once.
+        day = self.cleaned_data["supported_on"]
+        try:
+            check_witness_day(day)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["supported_on"]) from error
+        return day
+
+    def clean_court(self):
+        court = self.cleaned_data["court"]
+        try:
+            check_witness_court(court, kept=self.record.court if self.record is not None else None)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["court"]) from error
+        return court
 
     def clean_case_number(self):
         number = self.cleaned_data["case_number"].strip()

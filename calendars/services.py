@@ -187,7 +187,7 @@ class DeleteReason(models.TextChoices):
     MISTAKE = "mistake", _("Recorded by mistake; recorded again correctly")
 
 
-def _check_court(court: Place | None, *, kept: Place | None) -> None:
+def check_witness_court(court: Place | None, *, kept: Place | None) -> None:
     if court is None or court.kind != PlaceKind.COURT:
         raise ValidationError({"court": _("Choose a court from the jour's register of places.")})
     # A record made before its court went out of use keeps it when it is corrected.
@@ -197,7 +197,7 @@ def _check_court(court: Place | None, *, kept: Place | None) -> None:
         )
 
 
-def _check_day(day) -> None:
+def check_witness_day(day) -> None:
     if day is None:
         raise ValidationError({"supported_on": _("Give the date of the support.")})
     if day > timezone.localdate():
@@ -210,8 +210,8 @@ def check_witness_support(data: dict, *, by, record: WitnessSupport | None = Non
     """Every rule of a witness-support record, for the form and for any other
     caller. A case or hearing the user may not see is refused as if it did not
     exist: the message does not tell that it does."""
-    _check_day(data.get("supported_on"))
-    _check_court(data.get("court"), kept=record.court if record is not None else None)
+    check_witness_day(data.get("supported_on"))
+    check_witness_court(data.get("court"), kept=record.court if record is not None else None)
     case = data.get("case")
     kept = record is not None and record.case_id == getattr(case, "pk", None)
     if case is not None and not kept and not Case.objects.visible_to(by).filter(pk=case.pk).exists():

@@ -36,11 +36,8 @@ from .suppression import Layout, Pattern, protect_together
 
 PERSONS, ROLE, COURT, ALL = "witness_persons", "witness_role", "witness_court", "all"
 
-TOO_FEW = _(
-    "Too few people were supported at court this year to show figures without pointing at anyone; "
-    "they are shown once the year has more."
-)
-CANNOT_PROTECT = _("The witness-support figures of this year cannot be shown without pointing at anyone.")
+TOO_FEW = _("Too few people were supported at court in the year to show figures without pointing at anyone.")
+CANNOT_PROTECT = _("The witness-support figures of the year cannot be shown without pointing at anyone.")
 
 
 @dataclass

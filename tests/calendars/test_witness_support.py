@@ -351,3 +351,15 @@ def test_the_calendar_links_to_the_witness_support(world):
     page = client_for(world.alex).get(reverse("calendar")).content.decode()
     assert reverse("witness_support_list") in page
     assert reverse("witness_support_list") not in client_for(world.board).get(reverse("calendar")).content.decode()
+
+
+def test_every_error_shows_at_once(world):
+    data = form_data(world, supported_on=(TODAY() + timedelta(days=3)).isoformat(), court=world.office.pk, role="")
+    response = client_for(world.alex).post(reverse("witness_support_create"), data)
+    assert response.status_code == 400
+    assert set(errors_of(response)) == {"supported_on", "court", "role"}
+
+
+def test_the_form_names_people_not_accounts(world):
+    form = client_for(world.coordinator).get(reverse("witness_support_create")).content.decode()
+    assert "Alex Support" in form and "user #" not in form

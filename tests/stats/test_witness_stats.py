@@ -221,7 +221,7 @@ def test_the_board_is_told_when_the_year_is_withheld(people, courts):
     assert str(witness.TOO_FEW) in response.content.decode()
     assert "Witness support by role" not in response.content.decode()
     coordinator = page(people.coordinator).content.decode()
-    assert "The board gets no witness-support figures for this year." in coordinator
+    assert "The board gets no witness-support figures for the year." in coordinator
 
 
 @pytest.mark.parametrize("query", ["kind=quarter&year=2025&quarter=1", "kind=month&year=2025&month=3"])
