@@ -111,9 +111,9 @@ def cells(found: WitnessTables) -> dict:
 class WitnessReport:
     """The year's witness support as one reader gets it.
 
-    ``protected``: as the board and every download get it (small numbers
-    hidden, or everything withheld with the reason in ``withheld``); otherwise
-    exact, for coordinators. The tables are display.ShownTable: rows of
+    ``protected``: as the board gets it, and as anything that leaves the site
+    (a yearly report) must (small numbers hidden, or everything withheld with
+    the reason in ``withheld``); otherwise exact, for coordinators' pages. The tables are display.ShownTable: rows of
     (label, cells as shown: the genders, then the total), ``total`` the column
     totals. ``exact`` holds the counts, and only when not protected."""
 
