@@ -4,14 +4,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import AgeGroup, Case, Gender
 from jour import access
 from jour.forms import BoundedModelMultipleChoiceField, DateInput
+from jour.ids import parse_id
 from jour.models import User
 
-from .models import CASE_KINDS, NO_NAMES_HELP, WEEKDAYS, AppointmentKind, PhoneClosure, PhoneHours, Place
-from .selectors import combine
-from .services import check_sane_day
+from .models import (
+    CASE_KINDS,
+    NO_NAMES_HELP,
+    WEEKDAYS,
+    AppointmentKind,
+    PhoneClosure,
+    PhoneHours,
+    Place,
+    PlaceKind,
+    WitnessRole,
+    WitnessSupport,
+)
+from .selectors import combine, court_hearing
+from .services import DeleteReason, check_sane_day, check_witness_court, check_witness_day
 
 
 class TimeInput(forms.TimeInput):
@@ -160,3 +172,100 @@ class CancelForm(forms.Form):
         max_length=200,
         help_text=_("For example: the seeker cancelled, the hearing was postponed. No names."),
     )
+
+
+class WitnessSupportForm(forms.Form):
+    """One person supported at court on one day. No name and nothing typed but
+    a case number: the record is for the statistics."""
+
+    supported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    # Any place is looked up, so that the service can say why one is refused (not a
+    # court, or no longer in use); the list offers the courts in use.
+    court = forms.ModelChoiceField(label=_("Court"), queryset=Place.objects.all())
+    role = forms.ChoiceField(
+        label=_("The person's role at the trial"), choices=WitnessRole.choices, widget=forms.RadioSelect
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN)
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=12,
+        required=False,
+        help_text=_("Only when the person supported is the seeker of a case; leave it empty otherwise."),
+    )
+    supported_by = forms.ModelChoiceField(label=_("Supported by"), queryset=User.objects.none())
+    appointment = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, record: WitnessSupport | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.record = user, record
+        courts = Place.objects.filter(kind=PlaceKind.COURT, active=True)
+        if record is not None:
+            courts = courts | Place.objects.filter(pk=record.court_id)
+        self.fields["court"].choices = [("", "---------"), *((place.pk, place.name) for place in courts)]
+        if access.may_see_all_witness_support(user):
+            people = access.may_record_witness_support.users()
+            if record is not None:
+                people = people | User.objects.filter(pk=record.supported_by_id)
+            self.fields["supported_by"].queryset = people.order_by("name")
+            self.fields["supported_by"].label_from_instance = lambda person: person.name
+        else:
+            del self.fields["supported_by"]  # a support person records the support they gave
+        self.hearing = None
+
+    def clean_supported_on(self):
+        # Checked here as well as by the service, so that every error shows at once.
+        day = self.cleaned_data["supported_on"]
+        try:
+            check_witness_day(day)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["supported_on"]) from error
+        return day
+
+    def clean_court(self):
+        court = self.cleaned_data["court"]
+        try:
+            check_witness_court(court, kept=self.record.court if self.record is not None else None)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["court"]) from error
+        return court
+
+    def clean_case_number(self):
+        number = self.cleaned_data["case_number"].strip()
+        if not number:
+            return None
+        if self.record is not None and self.record.case_id and self.record.case.number == number:
+            return self.record.case  # kept as it was, even if the case is no longer the user's
+        case = Case.objects.visible_to(self.user).filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("No case of yours has that number."))
+        return case
+
+    def clean(self):
+        cleaned = super().clean()
+        raw = cleaned.get("appointment") or ""
+        if raw:
+            pk = parse_id(raw)
+            kept = self.record is not None and self.record.appointment_id == pk
+            self.hearing = self.record.appointment if kept else (court_hearing(self.user, pk) if pk else None)
+            if self.hearing is None:
+                # Hidden field: the message goes above the form.
+                self.add_error(None, _("That court hearing is not in your calendar."))
+        return cleaned
+
+    def witness_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "supported_on": data["supported_on"],
+            "court": data["court"],
+            "role": data["role"],
+            "gender": data["gender"],
+            "age_group": data["age_group"],
+            "case": data["case_number"],
+            "appointment": self.hearing,
+            "supported_by": data["supported_by"] if "supported_by" in self.fields else self.user,
+        }
+
+
+class WitnessDeleteForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why the record goes"), choices=DeleteReason.choices, widget=forms.RadioSelect)

@@ -6,13 +6,15 @@ nothing here stores a seeker's name: an appointment points at its case and
 shows the case's first name (or only the case number) when it is rendered.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import AgeGroup, Case, Gender
 from jour import access
 
 NO_NAMES_HELP = _("The calendar holds first names only: never write a seeker's surname, phone number or crime here.")
@@ -293,3 +295,93 @@ class AppointmentReminder(models.Model):
 
     def __str__(self):
         return f"appointment reminder #{self.pk}"
+
+
+# --- witness support at the courts ---------------------------------------------------
+
+
+class WitnessRole(models.TextChoices):
+    """The federation counts the people supported at court by their part in the trial."""
+
+    WITNESS = "witness", _("Witness")
+    INJURED_PARTY = "injured_party", _("Injured party")
+    RELATIVE_OR_FRIEND = "relative_or_friend", _("Relative or friend")
+    DEFENDANT = "defendant", _("Defendant")
+
+
+# Nobody was supported at court by this jour before it had this system; an earlier
+# year is a typo (0200 for 2020), and would sit in no statistics page.
+WITNESS_SUPPORT_FIRST_DAY = date(2000, 1, 1)
+
+
+class WitnessSupportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping of witness support: coordinators see every record, a
+        support person those where they gave the support, nobody else any."""
+        if access.may_see_all_witness_support(user):
+            return self.all()
+        if access.may_record_witness_support(user):
+            return self.filter(supported_by=user)
+        return self.none()
+
+
+class WitnessSupport(models.Model):
+    """One person supported at court on one day: a statistics record.
+
+    The federation counts witness support apart from the victims' cases, by the
+    supported person's role in the trial. The record holds no name and no free
+    text (nothing to anonymise, nothing for cases.mentions): who was supported
+    is at most a link to a case, when there is one."""
+
+    supported_on = models.DateField(_("date"))
+    court = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": PlaceKind.COURT},
+        related_name="witness_supports",
+        verbose_name=_("court"),
+    )
+    role = models.CharField(_("role at the trial"), max_length=20, choices=WitnessRole.choices)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="witness_supports",
+        verbose_name=_("case"),
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": AppointmentKind.COURT},
+        related_name="witness_supports",
+        verbose_name=_("court hearing"),
+    )
+    supported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("supported by")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = WitnessSupportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-supported_on", "-pk"]
+        verbose_name = _("witness support")
+        verbose_name_plural = _("witness support")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supported_on__gte=WITNESS_SUPPORT_FIRST_DAY), name="witness_support_from_2000"
+            ),
+            models.CheckConstraint(condition=Q(role__in=WitnessRole.values), name="witness_support_role"),
+        ]
+        indexes = [models.Index(fields=["supported_on"], name="witness_support_day")]
+
+    def __str__(self):
+        return f"witness support #{self.pk}"

@@ -15,7 +15,7 @@ from jour import access
 from jour.audit import record_bulk_access
 from jour.workdays import STOCKHOLM, is_working_day
 
-from .models import CASE_KINDS, Appointment
+from .models import CASE_KINDS, Appointment, AppointmentKind, WitnessSupport
 
 
 def can_change(user, appointment: Appointment) -> bool:
@@ -93,3 +93,43 @@ def month(user, year: int, month_number: int) -> list[list[Day]]:
 def week(user, iso_year: int, iso_week: int) -> list[Day]:
     monday = date.fromisocalendar(iso_year, iso_week, 1)
     return _days(user, monday, monday + timedelta(days=6))
+
+
+# --- witness support -------------------------------------------------------------------
+
+
+def witness_support(user, year: int):
+    """The witness-support records of a calendar year the user may see, newest first."""
+    return (
+        WitnessSupport.objects.visible_to(user)
+        .filter(supported_on__year=year)
+        .select_related("court", "case", "supported_by")
+        .order_by("-supported_on", "-pk")
+    )
+
+
+def witness_support_years(user) -> list[int]:
+    """The years the user has witness-support records in, and this year, newest first."""
+    found = WitnessSupport.objects.visible_to(user).dates("supported_on", "year")
+    return sorted({day.year for day in found} | {timezone.localdate().year}, reverse=True)
+
+
+def witness_support_of_case(user, case):
+    """The case's witness-support records the user may see, newest first."""
+    return witness_support_for(user).filter(case=case)
+
+
+def witness_support_for(user):
+    return (
+        WitnessSupport.objects.visible_to(user).select_related("court", "supported_by").order_by("-supported_on", "-pk")
+    )
+
+
+def court_hearing(user, pk) -> Appointment | None:
+    """A court hearing in the user's calendar, for prefilling a witness-support record."""
+    return (
+        Appointment.objects.visible_to(user)
+        .filter(pk=pk, kind=AppointmentKind.COURT, cancelled_at__isnull=True)
+        .select_related("venue")
+        .first()
+    )

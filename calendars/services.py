@@ -1,18 +1,30 @@
 """Planning appointments: save, change and delete, and the first-names-only
-check of what a user typed. Reads are in calendars/selectors.py."""
+check of what a user typed; the places register; recording witness support.
+Reads are in calendars/selectors.py."""
 
 import re
 import unicodedata
 
-from auditlog.context import set_actor
+from auditlog.context import set_actor, set_extra_data
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import identifiers
+from cases.models import Case
+from jour import access
+from jour.workdays import STOCKHOLM
 
-from .models import CASE_KINDS, Appointment, AppointmentKind, Place
+from .models import (
+    CASE_KINDS,
+    WITNESS_SUPPORT_FIRST_DAY,
+    Appointment,
+    AppointmentKind,
+    Place,
+    PlaceKind,
+    WitnessSupport,
+)
 
 TEXT_FIELDS = ("title", "place", "room")
 NEEDS_PARTICIPANTS = (AppointmentKind.MEETING, AppointmentKind.COURT, AppointmentKind.INDIVIDUAL_SUPERVISION)
@@ -159,3 +171,104 @@ def save_place(*, place: Place, by) -> Place:
     with transaction.atomic(), set_actor(by):
         place.save()
     return place
+
+
+# --- witness support at the courts ---------------------------------------------------
+
+WITNESS_FIELDS = ("supported_on", "court", "role", "gender", "age_group", "case", "appointment", "supported_by")
+
+
+class DeleteReason(models.TextChoices):
+    """Why a witness-support record goes: chosen, not typed, so that the audit
+    entry that keeps it says why without holding any free text."""
+
+    DUPLICATE = "duplicate", _("It was recorded twice")
+    NOT_GIVEN = "not_given", _("The support was not given")
+    MISTAKE = "mistake", _("Recorded by mistake; recorded again correctly")
+
+
+def check_witness_court(court: Place | None, *, kept: Place | None) -> None:
+    if court is None or court.kind != PlaceKind.COURT:
+        raise ValidationError({"court": _("Choose a court from the jour's register of places.")})
+    # A record made before its court went out of use keeps it when it is corrected.
+    if not court.active and court != kept:
+        raise ValidationError(
+            {"court": _("That court is no longer in use: choose another, or ask a coordinator to put it back in use.")}
+        )
+
+
+def check_witness_day(day) -> None:
+    if day is None:
+        raise ValidationError({"supported_on": _("Give the date of the support.")})
+    if day > timezone.localdate():
+        raise ValidationError({"supported_on": _("The date cannot be in the future: record the support once given.")})
+    if day < WITNESS_SUPPORT_FIRST_DAY:
+        raise ValidationError({"supported_on": _("Give a date in 2000 or later.")})
+
+
+def check_witness_support(data: dict, *, by, record: WitnessSupport | None = None) -> None:
+    """Every rule of a witness-support record, for the form and for any other
+    caller. A case or hearing the user may not see is refused as if it did not
+    exist: the message does not tell that it does."""
+    check_witness_day(data.get("supported_on"))
+    check_witness_court(data.get("court"), kept=record.court if record is not None else None)
+    case = data.get("case")
+    kept = record is not None and record.case_id == getattr(case, "pk", None)
+    if case is not None and not kept and not Case.objects.visible_to(by).filter(pk=case.pk).exists():
+        raise ValidationError({"case": _("No case of yours has that number.")})
+    hearing = data.get("appointment")
+    if hearing is not None:
+        kept = record is not None and record.appointment_id == hearing.pk
+        if not kept and not Appointment.objects.visible_to(by).filter(pk=hearing.pk).exists():
+            raise ValidationError({"appointment": _("That court hearing is not in your calendar.")})
+        if hearing.kind != AppointmentKind.COURT:
+            raise ValidationError({"appointment": _("Witness support is linked to a court hearing only.")})
+        if hearing.is_cancelled:
+            raise ValidationError({"appointment": _("That court hearing was cancelled: no support was given at it.")})
+        held_on = timezone.localtime(hearing.starts_at, STOCKHOLM).date()
+        if data.get("supported_on") != held_on:
+            raise ValidationError(
+                {"supported_on": _("The hearing was on %(day)s: give that date.") % {"day": held_on.isoformat()}}
+            )
+        if hearing.venue_id and hearing.venue.kind == PlaceKind.COURT and hearing.venue != data.get("court"):
+            raise ValidationError(
+                {"court": _("The hearing is at %(court)s: choose that court.") % {"court": hearing.venue}}
+            )
+    supporter = data.get("supported_by")
+    kept = record is not None and supporter == record.supported_by  # who gave it may have left since
+    if supporter is None or not (kept or access.may_record_witness_support(supporter)):
+        raise ValidationError({"supported_by": _("Choose who gave the support from the list.")})
+    if supporter != by and not access.may_see_all_witness_support(by):
+        raise ValidationError({"supported_by": _("You record the support you gave yourself.")})
+
+
+def record_witness_support(*, data: dict, by) -> WitnessSupport:
+    """Record one person supported at court on one day (``data``: WITNESS_FIELDS)."""
+    check_witness_support(data, by=by)
+    record = WitnessSupport(recorded_by=by, **{name: data.get(name) for name in WITNESS_FIELDS})
+    with transaction.atomic(), set_actor(by):
+        record.full_clean()
+        record.save()
+    return record
+
+
+def edit_witness_support(*, record: WitnessSupport, data: dict, by) -> WitnessSupport:
+    """Correct a record; the audit log keeps what it said before."""
+    check_witness_support(data, by=by, record=record)
+    with transaction.atomic(), set_actor(by):
+        for name in WITNESS_FIELDS:
+            setattr(record, name, data.get(name))
+        record.full_clean(exclude=["recorded_by"])
+        record.save()
+    return record
+
+
+def delete_witness_support(*, record: WitnessSupport, reason: str, by) -> None:
+    """Take a record out of the statistics. Its audit entry keeps what it said,
+    who deleted it and why (a reason from DeleteReason, never typed text)."""
+    if reason not in DeleteReason.values:
+        raise ValidationError({"reason": _("Choose why the record goes.")})
+    with transaction.atomic(), set_extra_data({"actor": by, "additional_data": {"reason": reason}}):
+        current = WitnessSupport.objects.select_for_update().filter(pk=record.pk).first()
+        if current is not None:  # already gone: a second click deletes nothing more
+            current.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, duty, places
+from .views import calendar, duty, places, witness
 
 urlpatterns = [
     path("", calendar.month_view, name="calendar"),
@@ -20,4 +20,8 @@ urlpatterns = [
     path("phone/closures/<int:pk>/remove/", duty.closure_remove, name="phone_closure_remove"),
     path("phone/forwarded/", duty.confirm_forwarded, name="phone_forwarded"),
     path("mailbox/read/", duty.confirm_mailbox, name="mailbox_read"),
+    path("witness-support/", witness.witness_list, name="witness_support_list"),
+    path("witness-support/new/", witness.witness_create, name="witness_support_create"),
+    path("witness-support/<int:pk>/", witness.witness_edit, name="witness_support_edit"),
+    path("witness-support/<int:pk>/delete/", witness.witness_delete, name="witness_support_delete"),
 ]

@@ -18,8 +18,8 @@ by default, and the URL-walking test fails for it.
 
 Querysets are scoped next to their model, with these predicates:
 `Case.objects.visible_to(user)`, `Appointment.objects.visible_to(user)`,
-`accounts_visible_to(user)` below. A role comparison anywhere else fails
-tests/jour/test_capabilities.py.
+`WitnessSupport.objects.visible_to(user)`, `accounts_visible_to(user)` below.
+A role comparison anywhere else fails tests/jour/test_capabilities.py.
 """
 
 from collections.abc import Callable
@@ -88,6 +88,10 @@ may_manage_partners = Capability("may_manage_partners", C)
 may_plan_appointments = Capability("may_plan_appointments", C, S)
 may_plan_every_appointment = Capability("may_plan_every_appointment", C)
 may_manage_places = Capability("may_manage_places", C)  # the register of places reminders may name
+# Witness support at the courts (a statistics record per person supported): a
+# support person records and sees their own, coordinators every one.
+may_record_witness_support = Capability("may_record_witness_support", C, S)
+may_see_all_witness_support = Capability("may_see_all_witness_support", C)
 
 # --- Governance: minimum requirements, the board, statistics ----------------------
 may_read_governance = Capability("may_read_governance", C, B, A)

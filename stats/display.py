@@ -48,6 +48,12 @@ def _table(table: Table, values: list[list[int]], texts: list[list[str]]) -> Sho
     )
 
 
+def from_grid(table: Table, values: list[list[int]], texts: list[list[str]]) -> ShownTable:
+    """A table as shown, from a grid protected elsewhere (stats.witness): its rows,
+    then its total row (one row: no total row), the total column last."""
+    return _table(table, values, texts)
+
+
 def show_table(table: Table, protected: bool) -> ShownTable:
     """One table on its own: exact, or protected by itself (stats.suppression.protect)."""
     cells = grid(table.matrix())

@@ -15,7 +15,7 @@ from jour.access import (
 )
 from jour.audit import record_bulk_access
 
-from . import display, exports, federation, figures, selection
+from . import display, exports, federation, figures, selection, witness
 from .forms import PeriodForm, YearForm
 
 FORMATS = {
@@ -39,6 +39,21 @@ def _protected(form: PeriodForm) -> tuple[selection.Protected, display.ShownRepo
     return result, display.show_protected(result)
 
 
+def _witness(form: PeriodForm, user) -> dict:
+    """Witness support at court, for those who read the whole report: per calendar
+    year only, for all municipalities (it has none); a note for any other selection."""
+    if not may_read_statistics(user):
+        return {}
+    data = form.cleaned_data
+    if data["kind"] != "year" or data.get("municipality"):
+        return {"witness_note": True}
+    if not may_see_exact_statistics(user):
+        return {"witness": witness.report(data["year"], protected=True)}
+    # What the board gets of the year, to say so when it is nothing.
+    withheld = witness.report(data["year"], protected=True).withheld
+    return {"witness": witness.report(data["year"], protected=False), "witness_withheld_for_others": withheld}
+
+
 @requires(may_use_site)
 @require_GET
 def report(request):
@@ -52,6 +67,7 @@ def report(request):
     period = form.period()
     context.update({"period": period, "minimum": display.minimum()})
     user = request.user
+    context.update(_witness(form, user))
     if may_see_exact_statistics(user):
         shown = display.show(figures.report(period), protected=False)
         # What the board and every download get of this selection: all of it, or nothing.

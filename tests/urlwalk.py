@@ -51,7 +51,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
 
     from django.utils import timezone
 
-    from calendars.models import Appointment, PhoneClosure, Place
+    from calendars.models import Appointment, PhoneClosure, Place, WitnessSupport
     from cases import services
     from cases.models import Action, PaperRecord, RetentionHold, RiskCheck
     from compliance import catalogue
@@ -120,6 +120,10 @@ def real_url_kwargs(people) -> dict[str, dict]:
     meeting.participants.add(people.alex)
     closure = PhoneClosure.objects.create(day=start.date(), reason="Utbildning", created_by=people.coordinator)
     on_appointment = {"pk": meeting.pk}
+    court = Place.objects.create(name="Tingsrätten", kind="court")
+    witnessed = WitnessSupport.objects.create(
+        supported_on=since, court=court, role="witness", case=case, supported_by=people.alex, recorded_by=people.alex
+    )
     partner = Partner.objects.create(name="Socialtjänsten", kind="social")
     routine = Routine.objects.create(name="Rutin", crime_type="assault")
     version = RoutineVersion.objects.create(routine=routine, number=1, created_by=people.coordinator)
@@ -169,7 +173,8 @@ def real_url_kwargs(people) -> dict[str, dict]:
         **dict.fromkeys(("appointment_detail", "appointment_edit", "appointment_delete"), on_appointment),
         "phone_closure_remove": {"pk": closure.pk},
         "calendar_feed": {"token": "not-a-token"},
-        "place_edit": {"pk": Place.objects.create(name="Tingsrätten", kind="court").pk},
+        "place_edit": {"pk": court.pk},
+        **dict.fromkeys(("witness_support_edit", "witness_support_delete"), {"pk": witnessed.pk}),
         "statistics_export": {"fmt": "csv"},
         **dict.fromkeys(("partner_detail", "partner_edit"), {"pk": partner.pk}),
         **dict.fromkeys(("routine_detail", "routine_edit", "routine_confirm"), {"pk": routine.pk}),

@@ -103,6 +103,10 @@ MATRIX = {
     "phone_closure_remove": {C},
     "phone_forwarded": {C, S},
     "mailbox_read": {C, S},
+    "witness_support_list": {C, S},
+    "witness_support_create": {C, S},
+    "witness_support_edit": {C, S},
+    "witness_support_delete": {C, S},
     # stats: the report (each role its own view of it) and the protected exports
     "statistics": EVERYONE,
     "statistics_export": {C, B},
