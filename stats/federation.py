@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 
 from cases import municipalities as official
 
-from . import display, figures, selection
+from . import display, figures, selection, witness
 from .display import ShownTable
 from .figures import GENDERS, Period
 from .selection import ALL, COLUMNS, SEEKERS, TOTAL, YEAR, Selection
+from .witness import WitnessReport
 
 # The fields of the federation's basic statistics, in its order (the channel is the jour's own).
 FIELDS = ("age_group", "crime_type", "reported_to_police", "seeker_role", "first_contact_by")
@@ -54,6 +55,7 @@ class FederationReport:
     cross: Cross | None = None
     support: ShownTable | None = None
     contacts_actions: ShownTable | None = None
+    witness: WitnessReport | None = None
     checked_at: datetime | None = None
     checks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -64,6 +66,8 @@ class FederationReport:
 
     def all_tables(self) -> list[ShownTable]:
         tables = [self.seekers, self.municipalities, *self.tables, *self.markers, self.contacts_actions, self.support]
+        if self.witness and not self.witness.withheld:
+            tables += self.witness.tables
         return [t for t in tables if t]
 
 
@@ -182,7 +186,8 @@ def _check(report: FederationReport, exact: figures.Report, period: Period) -> N
 
 def build(year: int, *, protected: bool, now: datetime | None = None) -> FederationReport:
     period = _period(year)
-    report = FederationReport(year=year, protected=protected)
+    # Witness support is a population of its own, protected on its own (stats/witness.py).
+    report = FederationReport(year=year, protected=protected, witness=witness.report(year, protected=protected))
     exact = figures.report(period, now=now)
     _check(report, exact, period)
     if protected:

@@ -162,3 +162,13 @@ def test_contacts_and_actions_add_up_from_the_support_given(world):
         ("Contacts", [str(n) for n in [*contacts, sum(contacts)]]),
         ("Actions", [str(n) for n in [*actions, sum(actions)]]),
     ]
+
+
+def test_witness_support_is_in_the_report_and_withheld_when_too_few(world):
+    with override("en"):
+        exact = federation.build(2026, protected=False, now=NOW)
+        protected = federation.build(2026, protected=True, now=NOW)
+    assert exact.witness is not None and not exact.witness.protected
+    # No witness support recorded in the dataset: fewer than the threshold, so the board gets none.
+    assert protected.witness.withheld
+    assert all(t not in protected.all_tables() for t in exact.witness.tables)
