@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Action, ActionKind, Case
-from jour.models import Role, User
+from jour.access import may_be_assigned_cases
 
 # (the demo case's first name, days ago, kind)
 ACTIONS = [
@@ -19,7 +19,7 @@ ACTIONS = [
 
 
 def seed_actions(demo_domain: str) -> None:
-    volunteer = User.objects.filter(email__endswith="@" + demo_domain, role=Role.SUPPORT_PERSON).first()
+    volunteer = may_be_assigned_cases.users().filter(email__endswith="@" + demo_domain).first()
     if volunteer is None or Action.objects.exists():
         return
     today = timezone.localdate()
