@@ -154,7 +154,7 @@ def _contacts_and_actions(support: ShownTable) -> ShownTable:
         ]
 
     table = figures.Table(
-        "contacts_actions", _("Contacts and actions"), [("contacts", _("Contacts")), ("actions", _("Actions"))]
+        "contacts_actions", _("Contacts and actions"), [("contacts", _("Contacts")), ("actions", _("Actions taken"))]
     )
     texts = [add(CONTACT_ROWS), add(ACTION_ROWS)]
     values = [[int(v) if v.isdigit() else 0 for v in row] for row in texts]

@@ -160,7 +160,7 @@ def test_contacts_and_actions_add_up_from_the_support_given(world):
     actions = [h + r + o for h, r, o in zip(support[2], support[3], support[4], strict=True)]
     assert [(label, cells) for label, cells in report.contacts_actions.rows] == [
         ("Contacts", [str(n) for n in [*contacts, sum(contacts)]]),
-        ("Actions", [str(n) for n in [*actions, sum(actions)]]),
+        ("Actions taken", [str(n) for n in [*actions, sum(actions)]]),
     ]
 
 
