@@ -36,6 +36,7 @@ ANSWERED_AT_ONCE = (Channel.PHONE, Channel.WALK_IN)
 EDITABLE_FIELDS = [
     "received_at",
     "channel",
+    "first_contact_by",
     "priority",
     "crime_type",
     "circumstances",
@@ -52,7 +53,6 @@ EDITABLE_FIELDS = [
     "age_group",
     "municipality",
     "seeker_role",
-    "first_contact_by",
     "notes",
     "police_referral_form",
 ]

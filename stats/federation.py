@@ -15,7 +15,7 @@ shown it is checked against the live data: every table of the seekers must add
 up, gender by gender, to the cases counted directly with one more query.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db.models import Count
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cases import municipalities as official
 
-from . import display, figures, selection, witness
+from . import charts, display, figures, selection, witness
 from .display import ShownTable
 from .figures import GENDERS, Period
 from .selection import ALL, COLUMNS, SEEKERS, TOTAL, YEAR, Selection
@@ -121,6 +121,14 @@ def _protected_municipalities(year: int, whole: selection.Protected, seekers: Sh
     return _municipality_table(rows, seekers)
 
 
+def _without_empty_rows(table: ShownTable) -> ShownTable:
+    """A marker's table without the crime types nobody with the marker had (a row of
+    zeros says nothing; the row of those without the marker always stays)."""
+    rows = [(label, cells) for label, cells in table.rows[:-1] if cells[-1] != "0"] + table.rows[-1:]
+    chart = charts.bars([(label, int(c[-1]) if c[-1].isdigit() else None, c[-1]) for label, c in rows])
+    return replace(table, rows=rows, chart=chart)
+
+
 def _cross(shown: list[ShownTable], crime_types: ShownTable) -> Cross | None:
     if not shown:
         return None
@@ -203,10 +211,11 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     report.seekers = shown.seekers
     report.tables = [by_key[key] for key in FIELDS]
     dimensions = {dimension.key: dimension for dimension in figures.dimensions()}
-    report.markers = [table for table in shown.tables if table.key.startswith("marker_")]
-    for table in report.markers:
+    markers = [table for table in shown.tables if table.key.startswith("marker_")]
+    for table in markers:
         table.marker = str(dimensions[table.key].marker)
-    report.cross = _cross(report.markers, by_key["crime_type"])
+    report.cross = _cross(markers, by_key["crime_type"])
+    report.markers = [_without_empty_rows(table) for table in markers]
     report.support = shown.support
     report.contacts_actions = _contacts_and_actions(shown.support)
     if protected:

@@ -130,8 +130,11 @@ def federation_report(request):
         return render(request, "stats/federation.html", {"form": form}, status=400)
     year = form.cleaned_data["year"]
     report = federation.build(year, protected=not may_see_exact_statistics(request.user))
-    downloadable = not report.protected and not selection.protected(selection.Selection(year)).withheld
-    context = {"form": form, "report": report, "year": year, "can_export": downloadable or not report.withheld}
+    # Downloads are protected whoever asks: none when the board's version is withheld.
+    withheld = report.withheld if report.protected else selection.protected(selection.Selection(year)).withheld
+    context = {"form": form, "report": report, "year": year, "can_export": not withheld}
+    if not report.protected:
+        context["withheld_for_others"] = withheld
     return render(request, "stats/federation.html", context)
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Case
+from cases.models import Case, Circumstance
 from jour.models import Role, User
 from members.models import (
     BoardTerm,
@@ -75,6 +75,9 @@ def seed_people_and_cases() -> None:
                 "received_at": now - timedelta(days=6),
                 "first_name": "Demo-Cecilia",
                 "police_referral_form": "paper",
+                "channel": "police_referral",
+                "crime_type": "assault",
+                "circumstances": Circumstance.objects.filter(code=Circumstance.CLOSE_RELATIONSHIP),
             },
             by=coordinator,
         )
