@@ -61,7 +61,8 @@ def case_create(request):
         else:
             messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
             return redirect("case_detail", pk=case.pk)
-    return render(request, "cases/case_form.html", {"form": form})
+    # A refused form is a 400, with everything typed still in it.
+    return render(request, "cases/case_form.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 @requires(may_work_cases)
