@@ -103,7 +103,7 @@ def test_an_anonymous_email_contact_still_waits_for_its_first_attempt(coordinato
 def test_an_anonymous_contact_with_personal_data_is_refused_and_nothing_is_saved(coordinator, field, value):
     typed = case_form_data(received_at=_received(), anonymous="on", **{**NO_PERSONAL_DATA, field: value})
     response = coordinator.post(reverse("case_create"), typed)
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with what was typed
     form = response.context["form"]
     assert list(form.errors) == [field]
     assert "An anonymous contact has no" in " ".join(form.errors[field])
@@ -114,7 +114,7 @@ def test_an_anonymous_contact_with_personal_data_is_refused_and_nothing_is_saved
 
 def test_a_named_contact_without_a_first_name_is_refused_with_the_name_or_anonymous_message(coordinator):
     response = coordinator.post(reverse("case_create"), case_form_data(received_at=_received(), first_name=""))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with what was typed
     form = response.context["form"]
     assert list(form.errors) == ["first_name"]
     html = response.content.decode()
@@ -124,6 +124,6 @@ def test_a_named_contact_without_a_first_name_is_refused_with_the_name_or_anonym
 
 def test_a_first_name_of_blanks_counts_as_none(coordinator):
     response = coordinator.post(reverse("case_create"), case_form_data(received_at=_received(), first_name="   "))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with what was typed
     assert "first_name" in response.context["form"].errors
     assert Case.objects.count() == 0

@@ -87,7 +87,7 @@ def test_a_name_instead_of_a_code_is_refused_with_a_message(people):
     response = coordinator.post(
         reverse("case_create"), case_form_data(received_at=timezone.now(), municipality="Lillby")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice." in str(response.context["form"].errors["municipality"])
     assert not Case.objects.exists()
 
