@@ -260,7 +260,7 @@ def test_launched_from_a_hearing_the_form_is_prefilled(world):
     alex = client_for(world.alex)
     page = alex.get(reverse("appointment_detail", args=[world.hearing.pk]))
     link = f"{reverse('witness_support_create')}?appointment={world.hearing.pk}"
-    assert link in page.content.decode()
+    assert link in page.content.decode() and "Record witness support at this hearing</a>" in page.content.decode()
     form = alex.get(link).context["form"]
     assert form.initial["court"] == world.court.pk
     assert form.initial["supported_on"] == world.held_on
