@@ -64,3 +64,41 @@ def test_board_member_reads_the_year_and_downloads_the_summary(live_server, brow
     assert page.locator("p.withheld").is_visible()
     assert page.locator("#seekers-h").count() == 0
     assert page.locator("a[href*='export.']").count() == 0
+
+
+def test_coordinator_produces_the_federations_statistics_in_one_click(live_server, browser):
+    """From the statistics page to the year's federation report, exact on the page and
+    protected in the PDF for the board; a case with two markers counts under each."""
+    from cases.models import Circumstance
+
+    people = build_personas()
+    now = timezone.now()
+    # A transactional test starts from empty tables: the markers the migration made are gone.
+    built_in = [("close_relationship", "Nära relation"), ("honour", "Hedersrelaterat"), ("hate", "Hatbrott")]
+    built_in.append(("school", "Skolrelaterat"))
+    for n, (code, name) in enumerate(built_in):
+        Circumstance.objects.get_or_create(code=code, defaults={"name": name, "position": 10 * (n + 1)})
+    close, school = (Circumstance.objects.get(code=code) for code in ("close_relationship", "school"))
+    for _ in range(7):
+        make_case(people.coordinator, received_at=now, gender="woman", crime_type="assault", circumstances=[close])
+    make_case(people.coordinator, received_at=now, gender="man", crime_type="assault", circumstances=[close, school])
+    for _ in range(3):
+        make_case(people.coordinator, received_at=now, gender="other", crime_type="harassment")
+    year = timezone.localdate().year
+
+    page = log_in(browser, live_server.url, people.coordinator, accept_downloads=True)
+    page.goto(f"{live_server.url}/statistics/?kind=year&year={year}")
+    page.locator(f"a[href='/statistics/federation/?year={year}']").click()
+    page.wait_for_url(f"**/statistics/federation/?year={year}")
+    assert page.locator("p.ok-text").inner_text().startswith("Varje tabell summerar till de 11 stödsökande")
+    seekers = page.locator("#seekers-h").locator("xpath=..").locator("tbody td").all_inner_texts()
+    assert seekers == ["7", "1", "3", "0", "11"]
+    cross = page.locator("#cross-h").locator("xpath=..")
+    assert cross.locator("thead th").all_inner_texts()[1:3] == ["Nära relation", "Hedersrelaterat"]
+    assault = cross.locator("tbody tr", has_text="Misshandel").locator("td").all_inner_texts()
+    assert assault == ["8", "0", "0", "1"]  # close relationship 8, honour 0, hate 0, school 1
+
+    pdf = _download(page, "federation/export.pdf")
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert f"förbundets statistik {year}" in text
+    assert "7 1 3 0 11" not in text  # the exact row never leaves: the man is fewer than 3
