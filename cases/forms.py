@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jour import access
-from jour.forms import DateInput
+from jour.forms import BoundedModelMultipleChoiceField, DateInput
 from jour.models import User
 
 from . import assignability, municipalities
@@ -50,6 +50,7 @@ class CaseForm(forms.ModelForm):
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "circumstances": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"circumstances": BoundedModelMultipleChoiceField}
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_anonymous = forms.BooleanField(

@@ -53,7 +53,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
 
     from calendars.models import Appointment, PhoneClosure, Place, WitnessSupport
     from cases import services
-    from cases.models import Action, PaperRecord, RetentionHold, RiskCheck
+    from cases.models import Action, Circumstance, PaperRecord, RetentionHold, RiskCheck
     from compliance import catalogue
     from compliance import services as compliance_services
     from compliance.models import (
@@ -121,6 +121,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
     closure = PhoneClosure.objects.create(day=start.date(), reason="Utbildning", created_by=people.coordinator)
     on_appointment = {"pk": meeting.pk}
     court = Place.objects.create(name="Tingsrätten", kind="court")
+    marker, _created = Circumstance.objects.get_or_create(code="hate", defaults={"name": "Hatbrott"})
     witnessed = WitnessSupport.objects.create(
         supported_on=since, court=court, role="witness", case=case, supported_by=people.alex, recorded_by=people.alex
     )
@@ -174,6 +175,8 @@ def real_url_kwargs(people) -> dict[str, dict]:
         "phone_closure_remove": {"pk": closure.pk},
         "calendar_feed": {"token": "not-a-token"},
         "place_edit": {"pk": court.pk},
+        "circumstance_edit": {"pk": marker.pk},
+        "federation_statistics_export": {"fmt": "csv"},
         **dict.fromkeys(("witness_support_edit", "witness_support_delete"), {"pk": witnessed.pk}),
         "statistics_export": {"fmt": "csv"},
         **dict.fromkeys(("partner_detail", "partner_edit"), {"pk": partner.pk}),

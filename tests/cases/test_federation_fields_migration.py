@@ -60,7 +60,7 @@ def _case(apps, n, category, channel="phone", anonymised=False):
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_old_category_maps_to_a_type_and_markers_and_back(before):
     cases = {category: _case(before, n, category) for n, category in enumerate(EXPECTED, start=1)}
     old = _case(before, 20, "threats", anonymised=True)  # its data removed: it cannot be edited, so not reviewed

@@ -34,7 +34,7 @@ def test_coordinator_registers_and_assigns_support_person_logs_first_attempt(liv
     coordinator.get_by_role("link", name="Nytt ärende").first.click()
     coordinator.get_by_label("Inkom").fill(received.strftime("%Y-%m-%dT%H:%M"))
     coordinator.get_by_label("Kanal").select_option("phone")
-    coordinator.get_by_label("Brottstyp").select_option("threats")
+    coordinator.get_by_label("Brottstyp").select_option("unlawful_threats")
     coordinator.get_by_label("Förnamn").fill("Testa")
     coordinator.get_by_label("Telefon").fill("070-000 00 00")
     coordinator.get_by_role("button", name="Registrera ärende").click()

@@ -96,6 +96,8 @@ MATRIX = {
     "appointment_delete": {C, S},
     "feed_settings": EVERYONE,
     "place_list": {C},
+    "circumstance_list": {C},
+    "circumstance_edit": {C},
     "place_edit": {C},
     "phone_page": {C, S},
     "phone_hours": {C},
@@ -110,6 +112,8 @@ MATRIX = {
     # stats: the report (each role its own view of it) and the protected exports
     "statistics": EVERYONE,
     "statistics_export": {C, B},
+    "federation_statistics": {C, B},
+    "federation_statistics_export": {C, B},
     # partners: the register, routines, and a case's referrals, risk check and routine
     "partner_list": EVERYONE,
     "partner_detail": EVERYONE,

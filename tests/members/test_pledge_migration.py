@@ -28,7 +28,7 @@ def at_0001():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pledges_move_to_their_people_and_back(at_0001):
     Person = at_0001.get_model("members", "Person")
     Assignment = at_0001.get_model("members", "VolunteerAssignment")
