@@ -73,7 +73,9 @@ def test_routine_step_can_name_a_partner(people, coordinator):
     steps = [
         {"title": "Ring socialtjänsten", "partner": partner.pk, "how_to_reach": "Växeln", "tip": "Be om mottagningen"}
     ]
-    response = coordinator.post(reverse("routine_create"), routine_post(name="Hot", category="unlawful_threats", steps=steps))
+    response = coordinator.post(
+        reverse("routine_create"), routine_post(name="Hot", category="unlawful_threats", steps=steps)
+    )
     assert response.status_code == 302
     step = RoutineStep.objects.get()
     assert (step.partner, step.how_to_reach, step.tip, step.position) == (partner, "Växeln", "Be om mottagningen", 1)
