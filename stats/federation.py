@@ -129,6 +129,21 @@ def _without_empty_rows(table: ShownTable) -> ShownTable:
     return replace(table, rows=rows, chart=chart)
 
 
+def marker_tables(shown: display.ShownReport) -> list[ShownTable]:
+    """The special circumstances' tables of a report, each named by its marker."""
+    dimensions = {dimension.key: dimension for dimension in figures.dimensions()}
+    markers = [table for table in shown.tables if table.key.startswith("marker_")]
+    for table in markers:
+        table.marker = str(dimensions[table.key].marker)
+    return markers
+
+
+def crime_types_by_marker(shown: display.ShownReport) -> "Cross | None":
+    """The crime types beside the special circumstances, as the report shows them."""
+    crime_types = next(table for table in shown.tables if table.key == "crime_type")
+    return _cross(marker_tables(shown), crime_types)
+
+
 def _cross(shown: list[ShownTable], crime_types: ShownTable) -> Cross | None:
     if not shown:
         return None
@@ -210,10 +225,7 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     by_key = {table.key: table for table in shown.tables}
     report.seekers = shown.seekers
     report.tables = [by_key[key] for key in FIELDS]
-    dimensions = {dimension.key: dimension for dimension in figures.dimensions()}
-    markers = [table for table in shown.tables if table.key.startswith("marker_")]
-    for table in markers:
-        table.marker = str(dimensions[table.key].marker)
+    markers = marker_tables(shown)
     report.cross = _cross(markers, by_key["crime_type"])
     report.markers = [_without_empty_rows(table) for table in markers]
     report.support = shown.support

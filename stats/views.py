@@ -73,6 +73,7 @@ def report(request):
         # What the board and every download get of this selection: all of it, or nothing.
         withheld = selection.protected(form.selection()).withheld
         context.update({"shown": shown, "first_contact": shown.first_contact, "withheld_for_others": withheld})
+        context["cross"] = federation.crime_types_by_marker(shown)
         context["can_export"] = not withheld
         return render(request, "stats/report.html", context)
     if may_read_statistics(user) or may_read_first_contact_figures(user):
@@ -82,7 +83,7 @@ def report(request):
             return render(request, "stats/report.html", context)
         context["first_contact"] = shown.first_contact
         if may_read_statistics(user):
-            context.update({"shown": shown, "can_export": True})
+            context.update({"shown": shown, "can_export": True, "cross": federation.crime_types_by_marker(shown)})
         return render(request, "stats/report.html", context)
     context["own"] = figures.own_work(user, period)
     return render(request, "stats/own_work.html", context)

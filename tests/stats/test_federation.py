@@ -175,3 +175,10 @@ def test_witness_support_is_in_the_report_and_withheld_when_too_few(world):
     # No witness support recorded in the dataset: fewer than the threshold, so the board gets none.
     assert protected.witness.withheld
     assert all(t not in protected.all_tables() for t in exact.witness.tables)
+
+
+def test_the_statistics_page_shows_crime_types_beside_the_markers_too(world):
+    html = page(world.people.coordinator, "/statistics/?kind=year&year=2026")
+    assert 'aria-labelledby="cross-h"' in html
+    board = page(world.people.board, "/statistics/?kind=year&year=2026")
+    assert 'aria-labelledby="cross-h"' in board
