@@ -51,7 +51,7 @@ def test_no_form_is_kept_as_a_file(people):
         case_form_data(received_at=local_input(timezone.now()), police_referral_form="file"),
     )
 
-    assert response.status_code == 200  # the form again, with the refusal
+    assert response.status_code == 400  # the form again, with the refusal
     assert "Select a valid choice" in response.content.decode()
     assert Case.objects.count() == before
     assert "file" not in dict(Case._meta.get_field("police_referral_form").choices)
