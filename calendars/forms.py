@@ -26,6 +26,17 @@ from .selectors import combine, court_hearing
 from .services import DeleteReason, check_sane_day, check_witness_court, check_witness_day
 
 
+def visible_case_by_number(user, typed: str) -> Case | None:
+    """The case of that number if ``user`` may see it; none for a blank; a form error otherwise."""
+    number = typed.strip()
+    if not number:
+        return None
+    case = Case.objects.visible_to(user).filter(number=number).first()
+    if case is None:
+        raise forms.ValidationError(_("No case of yours has that number."))
+    return case
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -77,13 +88,7 @@ class AppointmentForm(forms.Form):
             del self.fields["participants"]
 
     def clean_case_number(self):
-        number = self.cleaned_data["case_number"].strip()
-        if not number:
-            return None
-        case = Case.objects.visible_to(self.user).filter(number=number).first()
-        if case is None:
-            raise forms.ValidationError(_("No case of yours has that number."))
-        return case
+        return visible_case_by_number(self.user, self.cleaned_data["case_number"])
 
     def clean(self):
         cleaned = super().clean()
@@ -232,14 +237,9 @@ class WitnessSupportForm(forms.Form):
 
     def clean_case_number(self):
         number = self.cleaned_data["case_number"].strip()
-        if not number:
-            return None
-        if self.record is not None and self.record.case_id and self.record.case.number == number:
+        if number and self.record is not None and self.record.case_id and self.record.case.number == number:
             return self.record.case  # kept as it was, even if the case is no longer the user's
-        case = Case.objects.visible_to(self.user).filter(number=number).first()
-        if case is None:
-            raise forms.ValidationError(_("No case of yours has that number."))
-        return case
+        return visible_case_by_number(self.user, number)
 
     def clean(self):
         cleaned = super().clean()
