@@ -48,7 +48,8 @@ def _all_tables(shown: ShownReport) -> list[ShownTable]:
     return [shown.seekers, *shown.tables, shown.support]
 
 
-def _legend(shown: ShownReport) -> str:
+def _legend(shown) -> str:
+    """The legend of protected figures; ``shown`` is anything with the ``minimum`` (a report as shown)."""
     return _(
         "<%(n)s: fewer than %(n)s people. ·: hidden (it may be 0) so that a small number cannot be worked out from "
         "the totals or from other periods and municipalities."
@@ -142,7 +143,7 @@ def to_pdf(shown: ShownReport) -> bytes:
 def _federation_rows(report) -> list[list]:
     """Every section of the report as rows: a title row, then its rows; an empty row between."""
     rows = [[settings.JOUR_NAME, _("The federation's statistics %(year)s") % {"year": report.year}]]
-    rows.append([_federation_legend(report)])
+    rows.append([_legend(report)])
     rows += [[check] for check in report.checks]
     for table in report.all_tables():
         rows += [[], [table.title, *table.columns], *_table_rows(table)]
@@ -151,13 +152,6 @@ def _federation_rows(report) -> list[list]:
         rows += [[label, *cells] for label, cells in report.cross.rows]
         rows.append([_("Without the circumstance"), *report.cross.without])
     return rows
-
-
-def _federation_legend(report) -> str:
-    return _(
-        "<%(n)s: fewer than %(n)s people. ·: hidden (it may be 0) so that a small number cannot be worked out from the "
-        "totals or from other periods and municipalities."
-    ) % {"n": report.minimum}
 
 
 def federation_csv(report) -> bytes:
@@ -190,7 +184,7 @@ def federation_pdf(report) -> bytes:
         "stats/federation_pdf.html",
         {
             "report": report,
-            "legend": _federation_legend(report),
+            "legend": _legend(report),
             "jour_name": settings.JOUR_NAME,
             "short_columns": short,
             "column_legend": column_legend,
