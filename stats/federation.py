@@ -79,7 +79,7 @@ def _municipality_table(rows: list[tuple[str, list[int], list[str]]], seekers: S
     table = figures.Table("municipality", _("Home municipality"), [(code, label) for code, label, *_x in rows])
     values = [row[2] for row in rows] + [[0] * (len(COLUMNS) + 1)]
     texts = [row[3] for row in rows] + [seekers.rows[0][1]]
-    return display._table(table, values, texts)
+    return display.from_grid(table, values, texts)
 
 
 def _exact_municipalities(period: Period, seekers: ShownTable) -> ShownTable:
@@ -181,7 +181,7 @@ def _contacts_and_actions(support: ShownTable) -> ShownTable:
     )
     texts = [add(CONTACT_ROWS), add(ACTION_ROWS)]
     values = [[int(v) if v.isdigit() else 0 for v in row] for row in texts]
-    shown_table = display._table(table, values + [[0] * len(values[0])], texts + [[""] * len(texts[0])])
+    shown_table = display.from_grid(table, values + [[0] * len(values[0])], texts + [[""] * len(texts[0])])
     shown_table.total = None
     shown_table.note = _(
         "Contacts: contact attempts and meetings with the seeker. Actions: court hearings accompanied, referrals and "
