@@ -16,7 +16,7 @@ $(STAMP): $(LOCKS)
 	touch $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p var/broker/queue var/broker/processed
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py create_seal_key --if-missing
 	$(DEV_ENV) $(PY) manage.py seed_demo

@@ -2,7 +2,7 @@
 # Web server and a Celery worker with beat on the embedded file-system broker.
 # Ctrl-C stops all of it.
 set -euo pipefail
-mkdir -p var/broker/queue var/broker/processed var/static
+mkdir -p var/broker/queue var/broker/processed var/broker/control var/static
 
 stop() {
   trap - INT TERM HUP EXIT
