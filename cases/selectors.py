@@ -31,7 +31,7 @@ def _with_people(qs):
 
 @dataclass
 class CaseRow:
-    """A case as a list shows it: number, clock and people, no personal data."""
+    """A case as a list shows it: number, clock and people (the case list adds the first name)."""
 
     case: Case
     state: deadlines.DeadlineState

@@ -115,11 +115,14 @@ def _render_list(request, *, search_form, term: str, source):
     filters = filter_form.filters()
     cases = selectors.case_list(user=request.user, view=view, term=term, filters=filters, sort=sort)
     page = Paginator(cases, LIST_PAGE_SIZE).get_page(source.get("page"))
-    if term:
-        # The search itself is audited: who and how many found, never what was looked for.
-        record_bulk_access(
-            model=Case, actor=request.user, label="case list: search", changes={"rows": ["", str(page.paginator.count)]}
-        )
+    # The list shows first names: one access entry per page shown. A search is
+    # audited by its result count, never by what was looked for.
+    record_bulk_access(
+        model=Case,
+        actor=request.user,
+        label="case list: search" if term else "case list",
+        changes={"search": ["", "yes" if term else "no"], "rows": ["", str(page.paginator.count)]},
+    )
     context = {
         "page": page,
         "rows": selectors.rows(page.object_list),

@@ -231,7 +231,7 @@ def test_the_search_is_audited_with_its_count_only(people, cases):
     searches = [entry for entry in entries if entry.object_repr == "case list: search"]
     assert len(searches) == 1
     assert searches[0].actor == people.coordinator
-    assert searches[0].changes == {"rows": ["", "1"]}
+    assert searches[0].changes == {"search": ["", "yes"], "rows": ["", "1"]}
     dumped = json.dumps([[e.object_repr, e.changes, e.additional_data, e.changes_text] for e in entries])
     for part in ("070", "1234567", "123 45 67", "Åsa", "\\u00c5sa"):
         assert part not in dumped
@@ -245,8 +245,11 @@ def test_the_search_columns_are_not_in_the_audit_log(people):
     assert "ostlund" not in dumped and "701234567" not in dumped
 
 
-def test_a_list_without_a_search_writes_no_search_entry(people, cases):
+def test_a_list_shows_first_names_so_it_writes_an_access_entry(people, cases):
     client_for(people.coordinator).get(LIST, {"view": "all", "status": "new"})
+    entry = LogEntry.objects.get(object_repr="case list")
+    assert entry.action == LogEntry.Action.ACCESS and entry.actor == people.coordinator
+    assert entry.changes == {"search": ["", "no"], "rows": ["", "1"]}
     assert not LogEntry.objects.filter(object_repr="case list: search").exists()
 
 
