@@ -13,13 +13,18 @@ from .models import (
     AttemptMethod,
     AttemptOutcome,
     Case,
+    Channel,
     Circumstance,
     ClosingReason,
+    CrimeType,
     FirstContactBy,
     PaperKind,
+    Priority,
     RiskCheck,
+    Status,
 )
-from .services import ANONYMISED_ON_REQUEST, EDITABLE_FIELDS
+from .search import TERM_MAX_LENGTH
+from .services import ANONYMISED_ON_REQUEST, EARLIEST_RECEIVED, EDITABLE_FIELDS
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -240,3 +245,101 @@ class RiskCheckForm(forms.ModelForm):
         model = RiskCheck
         fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
         widgets = dict.fromkeys(fields, forms.RadioSelect)
+
+
+# --- Finding a case -------------------------------------------------------------
+
+
+class CaseSearchForm(forms.Form):
+    """The case list's search box. Posted, never sent in a query string: the
+    term is a name or a phone number (views/cases.py keeps it in the session)."""
+
+    q = forms.CharField(
+        label=_("Case number, name, phone or e-mail"),
+        max_length=TERM_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+
+def _any(choices) -> list:
+    return [("", _("Any")), *choices]
+
+
+# A filter's own value is no personal data, so filters travel in the query string.
+FILTER_FIELDS = ("status", "priority", "person", "crime_type", "channel", "received_from", "received_to")
+CHOOSE_FROM_LIST = {"invalid_choice": _("Choose only from the list.")}
+LATEST_YEAR = 2100
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_any(Status.choices), error_messages=CHOOSE_FROM_LIST
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=_any(Priority.choices), error_messages=CHOOSE_FROM_LIST
+    )
+    person = forms.TypedChoiceField(
+        label=_("Support person"), required=False, coerce=int, empty_value=None, error_messages=CHOOSE_FROM_LIST
+    )
+    crime_type = forms.ChoiceField(
+        label=_("Crime type"), required=False, choices=_any(CrimeType.choices), error_messages=CHOOSE_FROM_LIST
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=_any(Channel.choices), error_messages=CHOOSE_FROM_LIST
+    )
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
+    # Also offered as links in the table's headings; a phone shows no headings.
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        error_messages=CHOOSE_FROM_LIST,
+        choices=[
+            ("", _("As the tab orders it")),
+            ("due", _("Deadline, soonest first")),
+            ("-due", _("Deadline, latest first")),
+            ("-received", _("Received, newest first")),
+            ("received", _("Received, oldest first")),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if access.may_see_every_case(user):
+            # Offered by name; checked against this list, so no id from the URL reaches a query.
+            people = access.may_be_assigned_cases.users().order_by("name").values_list("pk", "name")
+            self.fields["person"].choices = _any([(str(pk), name) for pk, name in people])
+        else:
+            # A support person's list holds only their own cases.
+            del self.fields["person"]
+
+    def _clean_day(self, field):
+        day = self.cleaned_data[field]
+        if day and not (EARLIEST_RECEIVED.date() <= day and day.year <= LATEST_YEAR):
+            raise forms.ValidationError(_("Give a date between the year 2000 and %(year)s.") % {"year": LATEST_YEAR})
+        return day
+
+    def clean_received_from(self):
+        return self._clean_day("received_from")
+
+    def clean_received_to(self):
+        return self._clean_day("received_to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("The end of the period comes before its start."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters: a bad one is left out (and shown with its error), the rest still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        chosen = {field: self.cleaned_data.get(field) for field in FILTER_FIELDS}
+        return {field: value for field, value in chosen.items() if value not in (None, "")}

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from .models import Case, SeekerIdentifier
+from .search import phone_digits
 
 # YYYYMMDD and four digits (a separator or not), or YYMMDD-XXXX with its
 # separator: ten digits in a row are as likely a mobile number (070...).
@@ -29,19 +30,6 @@ TAIL = 7  # the last digits of a number, which identify it without its area code
 def _text(value: str) -> str:
     # Compare composed characters: some keyboards send "ö" as "o" + a combining mark.
     return unicodedata.normalize("NFC", value or "").lower()
-
-
-def phone_digits(value: str) -> str:
-    """The national number without punctuation, country code or leading zero:
-    070-123 45 67 and +46 70 123 45 67 give the same digits."""
-    digits = re.sub(r"\D", "", value or "")
-    stripped = value.strip() if value else ""
-    if stripped.startswith(("+", "00")):
-        for prefix in ("0046", "46"):
-            if digits.startswith(prefix):
-                digits = digits[len(prefix) :]
-                break
-    return digits.lstrip("0")
 
 
 def values_of(case: Case) -> set[tuple[str, str]]:

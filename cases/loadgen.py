@@ -15,7 +15,7 @@ from jour import access
 from jour.models import Role, User
 from jour.workdays import STOCKHOLM
 
-from . import deadlines
+from . import deadlines, search
 from .models import (
     AgeGroup,
     Assignment,
@@ -109,6 +109,10 @@ def load(
                     first_contact_by=extra.choice(FirstContactBy.values),
                 )
                 deadlines.set_deadline(case)
+                # bulk_create skips Case.save, which writes the search columns.
+                case.search_key, case.phone_digits = search.keys(
+                    first_name=case.first_name, last_name="", email="", phone=case.phone, anonymous=False
+                )
                 contacted = not is_open or rng.random() < 0.6
                 if contacted:
                     # Most first attempts come within the allowance; some are late.

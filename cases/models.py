@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jour import access
 
-from . import municipalities, rules
+from . import municipalities, rules, search
 
 
 class Channel(models.TextChoices):
@@ -181,6 +181,10 @@ NOTES_HELP = _(
 )
 
 
+# The fields Case.search_key and Case.phone_digits are made from.
+SEARCH_SOURCES = frozenset({"first_name", "last_name", "email", "phone", "anonymous", "anonymised_at"})
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping of cases: every case for a coordinator, a support
@@ -301,6 +305,11 @@ class Case(models.Model):
     # Bumped on every save; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # The seeker's names and e-mail folded, and the phone's digits (cases/search.py):
+    # written by save(), emptied with the personal data, never shown nor audited.
+    search_key = models.CharField(max_length=400, blank=True, default="", editable=False)
+    phone_digits = models.CharField(max_length=30, blank=True, default="", editable=False)
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -333,6 +342,21 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        # Derived columns of this row, kept in step here so that no way of saving
+        # a case (services, the admin, a data migration's model) can leave them stale.
+        self.search_key, self.phone_digits = search.keys(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            phone=self.phone,
+            anonymous=self.anonymous or bool(self.anonymised_at),
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCH_SOURCES.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key", "phone_digits"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

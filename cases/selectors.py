@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from jour.workdays import STOCKHOLM
 
-from . import deadlines
+from . import deadlines, search
 from .models import Action, Assignment, Case, Priority, RiskCheck, Status
 
 RECENTLY_CLOSED_DAYS = 14
@@ -31,7 +31,7 @@ def _with_people(qs):
 
 @dataclass
 class CaseRow:
-    """A case as a list shows it: number, clock and people, no personal data."""
+    """A case as a list shows it: number, clock and people (the case list adds the first name)."""
 
     case: Case
     state: deadlines.DeadlineState
@@ -81,9 +81,44 @@ def crime_types_to_review(user) -> int:
     return Case.objects.visible_to(user).filter(crime_type_to_review=True).count()
 
 
-def case_list(*, user, view: str = "open"):
+# The case list's sort orders besides each view's own; pk breaks ties so that
+# pages never repeat or skip a case.
+SORTS = {
+    "due": ("first_contact_due", "pk"),
+    "-due": ("-first_contact_due", "-pk"),
+    "received": ("received_at", "pk"),
+    "-received": ("-received_at", "-pk"),
+}
+
+
+def filtered(cases, filters: dict):
+    """`cases` narrowed by the list's filters: each key is optional, none names a seeker."""
+    for field in ("status", "priority", "crime_type", "channel"):
+        if filters.get(field):
+            cases = cases.filter(**{field: filters[field]})
+    if filters.get("person"):
+        on_case = Assignment.objects.filter(case=OuterRef("pk"), person_id=filters["person"], ended_at__isnull=True)
+        cases = cases.filter(Exists(on_case))
+    if filters.get("received_from"):
+        cases = cases.filter(received_at__gte=_start_of(filters["received_from"]))
+    if filters.get("received_to"):
+        cases = cases.filter(received_at__lt=_start_of(filters["received_to"] + timedelta(days=1)))
+    return cases
+
+
+def _start_of(day) -> datetime:
+    """Midnight in Stockholm: a period is the jour's days, not UTC's."""
+    return datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM)
+
+
+def case_list(*, user, view: str = "open", term: str = "", filters: dict | None = None, sort: str = ""):
+    """The cases of one tab of the list, searched (cases/search.py), filtered and sorted."""
     condition, ordering = FILTERS.get(view, FILTERS["open"])
-    return _with_people(Case.objects.visible_to(user).filter(condition)).order_by(*ordering)
+    cases = Case.objects.visible_to(user).filter(condition)
+    if term:
+        cases = cases.filter(search.matching(term))
+    cases = filtered(cases, filters or {})
+    return _with_people(cases).order_by(*SORTS.get(sort, ordering))
 
 
 def support_person_cases(*, user):

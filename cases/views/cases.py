@@ -1,10 +1,12 @@
 """Case pages. Views validate input and call services; cases are scoped by Case.objects.visible_to."""
 
+import secrets
 from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jour.access import may_manage_cases, may_read_first_contact_figures, may_work_cases, requires
-from jour.audit import record_access
+from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
 from jour.ids import parse_id
 from jour.redirects import safe_path
@@ -21,32 +23,123 @@ from jour.workdays import STOCKHOLM
 from .. import case_page, notifications, rules, selectors, services
 from ..case_page import visible_case
 from ..forms import (
+    FILTER_FIELDS,
     ActionForm,
     AssignForm,
     AttemptForm,
+    CaseFilterForm,
     CaseForm,
+    CaseSearchForm,
     CloseForm,
     EndAssignmentForm,
     KpiForm,
     RiskCheckForm,
     SupportPersonCaseForm,
 )
-from ..models import Action, Assignment, RiskCheck
+from ..models import Action, Assignment, Case, RiskCheck
 
 LIST_PAGE_SIZE = 50
 
 
+# Searches are kept in the session under a random key that the list's URL carries
+# instead of the term (names and phone numbers must not reach a URL or a log).
+# Each search has its own key, so back and forward and every page link keep it.
+SEARCHES = "case_searches"
+SEARCHES_KEPT = 10
+# What the list's links carry from one page to the next: no personal data.
+LIST_PARAMETERS = ("view", "sort", "s", *FILTER_FIELDS)
+
+
+def _list_query(source, **changes) -> str:
+    """The list's query string from `source` (a QueryDict or a dict), with `changes`."""
+    query = QueryDict(mutable=True)
+    for key in LIST_PARAMETERS:
+        value = changes[key] if key in changes else source.get(key, "")
+        if value:
+            query[key] = value
+    return query.urlencode()
+
+
+def _remember_search(request, term: str) -> str:
+    searches = request.session.get(SEARCHES, {})
+    key = secrets.token_urlsafe(8)
+    searches[key] = term
+    request.session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return key
+
+
 @requires(may_work_cases)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request):
-    view = request.GET.get("view", "open")
+    if request.method == "POST":
+        form = CaseSearchForm(request.POST)
+        if form.is_valid():
+            # Post, redirect, get: the term stays in the session, the URL gets its key.
+            term = form.cleaned_data["q"]
+            key = _remember_search(request, term) if term else ""
+            return redirect(f"{reverse('case_list')}?{_list_query(request.POST, s=key)}")
+        return _render_list(request, search_form=form, term="", source=request.POST)
+    key = request.GET.get("s", "")
+    term = request.session.get(SEARCHES, {}).get(key, "") if key else ""
+    search_form = CaseSearchForm(initial={"q": term})
+    if key and not term:
+        messages.warning(request, _("That search is no longer kept: search again."))
+    return _render_list(request, search_form=search_form, term=term, source=request.GET)
+
+
+# A heading's first click: the deadline soonest first, the newest received first.
+FIRST_SORT = {"due": "due", "received": "-received"}
+
+
+def _sort_headings(source, view: str, sort: str) -> dict:
+    """Per sortable column: the link that sorts by it (or turns it round) and its aria-sort."""
+    headings = {}
+    for column, first in FIRST_SORT.items():
+        if sort in (column, f"-{column}"):
+            state = "descending" if sort.startswith("-") else "ascending"
+            target = column if sort.startswith("-") else f"-{column}"
+        else:
+            state, target = "", first
+        headings[column] = {"state": state, "query": _list_query(source, view=view, sort=target)}
+    return headings
+
+
+def _render_list(request, *, search_form, term: str, source):
+    view = source.get("view", "open")
     if view not in selectors.FILTERS:
         view = "open"
-    page = Paginator(selectors.case_list(user=request.user, view=view), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    sort = source.get("sort", "")
+    if sort not in selectors.SORTS:
+        sort = ""
+    filter_form = CaseFilterForm(source, user=request.user)
+    filters = filter_form.filters()
+    cases = selectors.case_list(user=request.user, view=view, term=term, filters=filters, sort=sort)
+    page = Paginator(cases, LIST_PAGE_SIZE).get_page(source.get("page"))
+    # The list shows first names: one access entry per page shown. A search is
+    # audited by its result count, never by what was looked for.
+    record_bulk_access(
+        model=Case,
+        actor=request.user,
+        label="case list: search" if term else "case list",
+        changes={"search": ["", "yes" if term else "no"], "rows": ["", str(page.paginator.count)]},
     )
-    context = {"page": page, "rows": selectors.rows(page.object_list), "view": view, "filters": list(selectors.FILTERS)}
-    return render(request, "cases/case_list.html", context)
+    context = {
+        "page": page,
+        "rows": selectors.rows(page.object_list),
+        "view": view,
+        "filters": list(selectors.FILTERS),
+        "search_form": search_form,
+        "filter_form": filter_form,
+        "term": term,
+        "filtered": bool(filters),
+        "sort": sort,
+        "query": _list_query(source, view=view, sort=sort),
+        "tab_query": {name: _list_query(source, view=name) for name in selectors.FILTERS},
+        "plain_query": _list_query({}, view=view),
+        "sorted_by": _sort_headings(source, view, sort),
+    }
+    bad = search_form.errors or filter_form.errors
+    return render(request, "cases/case_list.html", context, status=400 if bad else 200)
 
 
 @requires(may_manage_cases)
