@@ -4,6 +4,8 @@
 and ``{{ when|as_moment }}``. Each calls jour.formatting, which e-mails, PDFs and
 exports call too. (Not named "time": that would hide Django's own filter.)"""
 
+from decimal import Decimal
+
 from django import template
 
 from jour import formatting
@@ -24,6 +26,12 @@ def as_percent(share):
 @register.filter
 def percent_of(part, whole):
     return formatting.percent_of(part, whole)
+
+
+@register.filter
+def per_mille(value):
+    """A share stored in thousandths (900) as a percentage."""
+    return formatting.percent(None if value is None else Decimal(value) / 1000)
 
 
 def _year(arg) -> bool | None:
