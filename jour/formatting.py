@@ -83,6 +83,14 @@ def time(value) -> str:
     return django_date_format(_local(value), "H:i")
 
 
+def stamp(value) -> str:
+    """A point in time as logs and tables show it, the same in both languages:
+    "2026-12-02 22:34" (ISO day, local 24-hour time)."""
+    if value is None:
+        return MISSING
+    return django_date_format(_local(value), "Y-m-d H:i")
+
+
 def moment(value, *, year: bool | None = None, today: date | None = None) -> str:
     """A day and a time: "ons 2 dec 22:34" / "Wed 2 Dec 22:34"."""
     if value is None:

@@ -49,5 +49,10 @@ def as_time(value):
 
 
 @register.filter
+def as_stamp(value):
+    return formatting.stamp(value)
+
+
+@register.filter
 def as_moment(value, arg=None):
     return formatting.moment(value, year=_year(arg))
