@@ -122,9 +122,22 @@ def changes(entry: LogEntry) -> list[Change]:
     return rows
 
 
+def record_label(entry: LogEntry, model) -> str:
+    """The kind of record and which one: "användare #2", not "användare user #2".
+    object_repr is the record's str() when it was logged, which for most models
+    starts with the model's English name."""
+    label, shown = model_label(model), entry.object_repr
+    if model is not None:
+        english = f"{model._meta.verbose_name_raw} "
+        if shown.lower().startswith(english.lower()):
+            shown = shown[len(english) :]
+    return f"{label} {shown}".strip()
+
+
 def describe(entries) -> None:
     """Give each entry of a page what the log shows, in the active language."""
     for entry in entries:
+        model = entry.content_type.model_class()
         entry.action_label = action_label(entry.action)
-        entry.model_label = model_label(entry.content_type.model_class())
+        entry.record_label = record_label(entry, model)
         entry.change_rows = changes(entry)

@@ -41,6 +41,14 @@ def number(value, decimals: int = 0) -> str:
     return number_format(_rounded(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 
+def figure(value) -> str:
+    """A count as a table shows it: a number gets its thousands separator, and
+    anything else (a protected figure such as "<3" or "·") is shown as it is."""
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        return number(int(value))
+    return MISSING if value is None else str(value)
+
+
 def percent(share) -> str:
     """A share (0.667, not 66.7) as a percentage with one decimal: "66,7 %" in
     Swedish, where a (non-breaking) space precedes the sign, "66.7%" in English."""

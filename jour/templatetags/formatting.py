@@ -19,6 +19,11 @@ def as_number(value, decimals=0):
 
 
 @register.filter
+def as_figure(value):
+    return formatting.figure(value)
+
+
+@register.filter
 def as_percent(share):
     return formatting.percent(share)
 

@@ -49,7 +49,7 @@ def test_the_log_in_swedish(people):
     assert "ändrad" in verdict
     assert "Revisorernas omdöme: Ej bedömt → Uppfyllt" in verdict
     user = _row(rows, "22:34")
-    assert " ändrad användare " in user
+    assert " ändrad användare #" in user  # not "användare user #2"
     assert "Inaktiverad: – → 2026-01-12 22:34" in user  # local time, not the stored 21:34 UTC
     assert "21:34" not in user
     assert f"Namn: {MASK} → {MASK}" in user
@@ -64,7 +64,7 @@ def test_the_log_in_english(people):
     assert "changed" in verdict
     assert "Auditors' verdict: Not assessed → Met" in verdict
     user = _row(rows, "22:34")
-    assert "user" in user and "Deactivated: – → 2026-01-12 22:34" in user
+    assert " changed user #" in user and "Deactivated: – → 2026-01-12 22:34" in user
     assert not any(word in " ".join(rows) for word in ("ändrad", "Revisorernas", "användare"))
 
 

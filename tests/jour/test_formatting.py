@@ -124,3 +124,15 @@ def test_filters_call_the_helpers(en):
         "{{ share|as_percent }} {{ d|as_day:'year' }}"
     ).render(Context({"n": 12345, "kept": 2, "decided": 3, "share": 0.5, "d": date(2026, 12, 2)}))
     assert html == "12,345 66.7% 50.0% Wed 2 Dec 2026"
+
+
+def test_a_figure_is_grouped_and_a_protected_one_left_alone():
+    with translation.override("sv"):
+        assert formatting.figure(12345) == f"12{NBSP}345"
+        assert formatting.figure("12345") == f"12{NBSP}345"
+        assert formatting.figure("<3") == "<3"
+        assert formatting.figure("·") == "·"
+        assert formatting.figure("0") == "0"
+        assert formatting.figure(None) == "–"
+    with translation.override("en"):
+        assert formatting.figure("12345") == "12,345"
