@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 
+from jour import formatting
 from jour.workdays import STOCKHOLM
 
 from . import deadlines, search
@@ -46,10 +46,11 @@ class CaseRow:
         template, because lists render it for every row."""
         kept = self.state.kept
         if kept is True:
-            return "ok", gettext("kept")
+            # "kept" read as "hölls" in Swedish, which says nothing about the deadline.
+            return "ok", gettext("within the deadline")
         if kept is False:
             return "bad", gettext("overdue")
-        text = gettext("%(h)s h left") % {"h": number_format(self.left_hours, 1)}
+        text = gettext("%(h)s h left") % {"h": formatting.number(self.left_hours, 1)}
         return ("warn" if self.state.due_soon else ""), text
 
 

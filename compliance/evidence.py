@@ -22,6 +22,7 @@ from calendars import mailbox, phone
 from cases.models import PaperRecord
 from cases.paper import overdue_on
 from cases.selectors import kpi
+from jour import formatting
 from jour.workdays import STOCKHOLM
 from members import followup
 from members.board import coordinator_employments, coordinator_rule
@@ -98,13 +99,13 @@ def first_contact_kpi(day: date) -> Evidence:
     share = kept / decided
     target = settings.JOUR_FIRST_CONTACT_TARGET
     summary = _(
-        "%(kept)s of %(decided)s cases this year (%(share)s %%) had a first attempt within the deadline; "
-        "the jour's own target is %(target)s %%."
+        "%(kept)s of %(decided)s cases this year (%(share)s) had a first attempt within the deadline; "
+        "the jour's own target is %(target)s."
     ) % {
         "kept": kept,
         "decided": decided,
-        "share": round(share * 100),
-        "target": round(target * 100),
+        "share": formatting.percent_of(kept, decided),
+        "target": formatting.percent(target),
     }
     return Evidence(OK if share >= target else NOT_OK, summary + besides)
 

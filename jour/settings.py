@@ -208,6 +208,8 @@ LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
+# English with 24 h and unambiguous dates; see jour/formats/.
+FORMAT_MODULE_PATH = ["jour.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from jour import formatting
+
 from . import charts
 from .figures import GENDERS, KpiLine, Report, Table
 from .selection import ALL, COLUMNS, KPI_COLUMNS, SEEKERS, TOTAL, Protected
@@ -82,7 +84,7 @@ def _kpi(lines: list[KpiLine], texts: list[list[str]]) -> list[ShownKpi]:
                 label=line.label,
                 decided=decided,
                 kept=kept,
-                percent=f"{line.percent} %" if visible and line.percent is not None else "–",
+                percent=formatting.percent_of(line.kept, line.decided) if visible else formatting.MISSING,
             )
         )
     return result

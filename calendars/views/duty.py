@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jour import formatting
 from jour.access import may_keep_duty, may_manage_phone_hours, requires
 from jour.forms import apply_validation_error
 
@@ -93,7 +94,7 @@ def _back(request):
 @require_POST
 def confirm_forwarded(request):
     record = phone.confirm_forwarding(by=request.user)
-    at = timezone.localtime(record.at).strftime("%H:%M")
+    at = formatting.time(record.at)
     messages.success(request, _("Logged: the phone was forwarded to 116 006 at %(time)s.") % {"time": at})
     return _back(request)
 
@@ -105,6 +106,6 @@ def confirm_mailbox(request):
     if created:
         messages.success(request, _("Logged: the mailbox is read today."))
     else:
-        at = timezone.localtime(check.checked_at).strftime("%H:%M")
+        at = formatting.time(check.checked_at)
         messages.info(request, _("The mailbox was already confirmed as read today at %(time)s.") % {"time": at})
     return _back(request)

@@ -3,6 +3,7 @@ the board and the auditors. None of these pages shows a seeker's data: the
 figures are counts and shares, the evidence is governance documents."""
 
 import json
+from decimal import Decimal
 from itertools import groupby
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import rules
-from jour import uploads
+from jour import formatting, uploads
 from jour.access import may_audit, may_read_governance, may_write_assessment, requires
 from jour.audit import record_access
 from jour.forms import apply_validation_error
@@ -104,7 +105,8 @@ def _figures(assessment: Assessment, frozen: dict | None) -> dict:
 
 
 def _percent(figure: dict) -> str:
-    return "–" if figure.get("per_mille") is None else f"{figure['per_mille'] / 10:.1f} %"
+    # From the counts, as the KPI page computes it (per_mille is rounded half to even).
+    return formatting.percent_of(figure["kept"], figure["decided"])
 
 
 def _allowance_label(priority: str) -> str:
@@ -164,7 +166,7 @@ def render_detail(request, assessment: Assessment, *, sending_form=None, status:
             (_allowance_label("urgent"), figures["urgent"], _percent(figures["urgent"])),
             (_("All"), figures["all"], _percent(figures["all"])),
         ],
-        "target": f"{figures['target_per_mille'] / 10:g}",  # 90, not 90.0
+        "target": formatting.percent(Decimal(figures["target_per_mille"]) / 1000),
         # A year frozen before contacts at registration were counted apart has no such figure.
         "at_registration": figures["all"].get("at_registration"),
         "signatures": signatures,

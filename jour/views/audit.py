@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .. import audit_display
 from ..access import may_read_audit_log, requires
 from ..audit import entries_for_coordinators
 
@@ -20,9 +21,6 @@ def audit_log(request):
     if action in {str(value) for value, _label in LogEntry.Action.choices}:
         entries = entries.filter(action=int(action))
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page:
-        # A list, not the dict: a field named like a dict method ("items") would
-        # shadow .items in the template.
-        entry.change_rows = list(entry.changes_dict.items())
+    audit_display.describe(page)
     template = "audit/_rows.html" if request.htmx else "audit/log.html"
     return render(request, template, {"page": page, "action": action})

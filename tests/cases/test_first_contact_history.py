@@ -170,8 +170,8 @@ def test_the_kpi_page_shows_the_contacts_at_registration(client, people):
     header = [" ".join(th.text_content().split()) for th in whole_year.xpath(".//thead//th")]
     assert header[-1] == "Contact at registration"
     rows = [[" ".join(td.text_content().split()) for td in tr.xpath("td")] for tr in whole_year.xpath(".//tbody/tr")]
-    # 1 decided, 1 kept, 100 %, a median of 2 working hours; the walk-in apart.
-    assert rows == [["Normal (48 h)", "1", "1", "100 %", "2.0", "1"]]
+    # 1 decided, 1 kept, 100.0% (jour.formatting), a median of 2 working hours; the walk-in apart.
+    assert rows == [["Normal (48 h)", "1", "1", "100.0%", "2.0", "1"]]
 
 
 def test_the_data_migration_fills_existing_cases_from_today_s_deadline(people):

@@ -69,5 +69,5 @@ def test_the_target_and_the_deadlines_are_the_jours_own(client, people, mailoutb
     services.start_year(year=YEAR, by=people.coordinator, from_previous=False)
     login_verified(client, people.coordinator)
     page = client.get(reverse("assessment_detail", args=[YEAR]), headers={"accept-language": "en"}).content.decode()
-    assert "The jour's own target: 90 % (the federation sets no share)" in page
+    assert "The jour's own target: 90.0% (the federation sets no share)" in page
     assert "The jour's own deadline for sending it to the federation: 2026-04-30." in page

@@ -43,7 +43,7 @@ def test_s6_still_says_kept_after_urgency_is_confirmed(people, settings):
     assert figures["urgent"] == {"decided": 0, "kept": 0, "per_mille": None, "at_registration": 0}
     found = s6()
     assert found.state == evidence.OK
-    assert "1 of 1 cases" in found.summary and "(100 %)" in found.summary
+    assert "1 of 1 cases" in found.summary and "(100.0%)" in found.summary
     assert "registration" not in found.summary
 
 
