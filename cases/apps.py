@@ -16,13 +16,14 @@ class CasesConfig(AppConfig):
             Case,
             Circumstance,
             ContactAttempt,
+            JournalEntry,
             PaperRecord,
             RetentionHold,
             RiskCheck,
         )
 
         # Where a seeker's name or number may have been typed (anonymisation looks in each).
-        mentions.register(Case, ("notes",), case_path="pk")
+        mentions.register(JournalEntry, ("text",), case_path="case")
         mentions.register(ContactAttempt, ("note",), case_path="case")
         mentions.register(Assignment, ("note", "end_note"), case_path="case")
         mentions.register(PaperRecord, ("description",), case_path="case")
@@ -31,13 +32,14 @@ class CasesConfig(AppConfig):
         # Personal data and free text are masked entirely in the stored changes.
         auditlog.register(
             Case,
-            mask_fields=["first_name", "last_name", "phone", "email", "notes"],
+            mask_fields=["first_name", "last_name", "phone", "email"],
             # The search columns repeat the masked fields: never in the log, not even masked.
             exclude_fields=["version", "search_key", "phone_digits"],
             m2m_fields={"circumstances"},
         )
         auditlog.register(Assignment, mask_fields=["note", "end_note"])
         auditlog.register(ContactAttempt, mask_fields=["note"])
+        auditlog.register(JournalEntry, mask_fields=["text"])
         auditlog.register(PaperRecord, mask_fields=["description"])
         auditlog.register(RetentionHold, mask_fields=["reason"])
         auditlog.register(RiskCheck)

@@ -18,8 +18,8 @@ from django.utils import timezone
 from jour.access import may_manage_cases
 from jour.audit import record_access
 
-from . import contacts_actions, deadlines
-from .forms import ActionForm, AssignForm, AttemptForm, CloseForm, HoldForm, PaperForm, RiskCheckForm
+from . import contacts_actions, deadlines, journal
+from .forms import ActionForm, AssignForm, AttemptForm, CloseForm, HoldForm, JournalForm, PaperForm, RiskCheckForm
 from .models import Case
 from .selectors import case_actions, risk_checks, suggests_urgent
 from .services import may_remove_action
@@ -46,6 +46,27 @@ def add_section(*, template: str, context: Callable[..., dict], order: int) -> N
 def visible_case(request, pk) -> Case:
     """The case if the user may see it; a 404 otherwise, never a 403."""
     return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+
+
+def journal_context(request, case: Case, forms: dict) -> dict:
+    """The journal, newest first, with a correction form on each entry its
+    author may still correct (a refused correction comes back with its errors)."""
+    now = timezone.now()
+    refused = forms.get("correct_form")
+    rows = []
+    for entry in journal.entries(case):
+        form = None
+        if journal.may_correct(entry, request.user, now):
+            if refused is not None and refused.instance.pk == entry.pk:
+                form = refused
+            else:
+                form = JournalForm(instance=entry, auto_id=f"correct{entry.pk}_%s")
+        rows.append((entry, form, journal.correction_ends(entry)))
+    return {
+        "journal": rows,
+        "journal_form": forms.get("journal_form") or JournalForm(),
+        "correction_minutes": journal.CORRECTION_MINUTES,
+    }
 
 
 def context(request, case: Case, **forms) -> dict:
@@ -76,6 +97,7 @@ def context(request, case: Case, **forms) -> dict:
         "actions": [(action, may_remove_action(action, request.user)) for action in case_actions(case)],
         "action_form": forms.get("action_form") or ActionForm(),
         "counted": contacts_actions.for_case(case),
+        **journal_context(request, case, forms),
     }
     sections = []
     for section in _SECTIONS:
@@ -85,10 +107,10 @@ def context(request, case: Case, **forms) -> dict:
     return page
 
 
-def render(request, case: Case, *, template: str = "cases/case_detail.html", status: int = 200, **forms):
+def render(request, case: Case, *, template: str = "cases/case_detail.html", status: int = 200, extra=None, **forms):
     """The page, or a part of it, with the access entry every showing of the
     seeker's data writes: a form re-rendered with its errors is a page too."""
-    response = render_template(request, template, context(request, case, **forms), status=status)
+    response = render_template(request, template, {**context(request, case, **forms), **(extra or {})}, status=status)
     record_access(request, case)
     return response
 

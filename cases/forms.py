@@ -18,6 +18,7 @@ from .models import (
     ClosingReason,
     CrimeType,
     FirstContactBy,
+    JournalEntry,
     PaperKind,
     Priority,
     RiskCheck,
@@ -40,6 +41,19 @@ def _now_local_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
+class OwnIds:
+    """The case page shows several forms at once, and two of them may both have
+    a "note" or a "kind": each names its fields' ids after itself, so every id
+    on the page is unique and every label points at its own field. The field
+    names, and so what the views read from a POST, stay as they are."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CaseForm(forms.ModelForm):
     """The coordinator's form: every field a case has."""
 
@@ -48,7 +62,6 @@ class CaseForm(forms.ModelForm):
         fields = EDITABLE_FIELDS
         widgets = {
             "received_at": LocalDateTimeInput(),
-            "notes": forms.Textarea(attrs={"rows": 5}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -169,7 +182,9 @@ class EndAssignmentForm(forms.Form):
     note = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class AttemptForm(forms.Form):
+class AttemptForm(OwnIds, forms.Form):
+    id_prefix = "attempt"
+
     made_at = forms.DateTimeField(label=_("When"), widget=LocalDateTimeInput(), initial=_now_local_minute)
     method = forms.ChoiceField(label=_("How"), choices=AttemptMethod.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AttemptOutcome.choices)
@@ -181,7 +196,9 @@ class AttemptForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(OwnIds, forms.Form):
+    id_prefix = "action"
+
     done_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     kind = forms.ChoiceField(
         label=_("Action"),
@@ -190,7 +207,9 @@ class ActionForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(OwnIds, forms.Form):
+    id_prefix = "close"
+
     reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices)
 
 
@@ -203,7 +222,9 @@ class KpiForm(forms.Form):
     )
 
 
-class PaperForm(forms.Form):
+class PaperForm(OwnIds, forms.Form):
+    id_prefix = "paper"
+
     kind = forms.ChoiceField(label=_("Document"), choices=PaperKind.choices)
     description = forms.CharField(
         label=_("Description"),
@@ -214,7 +235,9 @@ class PaperForm(forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=DateInput(), initial=timezone.localdate)
 
 
-class HoldForm(forms.Form):
+class HoldForm(OwnIds, forms.Form):
+    id_prefix = "hold"
+
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
@@ -240,7 +263,9 @@ class EraseSeekerForm(forms.Form):
         return typed
 
 
-class RiskCheckForm(forms.ModelForm):
+class RiskCheckForm(OwnIds, forms.ModelForm):
+    id_prefix = "risk"
+
     class Meta:
         model = RiskCheck
         fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
@@ -343,3 +368,30 @@ class CaseFilterForm(forms.Form):
         self.is_valid()
         chosen = {field: self.cleaned_data.get(field) for field in FILTER_FIELDS}
         return {field: value for field, value in chosen.items() if value not in (None, "")}
+
+
+class JournalForm(OwnIds, forms.ModelForm):
+    id_prefix = "journal"
+
+    class Meta:
+        model = JournalEntry
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {"text": _("New entry")}
+        error_messages = {
+            "text": {
+                "required": _("The entry is empty: write what happened before saving."),
+                "max_length": _(
+                    "An entry can be at most %(limit_value)d characters; this one has %(show_value)d. "
+                    "Shorten it, or split it into two entries."
+                ),
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser cuts a long paste off without a word,
+        # while the server refuses it with a message and keeps every character typed.
+        self.fields["text"].widget.attrs.pop("maxlength", None)
+        if self.instance.pk:
+            self.fields["text"].label = _("Corrected text")

@@ -267,7 +267,6 @@ class Case(models.Model):
         help_text=_("Who first contacted the jour about this: the police (a referral), the seeker, or someone else."),
     )
 
-    notes = models.TextField(_("notes"), blank=True, help_text=NOTES_HELP)
     police_referral_form = models.CharField(
         _("police referral form"),
         max_length=10,
@@ -370,7 +369,6 @@ class Case(models.Model):
                     ("last_name", _("name")),
                     ("phone", _("phone number")),
                     ("email", _("e-mail address")),
-                    ("notes", _("notes")),
                 )
                 if getattr(self, field)
             }
@@ -417,6 +415,41 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"assignment #{self.pk}"
+
+
+# Long enough for a meeting's account, short enough that a pasted document is refused.
+JOURNAL_TEXT_MAX = 4000
+
+
+class JournalEntry(models.Model):
+    """A dated entry in the case's journal: who wrote what, and when. Entries
+    are added, not rewritten: the author may correct a slip for a short while
+    (cases/journal.py), and the audit log keeps that it happened."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal")
+    written_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    # None only for the text carried over from the case's old notes field: nobody knows who wrote it.
+    # PROTECT as everywhere else: accounts are deactivated, never deleted, so the name stays readable.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("written by"),
+    )
+    text = models.TextField(_("entry"), max_length=JOURNAL_TEXT_MAX, help_text=NOTES_HELP)
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        indexes = [models.Index(fields=["case", "-written_at"], name="journal_case_idx")]
+
+    def __str__(self):
+        return f"journal entry #{self.pk}"
 
 
 class AttemptMethod(models.TextChoices):

@@ -2,7 +2,7 @@
 the retention period has passed, unless a coordinator holds the case back.
 
 What goes: the seeker's name and contact details, the free text of every row
-that belongs to the case (notes, contact attempts, handover notes, paper
+that belongs to the case (its journal, contact attempts, handover notes, paper
 descriptions, hold reasons, appointments, referrals: cases/mentions.py), and
 the seeker's name, phone number and e-mail wherever else someone typed them.
 What stays: the case number, dates, channel, priority, crime
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from jour.audit import record_event
 from jour.models import User
 
-from . import identifiers, mentions, services
+from . import identifiers, journal, mentions, services
 from .models import (
     Assignment,
     Case,
@@ -48,9 +48,9 @@ BATCH = 200
 REMOVED = mentions.REMOVED
 HOLD_MAX_YEARS = 3
 
-# The case's own fields that identify the seeker; its free text (notes) and
-# every other registered column are in cases/mentions.py.
-CASE_PERSONAL_FIELDS = ("first_name", "last_name", "phone", "email", "notes")
+# The case's own fields that identify the seeker; its journal and every other
+# free-text column are registered in cases/mentions.py.
+CASE_PERSONAL_FIELDS = ("first_name", "last_name", "phone", "email")
 
 
 def retention_months() -> int:
@@ -129,7 +129,6 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
             last_name="",
             phone="",
             email="",
-            notes="",
             search_key="",
             phone_digits="",
             preferred_contact=ContactWay.PHONE,
@@ -142,6 +141,8 @@ def anonymise(*, case: Case, rule: str, by: User | None = None, now: datetime | 
         Assignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=by)
         blanked = mentions.blank_for_case(case)
         identifiers.forget(case)
+        # Blanked first (above, with the other free text), then gone: an empty entry tells nobody anything.
+        journal.remove_all(case)
         touched = {model: dict.fromkeys(pks, set(_fields_of(model))) for model, pks in blanked.items()}
         touched.setdefault(Case, {})[case.pk] = set(CASE_PERSONAL_FIELDS)
         for model, rows in mentions.remove_mentions(seeker).items():

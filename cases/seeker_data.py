@@ -198,7 +198,6 @@ CASE_FIELDS = (
     "municipality",
     "seeker_role",
     "first_contact_by",
-    "notes",
     "police_referral_form",
     "first_contact_due",
     "first_contact_at",
@@ -222,6 +221,12 @@ def _assignments(case: Case) -> list[Record]:
 def _attempts(case: Case) -> list[Record]:
     rows = case.attempts.select_related("made_by").order_by("made_at", "pk")
     return [describe(row, "made_at", "method", "outcome", "made_by", "note", labels=WHO_WHEN) for row in rows]
+
+
+def _journal(case: Case) -> list[Record]:
+    # Oldest first, as every other part of the export: it is read as a history.
+    rows = case.journal.select_related("author").order_by("written_at", "pk")
+    return [describe(row, "written_at", "author", "text", "corrected_at") for row in rows]
 
 
 def _actions(case: Case) -> list[Record]:
@@ -284,6 +289,7 @@ def _access(case: Case) -> list[Record]:
 
 add_section(key="case", title=gettext_lazy("The case"), records=_case, order=0, single=True)
 add_section(key="support_persons", title=gettext_lazy("Support persons"), records=_assignments, order=10)
+add_section(key="journal", title=gettext_lazy("Case journal"), records=_journal, order=15)
 add_section(key="contact_attempts", title=gettext_lazy("Contact attempts"), records=_attempts, order=20)
 add_section(key="actions", title=gettext_lazy("Actions taken"), records=_actions, order=25)
 add_section(key="risk_checks", title=gettext_lazy("Risk checks"), records=_risk_checks, order=30)

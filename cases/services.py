@@ -13,7 +13,7 @@ from jour import access
 from jour.models import User
 from jour.workdays import STOCKHOLM
 
-from . import assignability, deadlines, identifiers, paper
+from . import assignability, deadlines, identifiers, journal, paper
 from .models import (
     Action,
     Assignment,
@@ -53,7 +53,6 @@ EDITABLE_FIELDS = [
     "age_group",
     "municipality",
     "seeker_role",
-    "notes",
     "police_referral_form",
 ]
 
@@ -61,7 +60,8 @@ EDITABLE_FIELDS = [
 MANY = ("circumstances",)
 
 # What a registered case loses when a coordinator makes it anonymous.
-ANONYMISED_ON_REQUEST = ("first_name", "last_name", "phone", "email", "notes")
+# (Its journal goes too: cases/journal.py, called from update_case.)
+ANONYMISED_ON_REQUEST = ("first_name", "last_name", "phone", "email")
 
 
 class EditConflict(Exception):
@@ -150,6 +150,7 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
             raise ValidationError({"anonymous": _("Only a coordinator can make a registered case anonymous.")})
         deadline_inputs = (current.received_at, current.priority)
         form_was = current.police_referral_form
+        was_anonymous = current.anonymous
         for field in EDITABLE_FIELDS:
             if field in data and field not in MANY:
                 setattr(current, field, data[field])
@@ -168,6 +169,9 @@ def update_case(*, case: Case, data: dict, expected_version: int, by: User, now:
         current.save()
         if "circumstances" in data:
             current.circumstances.set(data["circumstances"])
+        if current.anonymous and not was_anonymous:
+            # What was written about the seeker goes with their name.
+            journal.remove_all(current)
         paper.keep_police_form_in_the_register(current, was=form_was, by=by)
         identifiers.refresh(current)
     return current

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import cases, circumstances, lifecycle
+from .views import cases, circumstances, journal, lifecycle
 
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
     path("new/", cases.case_create, name="case_create"),
     path("<int:pk>/", cases.case_detail, name="case_detail"),
+    path("<int:pk>/print/", cases.case_print, name="case_print"),
     path("<int:pk>/edit/", cases.case_edit, name="case_edit"),
+    path("<int:pk>/journal/", journal.journal_create, name="journal_create"),
+    path("<int:pk>/journal/<int:entry_pk>/", journal.journal_correct, name="journal_correct"),
     path("<int:pk>/assign/", cases.case_assign, name="case_assign"),
     path("<int:pk>/assignments/<int:assignment_pk>/end/", cases.assignment_end, name="assignment_end"),
     path("<int:pk>/attempts/", cases.attempt_create, name="attempt_create"),

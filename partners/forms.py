@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import OwnIds
 from jour.forms import DateInput
 
 from .models import Partner, Referral, Routine, RoutineConfirmation
@@ -25,7 +26,9 @@ class PartnerForm(forms.ModelForm):
         ]
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(OwnIds, forms.ModelForm):
+    id_prefix = "referral"  # on the case page, beside cases' own forms
+
     class Meta:
         model = Referral
         fields = ["direction", "partner", "reason", "made_on", "consent", "consent_way", "note"]

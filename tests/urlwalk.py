@@ -53,7 +53,7 @@ def real_url_kwargs(people) -> dict[str, dict]:
 
     from calendars.models import Appointment, PhoneClosure, Place, WitnessSupport
     from cases import services
-    from cases.models import Action, Circumstance, PaperRecord, RetentionHold, RiskCheck
+    from cases.models import Action, Circumstance, JournalEntry, PaperRecord, RetentionHold, RiskCheck
     from compliance import catalogue
     from compliance import services as compliance_services
     from compliance.models import (
@@ -138,12 +138,15 @@ def real_url_kwargs(people) -> dict[str, dict]:
         recorded_by=people.coordinator,
     )
     action = Action.objects.create(case=case, done_on=since, kind="other", done_by=people.alex)
+    entry = JournalEntry.objects.create(case=case, text="Ringde", author=people.alex)
     return {
         "account_detail": {"pk": people.alex.pk},
         "account_action": {"pk": people.alex.pk, "action": "deactivate"},
         "invitation_action": {"pk": invitation.pk, "action": "revoke"},
         "invitation": {"token": token},
         **dict.fromkeys(("case_detail", "case_edit", "case_assign", "attempt_create", "action_create"), on_case),
+        **dict.fromkeys(("case_print", "journal_create"), on_case),
+        "journal_correct": {"pk": case.pk, "entry_pk": entry.pk},
         "action_delete": {"pk": case.pk, "action_pk": action.pk},
         **dict.fromkeys(("case_close", "case_reopen"), on_case),
         "assignment_end": {"pk": case.pk, "assignment_pk": assignment.pk},

@@ -166,6 +166,15 @@ def case_detail(request, pk):
 
 
 @requires(may_work_cases)
+@require_GET
+def case_print(request, pk):
+    """The case page itself, so that every section of it is printed, framed for
+    paper without its forms (jour.css); opening it is an access to the case."""
+    case = visible_case(request, pk)
+    return case_page.render(request, case, extra={"printing": True, "printed_at": timezone.now()})
+
+
+@requires(may_work_cases)
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
     case = visible_case(request, pk)

@@ -1,6 +1,6 @@
 """Building cases for tests: through the services, with distinctive seeded personal data.
 
-The seeker's name, phone, e-mail and notes are unusual enough that finding any of
+The seeker's name, phone, e-mail and notes (the first journal entry) are unusual enough that finding any of
 them in a page is a leak, never a coincidence.
 """
 
@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from cases import services
+from cases import journal, services
 from cases.models import Assignment, Case, ContactAttempt, PaperRecord, RetentionHold
 
 SEEKER = {
@@ -39,10 +39,15 @@ CASE_DEFAULTS = {
 
 
 def make_case(by, *, now: datetime | None = None, **overrides) -> Case:
-    """Register a case as `by` (a coordinator). received_at defaults to `now`."""
+    """Register a case as `by` (a coordinator). received_at defaults to `now`.
+    `notes`, if any, becomes the first journal entry, written by `by`."""
     now = now or timezone.now()
     data = {**CASE_DEFAULTS, "received_at": now, **overrides}
-    return services.register_case(data=data, by=by, now=now)
+    notes = data.pop("notes", "")
+    case = services.register_case(data=data, by=by, now=now)
+    if notes and not case.anonymous:
+        journal.write(case=case, text=notes, by=by, now=now)
+    return case
 
 
 def assign(case: Case, person, *, by, kind: str = "support") -> Assignment:
@@ -62,7 +67,8 @@ def local_input(dt: datetime) -> str:
 
 def case_form_data(**overrides) -> dict:
     """What the coordinator's case form posts, as strings."""
-    data = {key: value for key, value in CASE_DEFAULTS.items() if key != "protected_identity"}
+    # The notes are not on the form: they are the journal's first entry (make_case).
+    data = {key: value for key, value in CASE_DEFAULTS.items() if key not in ("protected_identity", "notes")}
     data.update(overrides)
     for key, value in list(data.items()):
         if isinstance(value, datetime):

@@ -16,7 +16,7 @@ from tests.personas import login_verified
 
 from .factories import SEEKER, case_form_data
 
-PERSONAL_FIELDS = ["first_name", "last_name", "phone", "email", "notes"]
+PERSONAL_FIELDS = ["first_name", "last_name", "phone", "email"]
 NO_PERSONAL_DATA = dict.fromkeys(PERSONAL_FIELDS, "")
 
 
@@ -97,7 +97,6 @@ def test_an_anonymous_email_contact_still_waits_for_its_first_attempt(coordinato
         ("last_name", SEEKER["last_name"]),
         ("phone", SEEKER["phone"]),
         ("email", SEEKER["email"]),
-        ("notes", SEEKER["notes"]),
     ],
 )
 def test_an_anonymous_contact_with_personal_data_is_refused_and_nothing_is_saved(coordinator, field, value):

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
-from cases import deadlines, notifications, services
+from cases import deadlines, journal, notifications, services
 from cases.models import (
     AlertKind,
     AssignmentKind,
@@ -66,7 +66,9 @@ WEDNESDAY_0900 = at(4, 9)  # its deadline
 
 def new_case(people, received_at=MONDAY_0900, *, priority=Priority.NORMAL, now=None, **extra) -> Case:
     data = {**SEEKER, "received_at": received_at, "priority": priority, **extra}
-    return services.register_case(data=data, by=people.coordinator, now=now or received_at)
+    case = services.register_case(data=data, by=people.coordinator, now=now or received_at)
+    journal.write(case=case, text=SEEKER["notes"], by=people.coordinator, now=now or received_at)
+    return case
 
 
 def assign(people, case, person):
@@ -436,7 +438,7 @@ def _forbidden_strings(case) -> list[str]:
         case.phone.replace(" ", "").replace("-", ""),
         case.email,
         case.get_municipality_display(),  # by name: the code is four digits that could be anything
-        case.notes,
+        SEEKER["notes"],  # the journal's first entry
         *labels,
         "människohandel",  # what a Swedish label for trafficking would say
         "prostitution",

@@ -42,12 +42,12 @@ def test_the_second_of_two_concurrent_edits_is_refused_then_saved_on_resubmissio
     second_form = second.get(url).context["form"]
     assert first_form["version"].value() == second_form["version"].value() == case.version == 1
 
-    first_data = {**posted_values(first_form), "municipality": "0180", "notes": "Förstas anteckning"}
+    first_data = {**posted_values(first_form), "municipality": "0180", "last_name": "Förstasson"}
     assert first.post(url, first_data).status_code == 302
     case.refresh_from_db()
     assert (case.municipality, case.version) == ("0180", 2)
 
-    typed = {"first_name": "Birgitta", "notes": "Andras anteckning", "priority": "urgent"}
+    typed = {"first_name": "Birgitta", "last_name": "Andrasdotter", "priority": "urgent"}
     response = second.post(url, {**posted_values(second_form), **typed})
     assert response.status_code == 200
     form = response.context["form"]
@@ -55,12 +55,12 @@ def test_the_second_of_two_concurrent_edits_is_refused_then_saved_on_resubmissio
     for field, value in typed.items():
         assert form[field].value() == value
     html = response.content.decode()
-    assert "Birgitta" in html and "Andras anteckning" in html
+    assert "Birgitta" in html and "Andrasdotter" in html
     # The colleague's saved version is shown next to it.
     assert response.context["conflict"].municipality == "0180"
-    assert "Förstas anteckning" in html
+    assert "Förstasson" in html
     case.refresh_from_db()
-    assert (case.first_name, case.notes, case.priority) == (SEEKER["first_name"], "Förstas anteckning", "normal")
+    assert (case.first_name, case.last_name, case.priority) == (SEEKER["first_name"], "Förstasson", "normal")
     assert (case.municipality, case.version) == ("0180", 2)
     # The form now carries the saved version: a deliberate resubmission goes through.
     assert str(form["version"].value()) == "2"
@@ -68,7 +68,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_then_saved_on_resubmissio
     resubmitted = second.post(url, posted_values(form))
     assert resubmitted.status_code == 302
     case.refresh_from_db()
-    assert (case.first_name, case.notes, case.priority) == ("Birgitta", "Andras anteckning", "urgent")
+    assert (case.first_name, case.last_name, case.priority) == ("Birgitta", "Andrasdotter", "urgent")
     assert case.version == 3
     # The new priority moved the deadline: 24 working hours.
     assert working_hours_between(case.received_at, case.first_contact_due) == timedelta(hours=24)

@@ -55,5 +55,6 @@ def test_a_coordinator_must_confirm_and_then_the_name_goes(people, case):
     assert response.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert case.anonymous is True
-    assert (case.first_name, case.last_name, case.phone, case.email, case.notes) == ("", "", "", "", "")
+    assert (case.first_name, case.last_name, case.phone, case.email) == ("", "", "", "")
+    assert not case.journal.exists()  # what was written about the seeker goes with the name
     assert not SeekerIdentifier.objects.filter(case=case).exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from calendars.models import Appointment, PhoneClosure
 from cases import mentions, retention, services
-from cases.models import Case, PaperRecord, RetentionHold, SeekerIdentifier
+from cases.models import Case, JournalEntry, PaperRecord, RetentionHold, SeekerIdentifier
 from members.models import SupervisionSession
 from partners.models import Partner, Referral
 from tests.members.dbsearch import find_in_database
@@ -50,7 +50,9 @@ def seeded(people):
         title="Målet mot förövaren, vittne Aurorella Vindskarmsson, 0701112233",
         created_by=coordinator,
     )
-    Case.objects.filter(pk=other.pk).update(notes="Systern Aurorella Vindskarmsson ringde från 070-1112233.")
+    JournalEntry.objects.create(
+        case=other, text="Systern Aurorella Vindskarmsson ringde från 070-1112233.", author=coordinator
+    )
     PhoneClosure.objects.create(
         day=now.date() + timedelta(days=30), reason="Möte om a.v@seeker.example", created_by=coordinator
     )
@@ -82,7 +84,7 @@ def seeded(people):
 def test_every_registered_column_is_searched(seeded):
     registered = {(column.model.__name__, field) for column in mentions.COLUMNS for field in column.fields}
     assert {
-        ("Case", "notes"),
+        ("JournalEntry", "text"),
         ("ContactAttempt", "note"),
         ("Assignment", "note"),
         ("Assignment", "end_note"),
@@ -107,8 +109,9 @@ def test_erasure_leaves_the_victim_nowhere_and_other_text_in_place(people, seede
     assert not SeekerIdentifier.objects.filter(case=victim).exists()
     # What was around the values stays, with a mark where they were.
     other.refresh_from_db()
-    assert other.notes.startswith("Systern Aurorella [removed]") or "[removed]" in other.notes
-    assert "ringde" in other.notes
+    sister = JournalEntry.objects.get(case=other, text__startswith="Systern")
+    assert sister.text.startswith("Systern Aurorella [removed]") or "[removed]" in sister.text
+    assert "ringde" in sister.text
     assert Appointment.objects.filter(title__contains="Målet mot förövaren").exists()
     assert other.first_name == "Bodil" and other.last_name == "Annanström"
 

@@ -89,5 +89,7 @@ def test_a_form_still_in_the_cabinet_cannot_be_declared_away(people):
 
 def test_declaring_it_again_enters_no_second_form(people):
     case = make_case(people.coordinator, police_referral_form="paper")
-    services.update_case(case=case, data={"notes": "Ringde"}, expected_version=case.version, by=people.coordinator)
+    services.update_case(
+        case=case, data={"safe_to_leave_message": "yes"}, expected_version=case.version, by=people.coordinator
+    )
     assert PaperRecord.objects.filter(case=case).count() == 1

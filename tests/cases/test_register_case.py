@@ -17,7 +17,7 @@ from .factories import SEEKER, case_form_data, make_case
 def test_a_received_at_in_the_future_is_refused_and_nothing_is_saved(client, people):
     login_verified(client, people.coordinator)
     future = timezone.now() + timedelta(days=1)
-    typed = case_form_data(received_at=future, municipality="2182", notes="Skrivet före felet")
+    typed = case_form_data(received_at=future, municipality="2182")
     response = client.post(reverse("case_create"), typed)
     assert response.status_code == 400  # refused, with what was typed
     form = response.context["form"]
@@ -25,7 +25,7 @@ def test_a_received_at_in_the_future_is_refused_and_nothing_is_saved(client, peo
     assert Case.objects.count() == 0
     assert CaseNumberSequence.objects.filter(last_value__gt=0).count() == 0  # no number used up
     # What was typed is still in the form.
-    for field in ["first_name", "last_name", "phone", "email", "municipality", "notes", "received_at"]:
+    for field in ["first_name", "last_name", "phone", "email", "municipality", "received_at"]:
         assert form[field].value() == typed[field], field
     html = response.content.decode()
     for value in [SEEKER["first_name"], SEEKER["last_name"], SEEKER["email"], '"2182" selected', typed["received_at"]]:

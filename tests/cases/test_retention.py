@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendars.services import save_appointment
-from cases import paper, retention, selectors, services
-from cases.models import Assignment, Case, ContactAttempt, PaperKind, PaperRecord, RetentionHold, Status
+from cases import journal, paper, retention, selectors, services
+from cases.models import Assignment, Case, ContactAttempt, JournalEntry, PaperKind, PaperRecord, RetentionHold, Status
 from jour.workdays import STOCKHOLM
 from partners.models import Partner
 from partners.services import record_referral
@@ -170,24 +170,21 @@ def test_anonymise_due_removes_the_personal_data_and_free_text_from_the_whole_da
     assert coordinator.get(reverse("case_detail", args=[case.pk])).status_code == 200
     assert coordinator.post(reverse("seeker_data_archive", args=[case.pk])).status_code == 200
     services.update_case(
-        case=case,
-        data={"phone": "070-555 01 24", "notes": SEEKER["notes"] + "!"},
-        expected_version=case.version,
-        by=people.coordinator,
+        case=case, data={"phone": "070-555 01 24"}, expected_version=case.version, by=people.coordinator
     )
     services.update_case(
-        case=case,
-        data={"phone": SEEKER["phone"], "notes": SEEKER["notes"]},
-        expected_version=case.version + 1,
-        by=people.coordinator,
+        case=case, data={"phone": SEEKER["phone"]}, expected_version=case.version + 1, by=people.coordinator
     )
+    entry = journal.write(case=case, text=SEEKER["notes"] + "!", by=people.alex)
+    journal.correct(entry=entry, text=SEEKER["notes"] + " (rättat)", by=people.alex)
     found_before = {hit.needle for hit in find_in_database(NEEDLES)}
     assert found_before == set(NEEDLES)  # the search does see them while they are there
 
     assert retention.anonymise_due() == [case.number]
 
     case.refresh_from_db()
-    assert (case.first_name, case.last_name, case.phone, case.email, case.notes) == ("", "", "", "", "")
+    assert (case.first_name, case.last_name, case.phone, case.email) == ("", "", "", "")
+    assert not JournalEntry.objects.filter(case=case).exists()  # the journal is gone, not only blanked
     assert case.anonymous is True
     assert case.anonymised_rule == "retention"
     assert case.anonymised_at is not None
@@ -236,7 +233,7 @@ def test_the_statistics_are_the_same_before_and_after(people):
         attempt_after=timedelta(days=10),
     )
     closed_case(people, gender="other", age_group="65+", seeker_role="relative", attempt_after=None, first_name="Ea")
-    closed_case(people, channel="walk_in", anonymous=True, first_name="", last_name="", phone="", email="", notes="")
+    closed_case(people, channel="walk_in", anonymous=True, first_name="", last_name="", phone="", email="")
     closed_case(people, closed_months_ago=11, municipality="2182", first_name="Ulla")
     before = statistics()
     kept = sum(row.kept for row in before["kpi_year"])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, override
 from pypdf import PdfReader
 
 from calendars.services import save_appointment
-from cases import paper, retention, seeker_archive, services
+from cases import journal, paper, retention, seeker_archive, services
 from cases.models import Case, PaperKind
 from partners.models import Partner, Routine
 from partners.services import check_step, record_referral, save_routine
@@ -57,7 +57,8 @@ FREE_TEXT = [
     ROUTINE_NAME,
     PARTNER_NAME,
 ]
-NEEDLES = [*SEEKER.values(), *FREE_TEXT, SECOND_NAME, "Alex Support", "Kim Coordinator"]
+JOURNAL_TEXT = "Seedad journal: pratade om flytten till Hällekis"
+NEEDLES = [*SEEKER.values(), *FREE_TEXT, JOURNAL_TEXT, SECOND_NAME, "Alex Support", "Kim Coordinator"]
 STRANGER = {
     "first_name": "Gunvor",
     "last_name": "Tältmakarsson",
@@ -75,6 +76,7 @@ def seeker(people):
     now = timezone.now()
     case = make_case(coordinator, received_at=now - timedelta(days=3))
     services.assign(case=case, person=alex, kind="support", note=HANDOVER_NOTE, by=coordinator)
+    journal.write(case=case, text=JOURNAL_TEXT, by=alex)
     earlier = services.assign(case=case, person=sam, kind="witness", by=coordinator)
     services.end_assignment(assignment=earlier, note=END_NOTE, by=coordinator)
     services.log_attempt(
@@ -198,8 +200,14 @@ def test_the_archive_holds_every_value_the_jour_has_about_the_seeker(people, see
     # The JSON, section by section, for a program to read.
     assert [c["case"]["number"] for c in data["cases"]] == [second.number, case.number]
     mine = data["cases"][1]
-    for field in ("first_name", "last_name", "phone", "email", "notes"):
+    for field in ("first_name", "last_name", "phone", "email"):
         assert mine["case"][field] == SEEKER[field], field
+    assert "notes" not in mine["case"]
+    # The journal, oldest first: the text make_case wrote at registration, then Alex's entry.
+    assert [(e["author"], e["text"]) for e in mine["journal"]] == [
+        ("Kim Coordinator", SEEKER["notes"]),
+        ("Alex Support", JOURNAL_TEXT),
+    ]
     assert mine["case"]["anonymous"] is False
     assert mine["case"]["received_at"] == timezone.localtime(case.received_at).isoformat(timespec="minutes")
     assert [(a["person"], a["note"], a["end_note"]) for a in mine["support_persons"]] == [
@@ -359,7 +367,7 @@ def test_nobody_but_a_coordinator_makes_or_downloads_the_archive(people, seeker,
             response = client.post(reverse(name, args=[pk]), data)
             assert response.status_code == 403, (name, pk)
             body = response.content.decode(errors="replace")
-            assert not [value for value in [*SEEKER.values(), *FREE_TEXT] if value in body]
+            assert not [value for value in [*SEEKER.values(), *FREE_TEXT, JOURNAL_TEXT] if value in body]
     assert seeker_archive.SESSION_KEY not in client.session
     assert LogEntry.objects.count() == entries
     # The coordinator's archive is still there for the coordinator.

@@ -105,7 +105,8 @@ def test_erasure_anonymises_now_closes_the_open_case_and_leaves_other_cases_alon
     assert erased.anonymised_rule == "erasure_request"
     assert erased.anonymised_at is not None
     assert erased.status == Status.CLOSED and erased.closed_at is not None and erased.closing_reason == "other"
-    assert (erased.first_name, erased.last_name, erased.phone, erased.email, erased.notes) == ("", "", "", "", "")
+    assert (erased.first_name, erased.last_name, erased.phone, erased.email) == ("", "", "", "")
+    assert not erased.journal.exists()
     assert list(ContactAttempt.objects.filter(case=erased).values_list("note", flat=True)) == [""]
     entry = LogEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Case),

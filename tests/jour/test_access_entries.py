@@ -12,7 +12,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from cases import services
+from cases import journal, services
 from cases.models import Case
 from jour.access import PASSWORD_STEP, PUBLIC
 from jour.models import Role
@@ -38,7 +38,9 @@ FILES = {"seeker_data_archive", "seeker_data_download"}
 def world(people):
     people.kwargs = real_url_kwargs(people)
     case = Case.objects.get(first_name="Walkie")
-    services.update_case(case=case, data=WALKIE, expected_version=case.version, by=people.coordinator)
+    seeker = {key: value for key, value in WALKIE.items() if key != "notes"}
+    services.update_case(case=case, data=seeker, expected_version=case.version, by=people.coordinator)
+    journal.write(case=case, text=WALKIE["notes"], by=people.coordinator)
     return people
 
 
