@@ -18,6 +18,7 @@ from .models import (
     FirstContactBy,
     PaperKind,
     RiskCheck,
+    YesNoUnknown,
 )
 from .services import ANONYMISED_ON_REQUEST, EDITABLE_FIELDS
 
@@ -240,3 +241,11 @@ class RiskCheckForm(forms.ModelForm):
         model = RiskCheck
         fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
         widgets = dict.fromkeys(fields, forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Three answers and none chosen: a ModelForm's empty "---------" radio came
+            # preselected, so a question skipped looked like a question answered.
+            field.choices = YesNoUnknown.choices
+            field.error_messages["required"] = _("Answer yes, no or not known.")
