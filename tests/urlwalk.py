@@ -205,3 +205,22 @@ def duplicate_ids(html: str) -> list[str]:
 
     Ids().feed(html)
     return sorted(value for value, count in seen.items() if count > 1)
+
+
+def empty_radios(html: str) -> list[str]:
+    """The names of radio groups offering an empty "---------" answer: chosen
+    before anyone chose, it reads as an answer given."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Radios(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("type") == "radio" and not attrs.get("value"):
+                found.append(attrs.get("name", ""))
+
+        handle_startendtag = handle_starttag
+
+    Radios().feed(html)
+    return found
