@@ -23,6 +23,7 @@ from .models import (
     Priority,
     RiskCheck,
     Status,
+    YesNoUnknown,
 )
 from .search import TERM_MAX_LENGTH
 from .services import ANONYMISED_ON_REQUEST, EARLIEST_RECEIVED, EDITABLE_FIELDS
@@ -271,6 +272,13 @@ class RiskCheckForm(OwnIds, forms.ModelForm):
         fields = ["immediate_danger", "threats_known_person", "children_at_risk", "protected_identity_needed"]
         widgets = dict.fromkeys(fields, forms.RadioSelect)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Three answers and none chosen: a ModelForm's empty "---------" radio came
+            # preselected, so a question skipped looked like a question answered.
+            field.choices = YesNoUnknown.choices
+            field.error_messages["required"] = _("Answer yes, no or not known.")
 
 # --- Finding a case -------------------------------------------------------------
 

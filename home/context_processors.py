@@ -1,10 +1,12 @@
 """What every page's header needs: the jour's name, what the user may do
-(`may`, asked of jour.access) and the unread notifications."""
+(`may`, asked of jour.access), the menu and the unread notifications."""
 
 from django.conf import settings
 
 from cases.notifications import unread_count
 from jour import access
+
+from .navigation import menu_for
 
 
 def navigation(request):
@@ -17,5 +19,6 @@ def navigation(request):
         "nav": {
             "verified": verified,
             "unread": unread_count(user) if may.work_cases else 0,
+            "menu": menu_for(user, request.path) if verified else [],
         },
     }

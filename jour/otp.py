@@ -45,8 +45,19 @@ def confirm_pending_device(request, code: str) -> TOTPDevice | None:
     return device
 
 
-def qr_svg(device: TOTPDevice) -> str:
-    return segno.make(device.config_url, error="m").svg_inline(scale=5)
+# Modules of blank margin around the code: the QR standard's minimum, what scanners expect.
+QR_QUIET_ZONE = 4
+
+
+def qr_svg(device: TOTPDevice, title: str = "") -> str:
+    """The key as a QR code that scales to its box: a viewBox and no fixed size
+    (a fixed 305 px drawing in a smaller box was clipped to one corner and did not
+    scan), a white quiet zone of four modules that phone cameras need, and the
+    size left to the stylesheet."""
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        omitsize=True, border=QR_QUIET_ZONE, light="#fff", svgclass="qr-code", title=title or None
+    )
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def base32_secret(device: TOTPDevice) -> str:

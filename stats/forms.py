@@ -60,6 +60,25 @@ class PeriodForm(forms.Form):
         super().__init__(data, **kwargs)
         # By code in the query string, shown by name.
         self.fields["municipality"].choices = [("", _("All municipalities")), *municipalities()]
+        # Only the fields of the chosen kind of period are shown and sent; static/js/forms.js
+        # switches them when the kind changes, and without it the next page shows the right ones.
+        for name, kind in self.KIND_OF_FIELD.items():
+            if kind != self.chosen_kind:
+                self.fields[name].widget.attrs["disabled"] = True
+
+    # Fields that belong to one kind of period; the others belong to every kind.
+    KIND_OF_FIELD = {"quarter": "quarter", "month": "month"}
+
+    @property
+    def chosen_kind(self) -> str:
+        kind = self.data.get("kind")
+        return kind if kind in dict(KINDS) else "year"
+
+    def rows(self):
+        """(field, the kind of period it belongs to or "", whether it is shown) in order."""
+        for field in self.visible_fields():
+            kind = self.KIND_OF_FIELD.get(field.name, "")
+            yield field, kind, kind in ("", self.chosen_kind)
 
     def clean(self):
         cleaned = super().clean()

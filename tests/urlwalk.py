@@ -188,3 +188,42 @@ def real_url_kwargs(people) -> dict[str, dict]:
         "risk_confirm_urgent": {"pk": case.pk, "check_pk": risk.pk},
         "routine_step": {"pk": case.pk, "step_pk": step.pk, "action": "done"},
     }
+
+
+def duplicate_ids(html: str) -> list[str]:
+    """The id attributes that occur more than once in a page: a label's `for`
+    and aria references then point at whichever comes first."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    seen = Counter()
+
+    class Ids(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name == "id" and value is not None:
+                    seen[value] += 1
+
+        handle_startendtag = handle_starttag
+
+    Ids().feed(html)
+    return sorted(value for value, count in seen.items() if count > 1)
+
+
+def empty_radios(html: str) -> list[str]:
+    """The names of radio groups offering an empty "---------" answer: chosen
+    before anyone chose, it reads as an answer given."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Radios(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("type") == "radio" and not attrs.get("value"):
+                found.append(attrs.get("name", ""))
+
+        handle_startendtag = handle_starttag
+
+    Radios().feed(html)
+    return found

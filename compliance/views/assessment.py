@@ -311,12 +311,16 @@ def answer_edit(request, year, code):
         "form": form,
         "conflict": conflict,
         "linked": linked,
+        # One form per document row, each with ids of its own (a label must point at its own field).
+        "revision_forms": [
+            (document, EvidenceRevisionForm(auto_id=f"id_revision{document.pk}_%s") if can_evidence else None)
+            for document in linked
+        ],
         "live": live,
         "by_hand": by_hand.reason(answer.code, answer.signal),
         "contradiction": contradicts(answer.status, live),
         "can_evidence": can_evidence,
         "upload_form": EvidenceUploadForm() if can_evidence else None,
-        "revision_form": EvidenceRevisionForm() if can_evidence else None,
         "link_form": (
             LinkDocumentForm(queryset=EvidenceDocument.objects.exclude(pk__in=[d.pk for d in linked]))
             if can_evidence

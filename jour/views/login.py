@@ -100,7 +100,7 @@ def enrol(request):
     device = pending_totp_device(request)
     context = {
         "form": form,
-        "qr_svg": qr_svg(device),
+        "qr_svg": qr_svg(device, title=_("QR code with the key for the authenticator app")),
         "secret": base32_secret(device),
         "next": requested_next(request),
     }

@@ -175,3 +175,24 @@ def test_invalid_risk_check_is_400_and_saves_nothing(people, case):
     )
     assert response.status_code == 400
     assert case_state(case) == before
+
+
+def test_no_answer_is_chosen_before_the_volunteer_chooses(people, case):
+    """Three radios per question and none checked: no empty "---------" answer preselected."""
+    html = text(client_for(people.alex).get(reverse("case_detail", args=[case.pk])))
+    form = html[html.index('action="' + reverse("risk_check_create", args=[case.pk])) :]
+    form = form[: form.index("</form>")]
+    radios = re.findall(r'<input type="radio"[^>]*>', form)
+    assert len(radios) == 12
+    assert not [radio for radio in radios if "checked" in radio]
+    assert 'value=""' not in form and "---------" not in form
+
+
+def test_an_unanswered_question_says_what_to_do_and_keeps_the_answers(people, case):
+    answers = risk_post(danger="no")
+    del answers["children_at_risk"]
+    response = client_for(people.alex).post(reverse("risk_check_create", args=[case.pk]), answers)
+    assert response.status_code == 400 and not RiskCheck.objects.filter(case=case).exists()
+    html = text(response)
+    assert html.count("Svara ja, nej eller okänt.") == 1 or html.count("Answer yes, no or not known.") == 1
+    assert re.search(r'name="immediate_danger" value="no"[^>]*checked', html)

@@ -16,3 +16,11 @@ def log_in(browser, base_url: str, user, **context_options):
     page.locator("#id_code").press("Enter")
     page.wait_for_url(base_url + "/")
     return page
+
+
+def follow_menu(page, href: str) -> None:
+    """Click the main menu's link to `href`, opening the group it is in first, as a person would."""
+    group = page.locator(f"header nav details:has(a[href='{href}'])")
+    if group.count() and group.get_attribute("open") is None:
+        group.locator("summary").click()
+    page.locator(f"header nav a[href='{href}']").click()

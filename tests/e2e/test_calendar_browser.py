@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from calendars.models import Appointment, AppointmentKind, MailboxCheck, PhoneForwarding, PhoneHours
 from tests.cases.factories import SEEKER, assign, make_case
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import follow_menu, log_in
 from tests.personas import build_personas
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -67,7 +67,7 @@ def test_coordinator_plans_a_hearing_and_the_support_person_subscribes(live_serv
 
     # --- The coordinator plans a court hearing from the calendar's "new appointment".
     coordinator = log_in(browser, base, people.coordinator)
-    coordinator.locator("header nav a[href='/calendar/']").click()
+    follow_menu(coordinator, "/calendar/")
     coordinator.wait_for_url(base + "/calendar/")
     coordinator.locator(".calendar-nav a[href='/calendar/new/']").click()
     coordinator.wait_for_url(base + "/calendar/new/")
@@ -136,7 +136,7 @@ def test_coordinator_plans_a_hearing_and_the_support_person_subscribes(live_serv
     _assert_no_seeker_secrets(volunteer.content(), "the support person's start page")
 
     # --- ... and makes a private feed address, shown once in a read-only field.
-    volunteer.locator("header nav a[href='/calendar/']").click()
+    follow_menu(volunteer, "/calendar/")
     volunteer.wait_for_url(base + "/calendar/")
     volunteer.locator(".calendar-nav a[href='/calendar/feed/']").click()
     volunteer.wait_for_url(base + "/calendar/feed/")
@@ -175,7 +175,7 @@ def test_coordinator_sets_phone_hours_and_confirms_forwarding_and_mailbox(live_s
     people = build_personas()
     name = people.coordinator.name
     coordinator = log_in(browser, base, people.coordinator)
-    coordinator.locator("header nav a[href='/calendar/phone/']").click()
+    follow_menu(coordinator, "/calendar/phone/")
     coordinator.wait_for_url(base + "/calendar/phone/")
 
     # Monday to Friday, 09-16, except today's weekday: the phone is not staffed

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Case, Status
 from home.demo import accounts as demo
 from jour.models import User
+from tests.e2e.helpers import follow_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def test_coordinator_registers_and_assigns_support_person_logs_first_attempt(liv
 
     coordinator = browser.new_context(locale="sv-SE").new_page()
     _log_in(coordinator, live_server.url, "samordnare@demo.example")
-    coordinator.get_by_role("link", name="Nytt ärende").first.click()
+    follow_menu(coordinator, "/cases/new/")
     coordinator.get_by_label("Inkom").fill(received.strftime("%Y-%m-%dT%H:%M"))
     coordinator.get_by_label("Kanal").select_option("phone")
     coordinator.get_by_label("Brottstyp").select_option("unlawful_threats")

@@ -26,5 +26,6 @@ def test_demo_coordinator_logs_in_with_totp(live_server, page, settings):
 
     page.wait_for_url(live_server.url + "/")
     assert page.get_by_role("heading", name="Välkommen, Kim").is_visible()
+    page.locator("header nav details:has(a[href='/people/accounts/']) summary").click()
     assert page.get_by_role("link", name="Konton").first.is_visible()
     page.screenshot(path="var/e2e-start-page.png", full_page=True)

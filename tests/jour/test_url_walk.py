@@ -2,11 +2,13 @@
 password without a verified second factor reaches only the OTP step."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from jour.access import PASSWORD_STEP, PUBLIC
-from tests.personas import login_password_only
-from tests.urlwalk import admin_routes, sample_path, site_views
+from jour.models import Role
+from tests.personas import login_password_only, login_verified
+from tests.urlwalk import admin_routes, duplicate_ids, empty_radios, real_url_kwargs, sample_path, site_views
 
 # The complete list of views that work without a verified second factor.
 # calendar_feed: calendar apps cannot log in; its long random token is the key (tests/calendars).
@@ -59,3 +61,37 @@ def test_admin_needs_the_second_factor_too(client, people, route):
 def test_anonymous_admin_is_sent_to_our_login(client, db):
     response = client.get("/admin/")
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.fixture
+def world(people):
+    people.kwargs = real_url_kwargs(people)
+    return people
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_page_repeats_an_element_id_or_offers_an_empty_radio(world, role):
+    """Every page each role can open, and the page a redirect leads to."""
+    found = []
+    for name, route, _callback, _access in VIEWS:
+        client = Client()
+        login_verified(client, world.by_role()[role])
+        kwargs = world.kwargs.get(name)
+        response = client.get(reverse(name, kwargs=kwargs) if kwargs else sample_path(route))
+        if response.status_code in (301, 302) and response["Location"].startswith("/"):
+            response = client.get(response["Location"])
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        html = response.content.decode()
+        if repeated := duplicate_ids(html):
+            found.append((name, response.status_code, "repeated ids", repeated))
+        if radios := empty_radios(html):
+            found.append((name, response.status_code, "empty radios", radios))
+    assert found == []
+
+
+def test_the_checkers_find_what_they_look_for():
+    assert duplicate_ids('<label for="a"></label><input id="a"><p id="b"></p><input id="a" />') == ["a"]
+    assert duplicate_ids('<input id="a"><input id="b">') == []
+    assert empty_radios('<input type="radio" name="x" value="" checked><input type=radio name=x value=y>') == ["x"]
+    assert empty_radios('<input type="radio" name="x" value="y"><input type="checkbox" value="">') == []

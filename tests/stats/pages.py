@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from stats import charts
-
 
 @dataclass
 class Bar:
@@ -49,16 +47,15 @@ def tables(html: str) -> dict[str, PageTable]:
             else:
                 rows.append((label, cells))
         bars = []
-        svg = section.xpath(".//svg")[0]
-        labels = svg.xpath('./text[contains(@class, "chart-label")]')
-        values = svg.xpath('./text[contains(@class, "chart-value")]')
-        rects = {int(rect.get("y")): int(rect.get("width")) for rect in svg.xpath("./rect")}
-        assert len(svg.xpath("./rect")) == len(rects), "two bars at the same height"
-        for label, value in zip(labels, values, strict=True):
-            # A bar's text sits at y + BAR_HEIGHT - 6 (charts.Bar.text_y): find its rect by y.
-            y = int(value.get("y")) - charts.BAR_HEIGHT + 6
-            bars.append(Bar(label=_text(label), value=_text(value), width=rects.pop(y, None)))
-        assert not rects, "a <rect> without its label"
+        for row in section.xpath('.//ol[contains(@class, "chart")]/li'):
+            rects = row.xpath(".//rect")
+            bars.append(
+                Bar(
+                    label=_text(row.xpath('./span[@class="chart-label"]')[0]),
+                    value=_text(row.xpath('./span[@class="chart-value"]')[0]),
+                    width=int(rects[0].get("width")) if rects else None,
+                )
+            )
         result[key] = PageTable(
             key=key,
             title=_text(section.xpath("./h2")[0]),
