@@ -280,6 +280,7 @@ class RiskCheckForm(OwnIds, forms.ModelForm):
             field.choices = YesNoUnknown.choices
             field.error_messages["required"] = _("Answer yes, no or not known.")
 
+
 # --- Finding a case -------------------------------------------------------------
 
 
