@@ -110,7 +110,11 @@ class AppointmentForm(forms.Form):
         """The case the participant list is offered for: the one typed (or
         prefilled), if the user may see it; no case otherwise."""
         typed = self.data.get(self.add_prefix("case_number"), "") if self.is_bound else self.initial.get("case_number")
-        number = str(typed or "").strip()
+        try:
+            # Checked as the field checks it (length, no NUL byte) before it meets the database.
+            number = self.fields["case_number"].clean(typed or "").strip()
+        except ValidationError:
+            return None
         if not number:
             return None
         return Case.objects.visible_to(self.user).filter(number=number).first()

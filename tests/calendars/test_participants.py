@@ -139,3 +139,11 @@ def test_an_edit_keeps_who_already_goes_but_adds_nobody_off_the_case(people, cas
     data = {**meeting(case.number, people.alex, people.sam), "version": made.version + 1}
     assert client.post(url, data).status_code == 400
     assert set(made.participants.all()) == {people.alex, kim}
+
+
+@pytest.mark.parametrize("typed", ["2026-\x000001", "x" * 500, "  "])
+def test_a_malformed_case_number_offers_the_list_without_a_case(people, case, typed):
+    """The list is worked out before validation: what was typed must not reach the database unchecked."""
+    response = client_for(people.coordinator).post(reverse("appointment_create"), meeting(typed, people.alex))
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()
