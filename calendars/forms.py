@@ -10,6 +10,7 @@ from jour.forms import BoundedModelMultipleChoiceField, DateInput
 from jour.ids import parse_id
 from jour.models import User
 
+from . import participants as who_goes
 from .models import (
     CASE_KINDS,
     NO_NAMES_HELP,
@@ -77,15 +78,55 @@ class AppointmentForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, appointment=None, refresh_url: str = "", **kwargs):
+        """``refresh_url``: where the participant list is asked for again when the
+        case number changes (htmx); ``appointment``: the one being edited."""
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.appointment = user, appointment
         if access.may_plan_every_appointment(user):
-            self.fields["participants"].queryset = access.may_plan_appointments.users().order_by("name")
+            participants = self.fields["participants"]
+            # Any account that may plan is looked up, so that one who cannot see this
+            # appointment is refused by name (clean) rather than as "not in the list".
+            participants.queryset = access.may_plan_appointments.users().order_by("name", "pk")
+            participants.label_from_instance = lambda person: person.name
+            offered = who_goes.may_take_part(self._case_for_choices()) | User.objects.filter(pk__in=self._kept_pks())
+            participants.widget.choices = [(person.pk, person.name) for person in offered.order_by("name", "pk")]
+            if refresh_url:
+                self.fields["case_number"].widget.attrs.update(
+                    {
+                        "hx-post": refresh_url,
+                        "hx-trigger": "change",
+                        "hx-select": "#participants-field",
+                        "hx-target": "#participants-field",
+                        "hx-swap": "outerHTML",
+                    }
+                )
         else:
             # A support person plans their own meetings and hearings and goes themselves.
             self.fields["kind"].choices = [(k, label) for k, label in AppointmentKind.choices if k in CASE_KINDS]
             del self.fields["participants"]
+
+    def _case_for_choices(self) -> Case | None:
+        """The case the participant list is offered for: the one typed (or
+        prefilled), if the user may see it; no case otherwise."""
+        typed = self.data.get(self.add_prefix("case_number"), "") if self.is_bound else self.initial.get("case_number")
+        try:
+            # Checked as the field checks it (length, no NUL byte) before it meets the database.
+            number = self.fields["case_number"].clean(typed or "").strip()
+        except ValidationError:
+            return None
+        if not number:
+            return None
+        return Case.objects.visible_to(self.user).filter(number=number).first()
+
+    def _kept_pks(self) -> list[int]:
+        """Who already goes to the appointment edited, while its case stays the same."""
+        if self.appointment is None:
+            return []
+        case = self._case_for_choices()
+        if self.appointment.case_id != (case.pk if case else None):
+            return []
+        return [person.pk for person in self.appointment.participants.all()]
 
     def clean_case_number(self):
         return visible_case_by_number(self.user, self.cleaned_data["case_number"])
@@ -98,6 +139,12 @@ class AppointmentForm(forms.Form):
         if cleaned.get("day"):
             try:
                 check_sane_day(cleaned["day"])  # before the day meets a time zone: 0001-01-01 cannot
+            except ValidationError as error:
+                self.add_error(None, error)
+        if "participants" in self.fields and cleaned.get("participants") is not None and "case_number" in cleaned:
+            kept = self.appointment.participants.all() if self._kept_pks() else ()
+            try:
+                who_goes.check(cleaned["case_number"], cleaned["participants"], kept=kept)
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned

@@ -9,13 +9,14 @@ import calendar as stdcalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from jour import access
 from jour.audit import record_bulk_access
 from jour.workdays import STOCKHOLM, is_working_day
 
-from .models import CASE_KINDS, Appointment, AppointmentKind, WitnessSupport
+from .models import CASE_KINDS, SHARED_KINDS, Appointment, AppointmentKind, WitnessSupport
 
 
 def can_change(user, appointment: Appointment) -> bool:
@@ -46,9 +47,13 @@ def between(user, start: date, end: date):
 
 
 def upcoming(user, now: datetime | None = None, limit: int = 5):
-    """ "My next appointments": the user's own and the shared ones, from now on."""
+    """ "My next appointments", from now on: those the user goes to, and the
+    shared ones (board meetings, group supervision) that list nobody, which are
+    everyone's. A coordinator sees every appointment, but goes to few of them."""
     now = now or timezone.now()
-    coming = Appointment.objects.visible_to(user).filter(ends_at__gte=now, cancelled_at__isnull=True)
+    going = Appointment.participants.through.objects.filter(appointment=OuterRef("pk"))
+    mine = Exists(going.filter(user=user)) | (Q(kind__in=SHARED_KINDS) & ~Exists(going))
+    coming = Appointment.objects.visible_to(user).filter(mine, ends_at__gte=now, cancelled_at__isnull=True)
     return list(_for_display(coming)[:limit])
 
 

@@ -16,6 +16,7 @@ from cases.models import Case
 from jour import access
 from jour.workdays import STOCKHOLM
 
+from . import participants as who_goes
 from .models import (
     CASE_KINDS,
     WITNESS_SUPPORT_FIRST_DAY,
@@ -94,7 +95,7 @@ def check_sane_day(day) -> None:
         raise ValidationError({"day": _("Choose a date within %(n)s years of today.") % {"n": SANE_YEARS}})
 
 
-def validate(*, kind: str, case, participants, texts: dict[str, str]) -> None:
+def validate(*, kind: str, case, participants, texts: dict[str, str], kept=()) -> None:
     if kind == AppointmentKind.MEETING and case is None:
         raise ValidationError({"case": _("A meeting with a seeker belongs to a case: give its case number.")})
     if case is not None and kind not in CASE_KINDS:
@@ -103,6 +104,7 @@ def validate(*, kind: str, case, participants, texts: dict[str, str]) -> None:
         raise ValidationError({"case": _("The personal data of this case has been removed; plan nothing new on it.")})
     if kind in NEEDS_PARTICIPANTS and not participants:
         raise ValidationError({"participants": _("Choose who goes.")})
+    who_goes.check(case, participants, kept=kept)
     check_first_names_only(case, texts)
     check_no_identifiers(texts)
 
@@ -118,11 +120,15 @@ def save_appointment(
     """Create (``appointment=None``) or update an appointment. An update made
     on top of someone else's newer save raises EditConflict, losing nothing."""
     participants = list(participants)
+    case = data.get("case")
+    # Whoever already goes stays while the case is the same; anyone added must be able to see it.
+    same_case = appointment is not None and appointment.case_id == (case.pk if case else None)
     validate(
         kind=data["kind"],
-        case=data.get("case"),
+        case=case,
         participants=participants,
         texts={name: data.get(name, "") for name in TEXT_FIELDS},
+        kept=list(appointment.participants.all()) if same_case else (),
     )
     if data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends": _("The appointment must end after it starts.")})

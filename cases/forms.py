@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from jour import access
 from jour.forms import BoundedModelMultipleChoiceField, DateInput
 from jour.models import User
 
-from . import assignability, municipalities
+from . import assignability, municipalities, services
 from .models import (
     ActionKind,
     AssignmentKind,
@@ -153,6 +154,9 @@ class SupportPersonCaseForm(CaseForm):
 
 
 class AssignForm(forms.Form):
+    """Who gets the case, each offered with their load (open cases against what
+    they can take); choosing one already full asks for a tick to go ahead."""
+
     person = forms.ModelChoiceField(
         label=_("Support person"),
         queryset=User.objects.none(),
@@ -171,12 +175,43 @@ class AssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What the support person needs to know. No details about a suspect."),
     )
+    # Hidden until the person chosen is full: then shown, with the warning as its error.
+    confirm_over_capacity = forms.BooleanField(
+        label=_("Assign anyway, over their capacity"), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = assignability.assignable(access.may_be_assigned_cases.users(), timezone.localdate())
-        self.fields["person"].queryset = users.order_by("name")
-        self.fields["person"].label_from_instance = lambda user: user.name
+        day = timezone.localdate()
+        users = assignability.assignable(access.may_be_assigned_cases.users(), day)
+        self.fields["person"].queryset = assignability.with_load(users, day).order_by("name", "pk")
+        self.fields["person"].label_from_instance = _with_load
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if self._errors and "confirm_over_capacity" in self._errors:
+            self.fields["confirm_over_capacity"].widget = forms.CheckboxInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        if person is not None and not cleaned.get("confirm_over_capacity"):
+            load = assignability.Load(person.open_cases, person.capacity)
+            if load.full:
+                self.add_error("confirm_over_capacity", services.over_capacity_warning(person, load))
+        return cleaned
+
+
+def _with_load(user) -> str:
+    """ "Anna Andersson — 3 of 4 cases": the choice, with what the person already has."""
+    if user.capacity is None:
+        load = ngettext("%(open)s case", "%(open)s cases", user.open_cases) % {"open": user.open_cases}
+    else:
+        load = ngettext("%(open)s of %(capacity)s case", "%(open)s of %(capacity)s cases", user.capacity) % {
+            "open": user.open_cases,
+            "capacity": user.capacity,
+        }
+    return f"{user.name} — {load}"
 
 
 class EndAssignmentForm(forms.Form):

@@ -13,7 +13,7 @@ entries of the case lose whatever values they held.
 """
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
@@ -60,6 +60,28 @@ def retention_months() -> int:
 def cutoff(now: datetime | None = None) -> datetime:
     """Cases closed before this instant are past the retention period."""
     return (now or timezone.now()) - relativedelta(months=retention_months())
+
+
+NIGHTLY_TASK = "cases.tasks.anonymise_expired_cases"
+
+
+def next_run(now: datetime | None = None) -> datetime | None:
+    """When the nightly run next removes what is due, read from the beat
+    schedule (jour/settings.py) so the page cannot drift from it; None if the
+    schedule has no such daily run."""
+    now = timezone.localtime(now or timezone.now())
+    entry = next((e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == NIGHTLY_TASK), None)
+    schedule = entry["schedule"] if entry else None
+    hours, minutes = getattr(schedule, "hour", None), getattr(schedule, "minute", None)
+    if not hours or not minutes:
+        return None
+    for day in (now.date(), now.date() + relativedelta(days=1)):
+        for hour in sorted(hours):
+            for minute in sorted(minutes):
+                at = timezone.make_aware(datetime.combine(day, time(hour, minute)), now.tzinfo)
+                if at > now:
+                    return at
+    return None
 
 
 def active_holds(day: date | None = None):

@@ -193,12 +193,45 @@ def _save_case(case: Case, fields: list[str]) -> None:
     case.save(update_fields=[*fields, "version"])
 
 
-def assign(*, case: Case, person: User, kind: str, note: str = "", by: User) -> Assignment:
+def over_capacity_warning(person: User, load: assignability.Load) -> str:
+    return _(
+        "%(name)s already has %(open)s of %(capacity)s cases. Tick the box to assign anyway; "
+        "the handover note will say it was over capacity."
+    ) % {"name": person.name, "open": load.open_cases, "capacity": load.capacity}
+
+
+def over_capacity_note(note: str, load: assignability.Load) -> str:
+    """The handover note of an assignment beyond the person's capacity: it says so, with the figures."""
+    remark = _("Assigned over capacity (%(after)s of %(capacity)s)") % {
+        "after": load.open_cases + 1,
+        "capacity": load.capacity,
+    }
+    if len(note) + len(remark) + 2 > Assignment._meta.get_field("note").max_length:
+        raise ValidationError(
+            {
+                "note": _("Shorten the handover note by %(n)s characters: the over-capacity remark must fit.")
+                % {"n": len(note) + len(remark) + 2 - Assignment._meta.get_field("note").max_length}
+            }
+        )
+    return f"{note}\n\n{remark}" if note else remark
+
+
+def assign(
+    *, case: Case, person: User, kind: str, note: str = "", by: User, confirm_over_capacity: bool = False
+) -> Assignment:
+    """Give ``person`` the case. One who already has as many cases as they can
+    take is assigned only when ``confirm_over_capacity``, and the handover note says so."""
     if not access.may_be_assigned_cases(person):
         raise ValidationError({"person": _("Only active support persons can be assigned to a case.")})
     refused = assignability.reasons_against(person, timezone.localdate())
     if refused:
         raise ValidationError({"person": refused})
+    note = note.strip()
+    load = assignability.load_of(person, timezone.localdate())
+    if load.full:
+        if not confirm_over_capacity:
+            raise ValidationError({"confirm_over_capacity": over_capacity_warning(person, load)})
+        note = over_capacity_note(note, load)
     with transaction.atomic(), set_actor(by):
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.is_closed:
@@ -206,7 +239,7 @@ def assign(*, case: Case, person: User, kind: str, note: str = "", by: User) -> 
         if case.assignments.filter(person=person, ended_at__isnull=True).exists():
             raise ValidationError({"person": _("This person is already assigned to the case.")})
         assignment = Assignment.objects.create(
-            case=case, person=person, kind=AssignmentKind(kind), note=note.strip(), assigned_by=by
+            case=case, person=person, kind=AssignmentKind(kind), note=note, assigned_by=by
         )
         _refresh_status(case)
         _save_case(case, ["status"])

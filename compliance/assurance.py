@@ -88,9 +88,36 @@ def seal_pdf(pdf: bytes) -> bytes:
 def produce(assessment_id: int) -> Assurance | None:
     """Render and seal the assurance of a signed version, once.
 
-    The assessment row is locked while rendering, so two workers never make two
-    files; a worker killed midway leaves no row and the next run starts over.
+    Rendering takes seconds and holds no transaction: on SQLite (make run) a write
+    transaction held that long shuts every other writer out ("database is locked").
+    A signed version no longer changes, so the file is made from a plain read and
+    recorded in a short transaction that checks again, with the row locked, that no
+    other worker got there first; a worker that lost deletes its file. A worker
+    killed midway leaves no row, and the next run starts over.
     """
+    assessment = Assessment.objects.get(pk=assessment_id)
+    if assessment.state != AssessmentState.SIGNED:
+        return None
+    existing = Assurance.objects.filter(assessment=assessment).first()
+    if existing is not None:
+        return existing
+    document_json = content.canonical(content.document(assessment))
+    pdf = seal_pdf(render_pdf(assessment, document_json))
+    name = f"assurances/{assessment.year}-v{assessment.version}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
+    stored = default_storage.save(name, ContentFile(pdf))
+    try:
+        assurance = _record(assessment_id, document_json, stored, pdf)
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    if assurance is None or assurance.pdf.name != stored:
+        default_storage.delete(stored)  # not signed any more, or another worker's file was recorded first
+        return assurance
+    logger.info("Assurance %s rendered for assessment %s", assurance.pk, assessment_id)
+    return assurance
+
+
+def _record(assessment_id: int, document_json: str, stored: str, pdf: bytes) -> Assurance | None:
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment_id)
         if assessment.state != AssessmentState.SIGNED:
@@ -98,23 +125,13 @@ def produce(assessment_id: int) -> Assurance | None:
         existing = Assurance.objects.filter(assessment=assessment).first()
         if existing is not None:
             return existing
-        document_json = content.canonical(content.document(assessment))
-        pdf = seal_pdf(render_pdf(assessment, document_json))
-        name = f"assurances/{assessment.year}-v{assessment.version}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
-        stored = default_storage.save(name, ContentFile(pdf))
-        try:
-            assurance = Assurance.objects.create(
-                assessment=assessment,
-                document_json=document_json,
-                document_sha256=hashlib.sha256(document_json.encode()).hexdigest(),
-                pdf=stored,
-                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            )
-        except Exception:
-            default_storage.delete(stored)
-            raise
-    logger.info("Assurance %s rendered for assessment %s", assurance.pk, assessment.pk)
-    return assurance
+        return Assurance.objects.create(
+            assessment=assessment,
+            document_json=document_json,
+            document_sha256=hashlib.sha256(document_json.encode()).hexdigest(),
+            pdf=stored,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        )
 
 
 def pending_ids() -> list[int]:

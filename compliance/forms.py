@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jour import uploads
 from jour.forms import DateInput
+from members.board import VOTING_ROLES
 from members.models import BoardTerm, Employment, Person
 
 from . import by_hand
@@ -27,11 +28,15 @@ from .models import (
 )
 
 
-def board_members(year: int):
-    """People who sat on the board at some time in the year (the choices for 'responsible')."""
+def board_members(year: int, *, voting_only: bool = False):
+    """People who sat on the board at some time in the year. ``voting_only``: the
+    board members proper, not the co-opted coordinator (no vote, not a member:
+    members.board), as the responsible board member must be."""
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    sat = BoardTerm.objects.filter(Q(end__isnull=True) | Q(end__gt=start), start__lt=end).values("person")
-    return Person.objects.filter(pk__in=sat).order_by("name", "pk")
+    sat = BoardTerm.objects.filter(Q(end__isnull=True) | Q(end__gt=start), start__lt=end)
+    if voting_only:
+        sat = sat.filter(role__in=VOTING_ROLES)
+    return Person.objects.filter(pk__in=sat.values("person")).order_by("name", "pk")
 
 
 FILE_HELP = format_lazy(_("PDF, PNG or JPEG, at most {mb} MB."), mb=uploads.DEFAULT_MAX_MB)
@@ -81,7 +86,7 @@ class BoardAnswerForm(forms.ModelForm):
             # Nothing in the data for the status to differ from: the comment says how the board knows.
             del self.fields["justification"]
         responsible = self.fields["responsible"]
-        choices = board_members(year)
+        choices = board_members(year, voting_only=True)
         if self.instance.responsible_id:  # keep a past choice even if the term has ended
             choices = Person.objects.filter(Q(pk__in=choices) | Q(pk=self.instance.responsible_id)).order_by("name")
         responsible.queryset = choices

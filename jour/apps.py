@@ -19,6 +19,15 @@ class JourConfig(AppConfig):
         )
         auditlog.register(Invitation, exclude_fields=["token_hash"], mask_fields=["email", "name"])
 
+        # "Last login" counts from the second factor, not the password step.
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
+
+        from .otp import last_login_with_second_factor
+
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(last_login_with_second_factor, dispatch_uid="jour.last_login_with_second_factor")
+
         # A lock of a whole account is recorded and told to the coordinators.
         from axes.signals import user_locked_out
 

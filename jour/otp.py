@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import segno
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.oath import TOTP
@@ -13,6 +14,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from .models import BackupCodeDevice
+
+
+def record_login(user) -> None:
+    """ "Last login" is when someone got in: with the second factor, not at the
+    password step (an invitee who never enrolled has not logged in)."""
+    update_last_login(None, user)
+
+
+def last_login_with_second_factor(sender, request, user, **kwargs) -> None:
+    """Replaces Django's update_last_login on user_logged_in. A login that
+    carries its verified device (the admin's OTP login form) is complete; the
+    site's own password step is not, and the code step calls record_login."""
+    if getattr(user, "otp_device", None) is not None:
+        record_login(user)
 
 
 def has_confirmed_totp(user) -> bool:

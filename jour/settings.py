@@ -8,12 +8,11 @@ Every other value has a default that is safe for production or for a local run.
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import database, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JOUR_VAR_DIR", str(BASE_DIR / "var")))
@@ -136,10 +135,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jour.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    "default": database(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jour.sqlite3'}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -19,6 +19,8 @@ class MembersConfig(AppConfig):
         account_created.connect(services.link_accepted_account, dispatch_uid="members.link_accepted_account")
         # Nobody is given a case without a signed confidentiality pledge.
         assignability.add_rule(reasons=services.pledge_missing, limit=services.with_pledge_or_unlinked)
+        # How many cases a volunteer can have at a time is theirs to say: the assign form shows the load.
+        assignability.set_capacity(services.with_capacity)
         # A deactivated account comes back only while its person meets the access rule.
         account_reactivating.connect(services.check_reactivation, dispatch_uid="members.check_reactivation")
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,6 +176,16 @@ def with_pledge_or_unlinked(users, day: date):
     """The users pledge_missing lets through."""
     without = Person.objects.filter(account=OuterRef("pk")).exclude(has_signed_pledge(day))
     return users.exclude(Exists(without))
+
+
+def with_capacity(users, day: date):
+    """``users`` annotated with ``capacity``: how many cases the person can have
+    at a time, from their volunteer assignment active on ``day`` (the latest
+    started); None for an account no volunteer holds (cases.assignability)."""
+    current = VolunteerAssignment.objects.filter(active_on(day), person__account=OuterRef("pk")).order_by(
+        "-start", "-pk"
+    )
+    return users.annotate(capacity=Subquery(current.values("capacity")[:1]))
 
 
 def unlinked_case_accounts():

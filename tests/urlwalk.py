@@ -83,7 +83,10 @@ def real_url_kwargs(people) -> dict[str, dict]:
         },
         by=people.coordinator,
     )
-    assignment = services.assign(case=case, person=people.alex, kind="support", by=people.coordinator)
+    # Confirmed: on the demo jour (the browser walk) Alex is already at capacity.
+    assignment = services.assign(
+        case=case, person=people.alex, kind="support", by=people.coordinator, confirm_over_capacity=True
+    )
     on_case = {"pk": case.pk}
     person = Person.objects.create(name="Walkie Person", email="walkie@jour.test")
     since = people.coordinator.date_joined.date()

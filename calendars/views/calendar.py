@@ -163,10 +163,33 @@ def _map_errors(form, error: ValidationError) -> None:
     apply_validation_error(form, error)
 
 
+def _refreshing_participants(request) -> bool:
+    """An htmx request for the participant list after the case number changed:
+    nothing is saved, the form comes back with the list for that case."""
+    return request.method == "POST" and request.htmx and request.htmx.trigger_name == "case_number"
+
+
+def _refreshed_form(request, initial: dict, appointment=None) -> AppointmentForm:
+    """The form as it was typed, unbound (no errors shown yet), its participant
+    list offered for the case number now typed; ticks outside that list drop."""
+    typed = {name: request.POST.get(name, "") for name in ("kind", "case_number", "day", "starts", "ends", "venue")}
+    typed |= {name: request.POST.get(name, "") for name in ("place", "room", "title", "version")}
+    form = AppointmentForm(
+        user=request.user, appointment=appointment, refresh_url=request.path, initial={**initial, **typed}
+    )
+    if "participants" in form.fields:
+        offered = {str(pk) for pk, _label in form.fields["participants"].widget.choices}
+        form.initial["participants"] = [pk for pk in request.POST.getlist("participants") if pk in offered]
+    return form
+
+
 @requires(may_plan_appointments)
 @require_http_methods(["GET", "POST"])
 def appointment_create(request):
-    form = AppointmentForm(request.POST or None, user=request.user, initial=_initial(request))
+    if _refreshing_participants(request):
+        form = _refreshed_form(request, _initial(request))
+        return render(request, "calendars/appointment_form.html", {"form": form})
+    form = AppointmentForm(request.POST or None, user=request.user, initial=_initial(request), refresh_url=request.path)
     if request.method == "POST" and form.is_valid():
         appointment = _save(request, form, None)
         if appointment is not None:
@@ -194,7 +217,12 @@ def appointment_edit(request, pk):
         "participants": appointment.participants.all(),
         "version": appointment.version,
     }
-    form = AppointmentForm(request.POST or None, user=request.user, initial=initial)
+    if _refreshing_participants(request):
+        form = _refreshed_form(request, initial, appointment)
+        return render(request, "calendars/appointment_form.html", {"form": form, "appointment": appointment})
+    form = AppointmentForm(
+        request.POST or None, user=request.user, initial=initial, appointment=appointment, refresh_url=request.path
+    )
     if request.method == "POST" and form.is_valid():
         if _save(request, form, appointment) is not None:
             messages.success(request, _("The appointment is saved."))

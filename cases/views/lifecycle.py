@@ -65,11 +65,14 @@ def shredding_list(request):
 @requires(may_manage_cases)
 @require_GET
 def retention_preview(request):
+    # What the coming night's run will take: counted at its hour, not at this instant.
+    run_at = retention.next_run()
     return render(
         request,
         "cases/retention.html",
         {
-            "preview": retention.preview(),
+            "preview": retention.preview(run_at),
+            "run_at": run_at,
             "months": retention.retention_months(),
             "holds": retention.open_holds(),
         },

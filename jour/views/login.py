@@ -25,6 +25,7 @@ from ..otp import (
     match_code,
     pending_totp_device,
     qr_svg,
+    record_login,
 )
 from ..redirects import next_path, requested_next
 
@@ -59,6 +60,7 @@ def login(request):
 
 def _complete_second_factor(request, device):
     otp_login(request, device)
+    record_login(request.user)
     # Privilege goes up with the second factor: a fresh session key, too.
     request.session.cycle_key()
 

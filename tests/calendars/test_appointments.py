@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -377,7 +378,7 @@ def test_the_coordinator_plans_through_the_form_in_stockholm_time(world, kind, d
         place="Stockholms tingsrätt" if kind == K.COURT else "Jourens kontor",
         room="Sal 4",
         title="Huvudförhandling" if kind == K.COURT else "Första mötet",
-        participants=[alex.pk, sam.pk],
+        participants=[alex.pk, kim.pk],
     )
     response = client.post(reverse("appointment_create"), data)
     assert response.status_code == 302
@@ -388,9 +389,10 @@ def test_the_coordinator_plans_through_the_form_in_stockholm_time(world, kind, d
     local = made.starts_at.astimezone(STOCKHOLM)
     assert (local.date(), local.time()) == (day, time.fromisoformat(starts))
     assert (made.place, made.room, made.title) == (data["place"], "Sal 4", data["title"])
-    assert set(made.participants.all()) == {alex, sam}
+    assert set(made.participants.all()) == {alex, kim}
     assert (made.created_by, made.version) == (kim, 1)
-    # Alex sees it (on Alex's case, and goes); Sam goes but the case is not Sam's.
+    # Alex sees it (on Alex's case, and goes); Sam, not on the case, does not
+    # (and could not have been ticked: test_participants.py).
     assert Appointment.objects.visible_to(alex).filter(pk=made.pk).exists()
     assert not Appointment.objects.visible_to(sam).filter(pk=made.pk).exists()
 
@@ -438,7 +440,7 @@ def test_only_meetings_and_hearings_belong_to_a_case(world, kim_client, kind):
 def test_nothing_new_is_planned_on_an_anonymised_case(world, kim_client, kind):
     case = make_case(world.people.coordinator)
     anonymise(case=case, rule=RULE_ERASURE, by=world.people.coordinator)
-    data = form_data(world.day, kind=kind, case_number=case.number, participants=[world.people.alex.pk])
+    data = form_data(world.day, kind=kind, case_number=case.number, participants=[world.people.coordinator.pk])
     _refused(
         kim_client, data, "case_number", "The personal data of this case has been removed; plan nothing new on it."
     )
@@ -618,9 +620,11 @@ def test_calendar_pages_run_as_many_queries_for_thirty_appointments_as_for_one(p
 
 
 def test_assignments_are_untouched_by_planning(world):
-    """Planning a meeting is no assignment: Sam going to a meeting on Alex's case gains Sam nothing."""
+    """Planning a meeting is no assignment: Sam cannot be sent to a meeting on Alex's case, and trying gains
+    Sam nothing."""
     kim, sam = world.people.coordinator, world.people.sam
     before = list(Assignment.objects.order_by("pk").values())
-    plan(K.MEETING, by=kim, day=world.day, hour=17, case=world.alex_case, participants=[sam])
+    with pytest.raises(ValidationError):
+        plan(K.MEETING, by=kim, day=world.day, hour=17, case=world.alex_case, participants=[sam])
     assert list(Assignment.objects.order_by("pk").values()) == before
     assert not Appointment.objects.visible_to(sam).filter(case=world.alex_case).exists()

@@ -43,9 +43,18 @@ def test_coordinator_registers_and_assigns_support_person_logs_first_attempt(liv
     case = Case.objects.get(first_name="Testa")
     assert case.number in coordinator.content()
 
-    coordinator.locator("#id_person").select_option(label="Alex Berg")
+    # Each support person is offered with their load ("Alex Berg — 2 av 2 ärenden").
+    alex = User.objects.get(email="stodperson@demo.example")
+    person = coordinator.locator("select[name$='person']")
+    assert person.locator(f"option[value='{alex.pk}']").inner_text().startswith("Alex Berg — ")
+    person.select_option(str(alex.pk))
     coordinator.get_by_role("button", name="Tilldela").click()
     coordinator.wait_for_load_state()
+    confirm = coordinator.locator("input[type='checkbox'][name$='confirm_over_capacity']")
+    if confirm.count():  # the demo's Alex is at capacity: confirm, and the handover note says so
+        confirm.check()
+        coordinator.get_by_role("button", name="Tilldela").click()
+        coordinator.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == Status.AWAITING_FIRST_CONTACT
 

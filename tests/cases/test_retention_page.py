@@ -1,0 +1,52 @@
+"""The retention page says what the nightly run will do and when, read from the
+beat schedule; it names no command for a coordinator to run."""
+
+from datetime import datetime
+
+from celery.schedules import crontab
+from dateutil.relativedelta import relativedelta
+from django.urls import reverse
+
+from cases import retention
+from cases.models import Case, Status
+from jour.workdays import STOCKHOLM
+from tests.personas import client_for
+
+from .factories import make_case
+
+
+def _at(*args) -> datetime:
+    return datetime(*args, tzinfo=STOCKHOLM)
+
+
+def test_the_next_run_is_the_schedules_next_hour():
+    # jour/settings.py: anonymise-expired-cases at 02:40, Stockholm time.
+    assert retention.next_run(_at(2026, 12, 2, 1, 0)) == _at(2026, 12, 2, 2, 40)
+    assert retention.next_run(_at(2026, 12, 2, 2, 40)) == _at(2026, 12, 3, 2, 40)
+    assert retention.next_run(_at(2026, 12, 31, 23, 0)) == _at(2027, 1, 1, 2, 40)
+
+
+def test_the_page_follows_the_schedule(settings):
+    schedule = {**settings.CELERY_BEAT_SCHEDULE}
+    schedule["anonymise-expired-cases"] = {**schedule["anonymise-expired-cases"], "schedule": crontab(minute=5, hour=4)}
+    settings.CELERY_BEAT_SCHEDULE = schedule
+    assert retention.next_run(_at(2026, 12, 2, 3, 0)) == _at(2026, 12, 2, 4, 5)
+
+
+def test_the_page_says_when_and_names_no_command(people):
+    html = client_for(people.coordinator).get(reverse("retention_preview")).content.decode()
+    assert "manage.py" not in html and "--dry-run" not in html and "anonymise" not in html
+    assert "every night at 02:40" in html
+    run = retention.next_run()
+    assert f"The next run is on {run.day} " in html
+
+
+def test_it_lists_what_that_run_will_take(people):
+    """A case that passes the period between now and the run is listed: the page counts at the run's hour."""
+    run = retention.next_run()
+    case = make_case(people.coordinator, now=run - relativedelta(months=14))
+    closed = run - relativedelta(months=retention.retention_months()) - relativedelta(minutes=1)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=closed)
+    assert not retention.due().filter(pk=case.pk).exists()  # not yet past the period now
+    html = client_for(people.coordinator).get(reverse("retention_preview")).content.decode()
+    assert case.number in html
