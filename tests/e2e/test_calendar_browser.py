@@ -13,11 +13,12 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from calendars.models import Appointment, AppointmentKind, MailboxCheck, PhoneForwarding, PhoneHours
+from jour import formatting
 from tests.cases.factories import SEEKER, assign, make_case
 from tests.e2e.helpers import follow_menu, log_in
 from tests.personas import build_personas
@@ -203,7 +204,8 @@ def test_coordinator_sets_phone_hours_and_confirms_forwarding_and_mailbox(live_s
     with coordinator.expect_navigation(url=base + "/calendar/phone/"):
         forward_button.click()
     expect(forward_button).to_have_count(0)
-    day = timezone.localdate().isoformat()
+    with translation.override("sv"):
+        day = formatting.day(timezone.localdate())  # "ons 2 dec": the page's one way to write a day
     expect(forwarded_log).to_contain_text(re.compile(rf"{day} \d\d:\d\d · {re.escape(name)}"))
     assert PhoneForwarding.objects.filter(by=people.coordinator).count() == 1
 
