@@ -6,8 +6,8 @@ real rows, forwards and back."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import at_state, migrate
 
 BEFORE = [("cases", "0009_police_form_is_paper"), ("partners", "0001_initial")]
 AFTER = [("cases", "0012_remove_crime_category"), ("partners", "0004_routine_without_category")]
@@ -26,18 +26,9 @@ EXPECTED = {
 }
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before():
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from at_state(BEFORE)
 
 
 def _case(apps, n, category, channel="phone", anonymised=False):
@@ -70,7 +61,7 @@ def test_every_old_category_maps_to_a_type_and_markers_and_back(before):
     Routine.objects.create(name="Våld i nära relation", crime_category="close_relationship")
     Routine.objects.create(name="Människohandel", crime_category="trafficking")
 
-    after = _migrate(AFTER)
+    after = migrate(AFTER)
 
     Case = after.get_model("cases", "Case")
     for category, (crime_type, markers, review) in EXPECTED.items():
@@ -94,7 +85,7 @@ def test_every_old_category_maps_to_a_type_and_markers_and_back(before):
     }
     assert routines == {"Våld i nära relation": (None, "close_relationship"), "Människohandel": ("trafficking", None)}
 
-    back = _migrate(BEFORE)
+    back = migrate(BEFORE)
 
     Case = back.get_model("cases", "Case")
     assert Case.objects.get(pk=cases["close_relationship"].pk).crime_category == "close_relationship"

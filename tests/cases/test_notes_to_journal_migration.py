@@ -6,26 +6,17 @@ Run with Django's migration executor on real rows."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import at_state, migrate
 
 BEFORE = [("cases", "0015_fill_search_fields")]
 AFTER = [("cases", "0018_remove_case_notes")]
 NOTES = "Ring efter lunch.\nHon har en hund."
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before():
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from at_state(BEFORE)
 
 
 def _case(apps, n, notes):
@@ -56,7 +47,7 @@ def test_the_notes_become_the_first_entry_and_come_back(before):
     without = _case(before, 2, "")
     blank = _case(before, 3, "  \n ")
 
-    after = _migrate(AFTER)
+    after = migrate(AFTER)
 
     Case, JournalEntry = after.get_model("cases", "Case"), after.get_model("cases", "JournalEntry")
     assert "notes" not in {field.name for field in Case._meta.get_fields()}
@@ -73,7 +64,7 @@ def test_the_notes_become_the_first_entry_and_come_back(before):
         author=User.objects.get(email="c@jour.test"),
         written_at=datetime(2025, 3, 10, 9, tzinfo=UTC),
     )
-    back = _migrate(BEFORE)
+    back = migrate(BEFORE)
     notes = back.get_model("cases", "Case").objects.get(pk=with_notes.pk).notes
     assert notes.startswith(NOTES + "\n\n2025-03-10 ") and notes.endswith(" Kim: Mötet hölls")
     assert back.get_model("cases", "Case").objects.get(pk=without.pk).notes == ""

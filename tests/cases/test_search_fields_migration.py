@@ -4,26 +4,17 @@ filled, folded as Case.save folds them; anonymous and anonymised cases stay empt
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cases import search
+from tests.migrating import at_state, migrate
 
 BEFORE = [("cases", "0014_search_fields")]
 AFTER = [("cases", "0015_fill_search_fields")]
 
 
-def _migrate(targets):
-    MigrationExecutor(connection).migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before():
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from at_state(BEFORE)
 
 
 def _case(apps, n, **seeker):
@@ -53,7 +44,7 @@ def test_old_cases_get_their_search_columns(before):
     removed = _case(before, 3, first_name="", anonymised_at=datetime(2026, 1, 1, tzinfo=UTC))
     assert before.get_model("cases", "Case").objects.get(pk=named.pk).search_key == ""
 
-    after = _migrate(AFTER)
+    after = migrate(AFTER)
     Case = after.get_model("cases", "Case")
     row = Case.objects.values("search_key", "phone_digits").get(pk=named.pk)
     # The same as the running code writes on a save.

@@ -5,27 +5,18 @@ Run with Django's migration executor on real rows, forwards and back."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import at_state, migrate
 
 BEFORE = [("members", "0001_initial")]
 AFTER = [("members", "0002_pledges_and_invitations")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 @pytest.fixture
 def at_0001():
     """The database as it was before the pledge became the person's; the
     latest schema again afterwards, whatever the test did."""
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from at_state(BEFORE)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,7 +46,7 @@ def test_pledges_move_to_their_people_and_back(at_0001):
     nils = Person.objects.create(name="Nils")
     Assignment.objects.create(person=nils, start=date(2024, 1, 1))
 
-    after = _migrate(AFTER)
+    after = migrate(AFTER)
 
     Pledge = after.get_model("members", "ConfidentialityPledge")
     moved = sorted(Pledge.objects.values_list("person_id", "signed_on", "scan", "template_version", "recorded_by"))
@@ -68,7 +59,7 @@ def test_pledges_move_to_their_people_and_back(at_0001):
     assert "pledge_signed_on" not in fields and "pledge_scan" not in fields
     assert after.get_model("members", "VolunteerAssignment").objects.count() == 5
 
-    before = _migrate(BEFORE)
+    before = migrate(BEFORE)
 
     back = before.get_model("members", "VolunteerAssignment").objects.order_by("start")
     assert [(a.person_id, a.pledge_signed_on, a.pledge_scan.name) for a in back] == [
