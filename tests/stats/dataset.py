@@ -10,6 +10,7 @@ stats.figures, so every period and municipality has a known answer.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from calendars import participants
 from cases import services
 from cases.models import AgeGroup, Channel, Circumstance, CrimeType, Gender, Priority, SeekerRole, YesNoUnknown
 from jour.models import Role
@@ -248,15 +249,21 @@ def build(people) -> World:
         if spec.closed_at:
             services.close_case(case=cases[spec.key], reason="other", by=by, now=spec.closed_at)
     for planned in APPOINTMENTS:
-        plan(
+        case = cases[planned.case] if planned.case else None
+        going = [users[name] for name in planned.participants]
+        outsiders = participants.refused(case, going)
+        appointment = plan(
             planned.kind,
             by=by,
             day=planned.day,
             hour=planned.hour,
             minutes=planned.minutes,
-            case=cases[planned.case] if planned.case else None,
-            participants=[users[name] for name in planned.participants],
+            case=case,
+            participants=[person for person in going if person not in outsiders] or [by],
         )
+        # A volunteer who went while on the case, and has left it since (the dataset keeps no
+        # assignment history): today's planning form would refuse them, the year's record has them.
+        appointment.participants.set(going)
     for key, done_on, person, kind in ACTIONS:
         services.record_action(
             case=cases[key],

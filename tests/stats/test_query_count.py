@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from stats import figures
 from stats.figures import Period
 from tests.calendars.helpers import client_for, plan
-from tests.cases.factories import attempt, make_case
+from tests.cases.factories import assign, attempt, make_case
 
 from .dataset import at
 
@@ -38,6 +38,7 @@ def add_cases(people, start: int, stop: int) -> None:
             made_at = received + timedelta(hours=1)
             attempt(case, made_at, by=[people.alex, people.sam][n % 4 == 1], now=made_at)
         if n % 3 == 0:
+            assign(case, people.alex, by=people.coordinator)  # only those on the case go to its meetings
             plan("meeting", by=people.coordinator, day=received.date() + timedelta(days=1), case=case,
                  participants=[people.alex])  # fmt: skip
 
