@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases import identifiers
 from cases.models import Case
-from jour import access
+from jour import access, formatting
 from jour.workdays import STOCKHOLM
 
 from . import participants as who_goes
@@ -234,7 +234,7 @@ def check_witness_support(data: dict, *, by, record: WitnessSupport | None = Non
         held_on = timezone.localtime(hearing.starts_at, STOCKHOLM).date()
         if data.get("supported_on") != held_on:
             raise ValidationError(
-                {"supported_on": _("The hearing was on %(day)s: give that date.") % {"day": held_on.isoformat()}}
+                {"supported_on": _("The hearing was on %(day)s: give that date.") % {"day": formatting.day(held_on)}}
             )
         if hearing.venue_id and hearing.venue.kind == PlaceKind.COURT and hearing.venue != data.get("court"):
             raise ValidationError(

@@ -21,11 +21,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from jour import formatting
 from jour.audit import record_event
 
 from .models import Case
@@ -118,8 +119,8 @@ def when(value) -> tuple[object, str]:
         return None, NOTHING
     if hasattr(value, "tzinfo"):
         local = timezone.localtime(value)
-        return local.isoformat(timespec="minutes"), formats.date_format(local, "DATETIME_FORMAT")
-    return value.isoformat(), formats.date_format(value, "DATE_FORMAT")
+        return local.isoformat(timespec="minutes"), formatting.moment(local, year=True)
+    return value.isoformat(), formatting.day(value, year=True)
 
 
 def item(key: str, label, value, text: str | None = None) -> Item:

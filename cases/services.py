@@ -6,10 +6,10 @@ from datetime import date, datetime
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jour import access
+from jour import access, formatting
 from jour.models import User
 from jour.workdays import STOCKHOLM
 
@@ -306,7 +306,7 @@ def record_action(*, case: Case, done_on: date, kind: str, by: User, now: dateti
             raise ValidationError(
                 {
                     "done_on": _("An action cannot be earlier than the day the case reached the jour (%(day)s).")
-                    % {"day": formats.date_format(received_on, "SHORT_DATE_FORMAT")}
+                    % {"day": formatting.day(received_on)}
                 }
             )
         action = Action(case=case, done_on=done_on, kind=kind, done_by=by)

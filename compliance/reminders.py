@@ -88,7 +88,7 @@ def remind_board(day: date) -> bool:
     newest = Assessment.objects.filter(year=year).order_by("-version").first()
     if newest is not None and newest.state == AssessmentState.SIGNED:
         return False
-    context = {"year": year, "due": due.isoformat(), "link": _link("assessment_list")}
+    context = {"year": year, "due": due, "link": _link("assessment_list")}
     recipients = _addresses(access.may_govern)
     return _once("board", year, recipients, lambda: _send("board", recipients, context))
 
@@ -114,7 +114,7 @@ def remind_reports(day: date) -> bool:
         return False
     if ReportSubmission.objects.filter(kind=ReportKind.ANNUAL, year=year).exists():
         return False
-    context = {"year": year, "due": due.isoformat(), "link": _link("report_list")}
+    context = {"year": year, "due": due, "link": _link("report_list")}
     recipients = _addresses(access.may_run_the_jour)
     return _once("reports", year, recipients, lambda: _send("reports", recipients, context))
 
@@ -156,7 +156,7 @@ def remind_overdue_items(day: date) -> int:
         account = item.owner.account
         if account is not None and account.is_active and account.email not in recipients:
             recipients.append(account.email)
-        context = {"year": item.plan.year, "due": item.due_on.isoformat(), "link": _link("action_plan", item.plan.year)}
+        context = {"year": item.plan.year, "due": item.due_on, "link": _link("action_plan", item.plan.year)}
         sent += _once("action", item.pk, recipients, lambda r=recipients, c=context: _send("action", r, c))
     return sent
 

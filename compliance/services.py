@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jour import access, otp, queue, uploads
+from jour import access, formatting, otp, queue, uploads
 
 from . import by_hand, catalogue, content, contradictions, evidence, tasks
 from .models import (
@@ -324,7 +323,7 @@ def _spend_signing_code(by, code: str) -> None:
     the transaction it refuses is no counter)."""
     result = otp.check_totp_code(by, code)
     if result.outcome == otp.CodeCheck.THROTTLED:
-        until = date_format(timezone.localtime(result.locked_until or timezone.now()), "SHORT_DATETIME_FORMAT")
+        until = formatting.moment(result.locked_until or timezone.now())
         raise ValidationError(
             _("Too many wrong codes: signing is locked, even with the right code, until %(time)s. Try again then.")
             % {"time": until},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Assignment
+from jour import formatting
 
 from . import followup, services
 from .forms.people import PHONE_CHARACTERS, phone_digits
@@ -161,7 +162,7 @@ def row_of(person: Person, day: date) -> PersonRow:
     engagements = [e for _key, e in engagements_of(person)]
     now = [describe(e) for e in engagements if e.is_active(day)]
     upcoming = [
-        _("%(what)s from %(date)s") % {"what": describe(e), "date": e.start.isoformat()}
+        _("%(what)s from %(date)s") % {"what": describe(e), "date": formatting.day(e.start)}
         for e in engagements
         if e.start > day
     ]

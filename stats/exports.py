@@ -15,15 +15,20 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from jour import pdf
+from jour import formatting, pdf
 
 from .display import ShownReport, ShownTable
 from .figures import GENDERS
 
 
-def _period_label(shown: ShownReport) -> str:
+def _period_label(shown: ShownReport, *, readable: bool = False) -> str:
+    """ISO days in the CSV and XLSX header cells, which programs read; the PDF,
+    which people read, writes the days as the site does everywhere else."""
     period = shown.report.period
-    text = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
+    if readable:
+        text = f"{formatting.day(period.start, year=True)} – {formatting.day(period.last_day, year=True)}"
+    else:
+        text = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
     if period.municipality:
         text += f", {period.municipality_name}"
     return text
@@ -127,7 +132,7 @@ def to_pdf(shown: ShownReport) -> bytes:
         "stats/summary_pdf.html",
         {
             "shown": shown,
-            "period_label": _period_label(shown),
+            "period_label": _period_label(shown, readable=True),
             "legend": _legend(shown),
             "jour_name": settings.JOUR_NAME,
             "short_columns": short,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jour import formatting
 from jour.access import may_manage_cases, may_work_cases, requires
 
 from .. import paper, retention, seeker_archive, seeker_data
@@ -93,7 +94,7 @@ def hold_create(request, pk):
             messages.success(
                 request,
                 _("The case is held back from anonymisation until %(day)s.")
-                % {"day": form.cleaned_data["until"].isoformat()},
+                % {"day": formatting.day(form.cleaned_data["until"])},
             )
     else:
         messages.error(request, _("Give a reason and the date until which the data must be kept."))

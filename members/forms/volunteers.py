@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from jour import formatting
 from jour.forms import BoundedModelMultipleChoiceField, DateInput
 
 from .. import followup
@@ -64,7 +64,7 @@ class VolunteerForm(forms.ModelForm):
                         "This person already has a volunteer assignment from %(start)s that has not ended by then: "
                         "edit that one instead."
                     )
-                    % {"start": date_format(current.start, "SHORT_DATE_FORMAT")},
+                    % {"start": formatting.day(current.start)},
                 )
         return data
 

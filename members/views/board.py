@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jour import formatting
 from jour.access import may_manage_people, may_read_governance, requires
 
 from .. import board as rules
@@ -83,7 +84,7 @@ def board_term_end(request, pk):
     messages.success(
         request,
         _("The board term of %(name)s stops on %(end)s.")
-        % {"name": term.person.name, "end": form.cleaned_data["end"].isoformat()},
+        % {"name": term.person.name, "end": formatting.day(form.cleaned_data["end"])},
     )
     for sentence in done:
         messages.info(request, sentence)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jour import uploads
+from jour import formatting, uploads
 from jour.access import may_manage_people, requires
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
@@ -274,7 +274,7 @@ def engagement_end(request, pk, kind, engagement_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The engagement ends on %(date)s.") % {"date": end.isoformat()})
+            messages.success(request, _("The engagement ends on %(date)s.") % {"date": formatting.day(end)})
             for sentence in done:
                 messages.info(request, sentence)
             return redirect("person_detail", pk=person.pk)

@@ -10,10 +10,11 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from calendars import services
 from calendars.models import AppointmentKind, Place, PlaceKind, WitnessSupport
+from jour import formatting
 from tests.cases.factories import assign, make_case
 
 from .helpers import client_for, plan
@@ -242,7 +243,9 @@ def test_a_hearing_on_another_day_or_cancelled_is_refused(world):
     alex = client_for(world.alex)
     other_day = form_data(world, appointment=world.hearing.pk, supported_on=(world.held_on - timedelta(1)).isoformat())
     response = alex.post(reverse("witness_support_create"), other_day)
-    assert errors_of(response) == {"supported_on": [f"The hearing was on {world.held_on.isoformat()}: give that date."]}
+    with translation.override("en"):
+        held_on = formatting.day(world.held_on)
+    assert errors_of(response) == {"supported_on": [f"The hearing was on {held_on}: give that date."]}
     services.remove_appointment(appointment=world.hearing, reason="Inställd", by=world.coordinator)
     response = alex.post(
         reverse("witness_support_create"),

@@ -6,9 +6,11 @@ from datetime import datetime
 from celery.schedules import crontab
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils.translation import override
 
 from cases import retention
 from cases.models import Case, Status
+from jour import formatting
 from jour.workdays import STOCKHOLM
 from tests.personas import client_for
 
@@ -38,7 +40,8 @@ def test_the_page_says_when_and_names_no_command(people):
     assert "manage.py" not in html and "--dry-run" not in html and "anonymise" not in html
     assert "every night at 02:40" in html
     run = retention.next_run()
-    assert f"The next run is on {run.day} " in html
+    with override("en"):
+        assert f"The next run is on {formatting.day(run)} " in html
 
 
 def test_it_lists_what_that_run_will_take(people):

@@ -13,11 +13,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from kombu.exceptions import OperationalError
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from compliance import assurance, content, seal, tasks
 from compliance.models import AssessmentState, Assurance, Status
+from jour import formatting
 from tests.personas import login_verified
 
 from .cycle import ready_year, second_auditor, sign_as
@@ -137,6 +139,10 @@ def test_the_pdf_names_every_requirement_both_auditors_and_the_content_hash(seal
         assert re.search(rf"\b{code}\b", text), code  # \b: G1 must not be found inside G10
     assert "JohanAuditor" in flat and "EvaAuditor" in flat
     assert sealed.assessment.content_sha256 in flat
+    # The sealed content keeps ISO text; the file, in the site's language, writes the moments as pages do.
+    with translation.override("sv"):
+        for signature in sealed.assessment.signatures.all():
+            assert "".join(formatting.moment(signature.signed_at, year=True).split()) in flat
 
 
 def test_the_embedded_json_is_the_download_and_the_stored_record(client, people, sealed):

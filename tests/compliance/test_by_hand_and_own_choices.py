@@ -10,6 +10,7 @@ from django.utils import translation
 
 from compliance import by_hand, reminders, services
 from compliance.models import Status
+from jour import formatting
 from tests.personas import login_verified
 
 from .cycle import assess_all
@@ -70,4 +71,6 @@ def test_the_target_and_the_deadlines_are_the_jours_own(client, people, mailoutb
     login_verified(client, people.coordinator)
     page = client.get(reverse("assessment_detail", args=[YEAR]), headers={"accept-language": "en"}).content.decode()
     assert "The jour's own target: 90.0% (the federation sets no share)" in page
-    assert "The jour's own deadline for sending it to the federation: 2026-04-30." in page
+    with translation.override("en"):
+        due = formatting.day(date(2026, 4, 30))
+    assert f"The jour's own deadline for sending it to the federation: {due}." in page

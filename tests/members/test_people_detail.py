@@ -8,9 +8,10 @@ from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Assignment
+from jour import formatting
 from members.models import BoardTerm, ConfidentialityPledge, Employment, Membership, Person, VolunteerAssignment
 from tests.cases.factories import assign, make_case
 from tests.personas import login_verified
@@ -62,7 +63,8 @@ def test_ending_a_membership_keeps_the_account(coordinator, alex, people):
     people.alex.refresh_from_db()
     assert people.alex.is_active
     shown = [m.message for m in get_messages(response.wsgi_request)]
-    assert shown == [f"The engagement ends on {TODAY.isoformat()}."]
+    with translation.override("en"):
+        assert shown == [f"The engagement ends on {formatting.day(TODAY)}."]
 
 
 def test_ending_the_volunteer_assignment_closes_the_account_and_says_so(coordinator, alex, people):
@@ -83,8 +85,10 @@ def test_ending_the_volunteer_assignment_closes_the_account_and_says_so(coordina
     assert alex_browser.get(reverse("start")).status_code == 302
     # What end_engagement returned is shown, after the confirmation.
     shown = [str(m) for m in response.context["messages"]]
+    with translation.override("en"):
+        ends = formatting.day(TODAY)
     assert shown == [
-        f"The engagement ends on {TODAY.isoformat()}.",
+        f"The engagement ends on {ends}.",
         "1 case went back to the unassigned list.",
         "The login account is deactivated and its sessions are ended.",
     ]

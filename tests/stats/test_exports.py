@@ -3,6 +3,7 @@ protected (the coordinator's too), with the board's numbers and no seeker's
 data; a selection withheld from the board is refused with its reason."""
 
 import io
+from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import override
 from openpyxl import load_workbook
 
+from jour import formatting
 from stats.forms import CUSTOM_GONE
 from stats.selection import A_WHOLE_YEAR, TOO_FEW, WITH_OTHERS
 from tests.calendars.helpers import client_for
@@ -168,11 +170,17 @@ def _pdf(text: str) -> str:
     return " ".join(text.split())
 
 
+def _days(start: date, last: date) -> str:
+    """The period as the PDF, read by people in English here, writes it ("Thu 1 Jan 2026 – ...")."""
+    with override("en"):
+        return f"{formatting.day(start, year=True)} – {formatting.day(last, year=True)}"
+
+
 def test_the_pdf_has_the_boards_numbers(world):
     board = pages.tables(page(world.people.board))
     text = _pdf(pages.pdf_text(export(world.people.board, "pdf").content))
 
-    assert "2026-01-01 – 2026-12-31" in text
+    assert _days(date(2026, 1, 1), date(2026, 12, 31)) in text
     seekers = board["seekers"]
     assert " ".join(seekers.columns) in text
     assert " ".join(seekers.rows[0][1]) in text  # 16 · · <3 26
@@ -206,7 +214,7 @@ def test_the_export_follows_the_period(world):
     assert sections[1 : 1 + 12] == page_sections(board)
     assert sections[1][1][0] == "Seekers (one per case)"
     pdf = _pdf(pages.pdf_text(export(world.people.board, "pdf", query).content))
-    assert "2026-01-01 – 2026-03-31" in pdf
+    assert _days(date(2026, 1, 1), date(2026, 3, 31)) in pdf
 
 
 def test_the_export_follows_the_municipality_by_name(world, settings):
@@ -222,7 +230,7 @@ def test_the_export_follows_the_municipality_by_name(world, settings):
     assert {woman, man} <= {"<3", "·"}
     assert "4" not in (woman, man) and not (total == "4" and {other, unknown} == {"0"})
     pdf = _pdf(pages.pdf_text(export(world.people.board, "pdf", query).content))
-    assert "2026-01-01 – 2026-12-31, Eslöv" in pdf
+    assert f"{_days(date(2026, 1, 1), date(2026, 12, 31))}, Eslöv" in pdf
 
 
 WITHHELD = {
