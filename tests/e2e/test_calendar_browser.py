@@ -41,6 +41,11 @@ def _assert_no_seeker_secrets(text: str, where: str) -> None:
 def _fill_appointment(page, *, kind, case_number, day, starts, ends, place, room, participant):
     page.locator("#id_kind").select_option(kind)
     page.locator("#id_case_number").fill(case_number)
+    # Leaving the field asks the server for the case's participants (htmx): tick only after
+    # that list has been swapped in, or the swap would replace the ticked box.
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator("#id_case_number").press("Tab")
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     page.locator("#id_day").fill(day.isoformat())
     page.locator("#id_starts").fill(starts)
     page.locator("#id_ends").fill(ends)

@@ -5,6 +5,7 @@ tables protected together as the parts of a whole."""
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from jour import formatting
 from stats import display
 from stats.figures import FIXED_DIMENSIONS, KpiLine
 from stats.selection import layout
@@ -258,9 +259,9 @@ def as_rows(result) -> list[tuple[str, str, str, str]]:
 def test_kpi_exact_for_the_coordinator():
     result = display.show_kpi(kpi_lines((10, 2), (5, 4)), protected=False)
     assert as_rows(result) == [
-        ("Normal", "10", "2", "20 %"),
-        ("Urgent", "5", "4", "80 %"),
-        ("All", "15", "6", "40 %"),
+        ("Normal", "10", "2", "20,0\xa0%"),
+        ("Urgent", "5", "4", "80,0\xa0%"),
+        ("All", "15", "6", "40,0\xa0%"),
     ]
 
 
@@ -278,9 +279,9 @@ def test_kpi_few_kept_or_few_missed_are_hidden_with_their_share():
 def test_kpi_large_numbers_are_shown_with_their_share():
     result = display.show_kpi(kpi_lines((20, 15), (9, 6)), protected=True)
     assert as_rows(result) == [
-        ("Normal", "20", "15", "75 %"),
-        ("Urgent", "9", "6", "67 %"),
-        ("All", "29", "21", "72 %"),
+        ("Normal", "20", "15", "75,0\xa0%"),
+        ("Urgent", "9", "6", "66,7\xa0%"),
+        ("All", "29", "21", "72,4\xa0%"),
     ]
 
 
@@ -292,7 +293,7 @@ def test_kpi_nothing_decided_has_no_share():
 def test_kpi_all_kept_is_shown():
     # Missed 0 is not a small number: nobody is hidden, the share is 100 %.
     result = display.show_kpi(kpi_lines((6, 6), (0, 0)), protected=True)
-    assert as_rows(result)[0] == ("Normal", "6", "6", "100 %")
+    assert as_rows(result)[0] == ("Normal", "6", "6", "100,0\xa0%")
 
 
 counts = st.integers(min_value=0, max_value=15)
@@ -320,7 +321,9 @@ def test_kpi_protection_properties(normal_kept, normal_missed, urgent_kept, urge
             assert not 0 < int(shown_line.kept) < MINIMUM
             assert not 0 < int(shown_line.decided) - int(shown_line.kept) < MINIMUM
             assert int(shown_line.kept) == line.kept and int(shown_line.decided) == line.decided
-            assert shown_line.percent == ("–" if line.percent is None else f"{line.percent} %")
+            assert shown_line.percent == (
+                "–" if line.percent is None else formatting.percent_of(line.kept, line.decided)
+            )
         else:
             assert shown_line.percent == "–"
 
