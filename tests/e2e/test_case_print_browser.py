@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import journal
+from jour import formatting
 from tests.cases.factories import assign, make_case
 from tests.e2e.helpers import log_in
 from tests.personas import build_personas
@@ -51,7 +52,8 @@ def test_a_journal_entry_then_a_print_with_the_case_number_on_every_page(live_se
 
     pages = _pages_as_text(pdf)
     assert len(pages) >= 3
-    today = timezone.localdate().isoformat()
+    with translation.override("sv"):
+        today = formatting.day(timezone.localdate(), year=True)  # "ons 2 dec 2026", as the running head writes it
     for number, text in enumerate(pages, start=1):
         assert case.number in text, f"page {number} has no case number"
         assert today in text, f"page {number} has no printing date"

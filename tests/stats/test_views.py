@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
+from jour import formatting
 from stats import display, figures, selection
 from stats.figures import Period
 from stats.forms import CUSTOM_GONE
@@ -211,7 +212,7 @@ def test_a_smaller_minimum_of_seekers_shows_more(world, settings):
     settings.JOUR_STATS_MIN_SEEKERS = 4
     html = page(world.people.board, f"kind=year&year=2026&municipality={ESLOV}")
     assert pages.withheld(html) == ""
-    assert pages.lead(html) == "2026-01-01 – 2026-12-31, Eslöv"
+    assert pages.lead(html) == "Thu 1 Jan 2026 – Thu 31 Dec 2026, Eslöv"
     # Two women and two men: both hidden, and so is something else, or "2 + 2 = 4" would pin them down.
     woman, man, other, unknown, total = pages.tables(html)["seekers"].rows[0][1]
     assert {woman, man} <= {"<3", "·"}
@@ -287,12 +288,18 @@ VALID = {
 }
 
 
+def _period_text(first, last) -> str:
+    """The period as the (English) page names it: its first and last days, with the year."""
+    with override("en"):
+        return f"{formatting.day(first, year=True)} – {formatting.day(last, year=True)}"
+
+
 @pytest.mark.parametrize("query", VALID)
 def test_the_period_comes_from_the_query_string(world, query):
     period = VALID[query]
     html = page(world.people.coordinator, query)
 
-    lead = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
+    lead = _period_text(period.start, period.last_day)
     names = {LUND: "Lund", ESLOV: "Eslöv"}
     assert pages.lead(html) == lead + (f", {names[period.municipality]}" if period.municipality else "")
     tables = pages.tables(html)
@@ -314,7 +321,7 @@ def test_quarter_one_holds_the_case_of_half_past_eleven_on_31_march(world):
 def test_without_a_query_the_page_shows_this_year(world):
     html = page(world.people.coordinator, "")
     year = timezone.localdate().year
-    assert pages.lead(html) == f"{year}-01-01 – {year}-12-31"
+    assert pages.lead(html) == _period_text(date(year, 1, 1), date(year, 12, 31))
 
 
 @pytest.mark.parametrize("who", ["coordinator", "board", "auditor", "alex"])
