@@ -80,7 +80,7 @@ def _open_cases(n: int, now, by):
             received_at=now - timedelta(seconds=rng.uniform(0, 7 * 86400)),
             registered_by=by,
             channel="phone",
-            crime_category="other",
+            crime_type="other",
             first_name="Bench",
             status=Status.AWAITING_FIRST_CONTACT,
         )
