@@ -255,7 +255,7 @@ def _python_loop_report(period) -> dict:
     from cases.models import ContactAttempt
     from stats.figures import cases_in
 
-    fields = ["crime_category", "age_group", "seeker_role", "channel", "reported_to_police"]
+    fields = ["crime_type", "age_group", "seeker_role", "channel", "reported_to_police"]
     counts = {key: Counter() for key in [*fields, "referred_by", "seekers", "kpi"]}
     referred = {"police_referral": "police", "other_organisation": "organisation"}
     now = timezone.now()
