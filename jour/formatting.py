@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
-from django.utils.dateformat import format as django_date_format
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
@@ -19,8 +19,23 @@ MISSING = "–"
 NBSP = "\xa0"
 
 # Swedish writes month abbreviations in lower case ("2 dec"), English capitalised
-# ("2 Dec"): Django's "M" capitalises in every language, its "b" in none.
-_DAY_PATTERNS = {"sv": "D j b", "en": "D j M"}
+# ("2 Dec"), as Django's "b" and "M" formats do. Lists write a day on every row,
+# and Django's date formatting looks up a translation per letter: the names are
+# looked up once per language here instead (tests/jour/test_formatting.py holds
+# the two ways equal).
+_NAMES: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def _names() -> tuple[list[str], list[str]]:
+    """(weekday abbreviations Monday first, month abbreviations January first) in the active language."""
+    language = get_language() or "sv"
+    names = _NAMES.get(language)
+    if names is None:
+        capitalise = not _swedish()
+        weekdays = [str(WEEKDAYS_ABBR[n]) for n in range(7)]
+        months = [str(MONTHS_3[n]).title() if capitalise else str(MONTHS_3[n]) for n in range(1, 13)]
+        names = _NAMES[language] = (weekdays, months)
+    return names
 
 
 def _swedish() -> bool:
@@ -76,19 +91,24 @@ def day(value, *, year: bool | None = None, today: date | None = None) -> str:
     not this year's, or always with ``year=True`` (a document read years later)."""
     if value is None:
         return MISSING
-    value = _local(value)
+    return _day(_local(value), year, today)
+
+
+def _day(value, year: bool | None, today: date | None) -> str:
     if year is None:
         today = today or timezone.localdate()
         year = value.year != today.year
-    pattern = _DAY_PATTERNS["sv" if _swedish() else "en"]
-    return django_date_format(value, f"{pattern} Y" if year else pattern)
+    weekdays, months = _names()
+    text = f"{weekdays[value.weekday()]} {value.day} {months[value.month - 1]}"
+    return f"{text} {value.year}" if year else text
 
 
 def time(value) -> str:
     """The time of day on the 24-hour clock in both languages: "22:34"."""
     if value is None:
         return MISSING
-    return django_date_format(_local(value), "H:i")
+    value = _local(value)
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def stamp(value) -> str:
@@ -96,11 +116,13 @@ def stamp(value) -> str:
     "2026-12-02 22:34" (ISO day, local 24-hour time)."""
     if value is None:
         return MISSING
-    return django_date_format(_local(value), "Y-m-d H:i")
+    value = _local(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def moment(value, *, year: bool | None = None, today: date | None = None) -> str:
     """A day and a time: "ons 2 dec 22:34" / "Wed 2 Dec 22:34"."""
     if value is None:
         return MISSING
-    return f"{day(value, year=year, today=today)} {time(value)}"
+    value = _local(value)
+    return f"{_day(value, year, today)} {value.hour:02d}:{value.minute:02d}"

@@ -136,3 +136,23 @@ def test_a_figure_is_grouped_and_a_protected_one_left_alone():
         assert formatting.figure(None) == "–"
     with translation.override("en"):
         assert formatting.figure("12345") == "12,345"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_days_and_times_read_as_djangos_own_date_formats_would_write_them(language):
+    """The formatting looks names up once per language instead of through Django's
+    date formatting on every row; every day of two years, with a time, reads the same."""
+    from datetime import timedelta
+
+    from django.utils.dateformat import format as django_format
+
+    pattern = {"sv": "D j b", "en": "D j M"}[language]
+    with translation.override(language):
+        for n in range(0, 2 * 366):
+            when = datetime(2025, 1, 1, 0, 0, tzinfo=STOCKHOLM) + timedelta(days=n, minutes=37 * n)
+            shown = pattern + (" Y" if when.year != TODAY.year else "")
+            assert formatting.day(when, today=TODAY) == django_format(when, shown)
+            assert formatting.day(when, year=True) == django_format(when, pattern + " Y")
+            assert formatting.time(when) == django_format(when, "H:i")
+            assert formatting.stamp(when) == django_format(when, "Y-m-d H:i")
+            assert formatting.moment(when, year=True) == django_format(when, pattern + " Y H:i")
