@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from jour import access
-from jour.forms import BoundedModelMultipleChoiceField, DateInput
+from jour.forms import BoundedModelMultipleChoiceField, DateInput, PlainSelect
 from jour.models import User
 
 from . import assignability, municipalities, services
@@ -346,19 +346,40 @@ LATEST_YEAR = 2100
 
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_any(Status.choices), error_messages=CHOOSE_FROM_LIST
+        label=_("Status"),
+        required=False,
+        choices=_any(Status.choices),
+        error_messages=CHOOSE_FROM_LIST,
+        widget=PlainSelect,
     )
     priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=_any(Priority.choices), error_messages=CHOOSE_FROM_LIST
+        label=_("Priority"),
+        required=False,
+        choices=_any(Priority.choices),
+        error_messages=CHOOSE_FROM_LIST,
+        widget=PlainSelect,
     )
     person = forms.TypedChoiceField(
-        label=_("Support person"), required=False, coerce=int, empty_value=None, error_messages=CHOOSE_FROM_LIST
+        label=_("Support person"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages=CHOOSE_FROM_LIST,
+        widget=PlainSelect,
     )
     crime_type = forms.ChoiceField(
-        label=_("Crime type"), required=False, choices=_any(CrimeType.choices), error_messages=CHOOSE_FROM_LIST
+        label=_("Crime type"),
+        required=False,
+        choices=_any(CrimeType.choices),
+        error_messages=CHOOSE_FROM_LIST,
+        widget=PlainSelect,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=_any(Channel.choices), error_messages=CHOOSE_FROM_LIST
+        label=_("Channel"),
+        required=False,
+        choices=_any(Channel.choices),
+        error_messages=CHOOSE_FROM_LIST,
+        widget=PlainSelect,
     )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
@@ -367,6 +388,7 @@ class CaseFilterForm(forms.Form):
         label=_("Order"),
         required=False,
         error_messages=CHOOSE_FROM_LIST,
+        widget=PlainSelect,
         choices=[
             ("", _("As the tab orders it")),
             ("due", _("Deadline, soonest first")),
