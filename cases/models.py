@@ -337,6 +337,15 @@ class Case(models.Model):
             # The open-case lists' index (waiting first, NULLS FIRST) is created by
             # migration 0002 on PostgreSQL only: SQLite refuses NULLS FIRST in an index.
             models.Index(fields=["received_at"], name="case_received_idx"),
+            # The coordinator's start page: recently closed cases, and how many are due for anonymisation.
+            models.Index(fields=["-closed_at"], condition=Q(status="closed"), name="case_closed_idx"),
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(status="closed", anonymised_at__isnull=True),
+                name="case_retention_idx",
+            ),
+            # Cases whose crime type was guessed by migration 0010, counted on the start page.
+            models.Index(fields=["id"], condition=Q(crime_type_to_review=True), name="case_type_review_idx"),
         ]
 
     def __str__(self):

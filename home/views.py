@@ -37,7 +37,7 @@ def start(request):
         context.update(duty.duty_context())
     if may_see_every_case(user):
         context["duty_missing"] = duty.missing_counts()
-        context["retention_due"] = retention.due().count()
+        context["retention_due"] = retention.due_count()
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()
         context["unlinked_accounts"] = members_services.unlinked_case_accounts().count()

@@ -547,3 +547,19 @@ def test_no_handover_note_can_be_added_to_an_anonymised_case(people, erased_whil
     case, assignment = erased_while_alex_is_on_it
     client_for(people.coordinator).post(reverse("assignment_end", args=[case.pk, assignment.pk]), {"note": LATE_NOTE})
     assert find_in_database([LATE_NOTE]) == []
+
+
+def test_the_start_pages_count_of_due_cases_is_the_number_of_due_cases(people, django_assert_num_queries):
+    """retention.due_count() counts without a per-case hold check; it must agree with due()."""
+    due_cases = [closed_case(people, first_name=f"D{n}") for n in range(3)]
+    closed_case(people, closed_months_ago=11, first_name="Young")
+    held_twice, held_expired, held_released = (closed_case(people, first_name=f"H{n}") for n in range(3))
+    later = timezone.localdate() + timedelta(days=30)
+    for case in (held_twice, held_twice, held_expired, held_released):
+        retention.hold(case=case, reason=HOLD_REASON, until=later, by=people.coordinator)
+    RetentionHold.objects.filter(case=held_expired).update(until=timezone.localdate() - timedelta(days=1))
+    RetentionHold.objects.filter(case=held_released).update(released_at=timezone.now())
+    expected = {c.pk for c in due_cases} | {held_expired.pk, held_released.pk}
+    assert set(retention.due().values_list("pk", flat=True)) == expected
+    with django_assert_num_queries(2):
+        assert retention.due_count() == len(expected) == 5
