@@ -194,18 +194,32 @@ class _Year:
         (``0 <= w < total``): at the end of a working day, the next one's 00:00."""
         q = bisect_right(self.before, w) - 1
         into_day = w - self.before[q]
-        day = self.dates[q]
-        if day is None:  # the clocks change that day
+        ymd = self.dates[q]
+        if ymd is None:  # the clocks change that day
             return _from_micros(self.starts[q] + into_day)
         # No clock change: the time since 00:00 is the wall-clock time.
         seconds, microsecond = divmod(into_day, 1_000_000)
         minutes, second = divmod(seconds, 60)
         hour, minute = divmod(minutes, 60)
-        return datetime(*day, hour, minute, second, microsecond, STOCKHOLM)
+        y, m, d = ymd  # unpacked by hand: datetime(*ymd, ...) costs twice as much
+        return datetime(y, m, d, hour, minute, second, microsecond, STOCKHOLM)
 
 
-@cache
+_years: dict[int, _Year] = {}
+
+
 def _year(year: int) -> _Year:
+    # A plain dict rather than functools.cache: this is on the hot path, and a
+    # dict lookup costs a fraction of a cached call. Two threads may both build
+    # a missing year; they build the same thing.
+    try:
+        return _years[year]
+    except KeyError:
+        _years[year] = built = _build_year(year)
+        return built
+
+
+def _build_year(year: int) -> _Year:
     starts, ends, before, offsets, dates = [], [], [0], [], []
     day, stop = date(year, 1, 1), date(year + 1, 1, 1)
     lo = midnight = _midnight_micros(day)
@@ -220,7 +234,7 @@ def _year(year: int) -> _Year:
             starts.append(midnight)
             ends.append(next_midnight)
             before.append(before[-1] + next_midnight - midnight)
-            dates.append(None if offset is None else (day.year, day.month, day.day))
+            dates.append(None if offset is None else (day.year, day.month, day.day))  # see instant_after
         day, midnight = day + _ONE_DAY, next_midnight
     return _Year(year, date(year, 1, 1).toordinal(), lo, midnight, starts, ends, before, before[-1], offsets, dates)
 
