@@ -7,14 +7,15 @@ once from `received_at` and the priority and stored; the sweep only reads it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from jour import access
-from jour.workdays import add_working_hours, working_hours_between
+from jour.workdays import add_working_hours, add_working_hours_bulk, working_hours_between
 
 from . import rules
 from .models import AlertKind, Assignment, Case, DeadlineAlert, Notification, Priority, Status
@@ -217,3 +218,58 @@ WAITING = Q(first_contact_at__isnull=True) & ~Q(status=Status.CLOSED)
 def open_cases_waiting(qs=None):
     qs = qs if qs is not None else Case.objects.all()
     return qs.filter(WAITING)
+
+
+# --- When the holiday table changes -------------------------------------------
+
+
+def recompute_open_deadlines(*, now: datetime | None = None, batch_size: int = 2000) -> int:
+    """Recompute the deadline and warning time of every case still waiting for
+    its first contact attempt, as set_deadline would now; returns how many moved.
+
+    For when the working days change (a new release of the holidays package, a
+    corrected rule). One query reads the cases, the working-day engine computes
+    in bulk, and only the rows that changed are written, ``batch_size`` at a
+    time; then, as after an edit, alerts whose condition no longer holds are
+    removed. The rows stay locked until the end, so an edit cannot slip in
+    between. Cases already contacted keep theirs: their attempt was judged by
+    it. Like the sweep's writes these derived columns are not in the audit log.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            open_cases_waiting()
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", "received_at", "priority", "first_contact_due", "first_contact_warn_at")
+        )
+        if not rows:
+            return 0
+        pks, received, priorities, old_due, old_warn = zip(*rows, strict=True)
+        hours = np.array([ALLOWANCE_HOURS[Priority(p)] for p in priorities])
+        starts = _as_datetime64(received)
+        due = add_working_hours_bulk(starts, hours)
+        warn = add_working_hours_bulk(starts, hours - WARNING_HOURS)
+        changed = np.flatnonzero((due != _as_datetime64(old_due)) | (warn != _as_datetime64(old_warn)))
+        moved = [
+            Case(pk=pks[i], first_contact_due=_aware(d), first_contact_warn_at=_aware(w))
+            for i, d, w in zip(changed.tolist(), due[changed].tolist(), warn[changed].tolist(), strict=True)
+        ]
+        Case.objects.bulk_update(moved, ["first_contact_due", "first_contact_warn_at"], batch_size=batch_size)
+        if moved:
+            waiting = open_cases_waiting()
+            DeadlineAlert.objects.filter(
+                kind=AlertKind.WARNING, case__in=waiting.filter(first_contact_warn_at__gt=now)
+            ).delete()
+            DeadlineAlert.objects.filter(
+                kind=AlertKind.OVERDUE, case__in=waiting.filter(first_contact_due__gt=now)
+            ).delete()
+    return len(moved)
+
+
+def _as_datetime64(instants) -> np.ndarray:
+    return np.array([i.astimezone(UTC).replace(tzinfo=None) for i in instants], dtype="datetime64[us]")
+
+
+def _aware(naive_utc: datetime) -> datetime:
+    return naive_utc.replace(tzinfo=UTC)

@@ -24,6 +24,15 @@ Run with ``python -m tests.bench.bench_workdays [n]``. Not a pytest module.
     - when the hours run out exactly at the end of a working day it would
       answer at that day's end, but the 1 microsecond carry pushes the answer
       to the next working day's 00:00, which is our convention anyway.
+(d) ``jour.workdays.add_working_hours_bulk`` on the same instants as one
+    numpy datetime64 array (converting the datetimes to it is not timed: the
+    bulk function's callers read instants from the database), checked equal
+    to (a).
+(e) ``numpy.busday_offset`` with the same holiday list, on the local dates of
+    the same instants, hours // 24 working days ahead. It counts whole days
+    (no time of day, no DST), so its answers are not comparable and are not
+    checked: it is only a throughput floor for a vectorised working-day
+    calculation on this machine.
 pandas' CustomBusinessHour is not used: it rejects opening hours that touch
 (00:00-00:00), only takes HH:MM, so the best it can do is 00:00-23:59,
 which loses a minute per working day, and it is a far heavier dependency.
@@ -37,8 +46,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
 
-from jour.workdays import add_working_hours
+from jour.workdays import add_working_hours, add_working_hours_bulk
 
 STHLM = ZoneInfo("Europe/Stockholm")
 YEARS = range(2019, 2043)  # the random starts are in 2020-2040; leave room after
@@ -103,6 +113,20 @@ def make_inputs(n: int, seed: int) -> list[tuple[datetime, int]]:
     return [(datetime.fromtimestamp(rng.randrange(lo, hi), rng.choice(zones)), rng.choice((24, 48))) for _ in range(n)]
 
 
+def _time_side_by_side(fns, inputs, rounds: int = 5) -> list[tuple[float, list[datetime]]]:
+    """``_time`` for several functions, their rounds taken in turn: on a shared,
+    noisy machine the load then changes under all of them alike, and their
+    ratio stays meaningful."""
+    timings = [[] for _ in fns]
+    results = [None for _ in fns]
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            results[i] = [fn(start, hours) for start, hours in inputs]
+            timings[i].append(time.perf_counter() - t0)
+    return [(len(inputs) / statistics.median(t), r) for t, r in zip(timings, results, strict=True)]
+
+
 def _time(fn, inputs, rounds: int = 3) -> tuple[float, list[datetime]]:
     """Median calls per second over ``rounds`` rounds, and the last round's answers."""
     timings = []
@@ -113,11 +137,40 @@ def _time(fn, inputs, rounds: int = 3) -> tuple[float, list[datetime]]:
     return len(inputs) / statistics.median(timings), results
 
 
+def _time_bulk(fn, rounds: int = 7):
+    """Median items per second over ``rounds`` calls of ``fn()`` and its last answer."""
+    timings = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        result = fn()
+        timings.append(time.perf_counter() - t0)
+    return len(result) / statistics.median(timings), result
+
+
+def bulk_figures(inputs: list[tuple[datetime, int]], expected: list[datetime]) -> dict:
+    starts = np.array([s.astimezone(UTC).replace(tzinfo=None) for s, _ in inputs], dtype="datetime64[us]")
+    hours = np.array([h for _, h in inputs], dtype=np.int64)
+    add_working_hours_bulk(starts, hours)  # build the index outside the timing
+    bulk_rate, bulk = _time_bulk(lambda: add_working_hours_bulk(starts, hours))
+    wanted = np.array([e.astimezone(UTC).replace(tzinfo=None) for e in expected], dtype="datetime64[us]")
+
+    local_days = np.array([s.astimezone(STHLM).date() for s, _ in inputs], dtype="datetime64[D]")
+    days = hours // 24
+    calendar = np.busdaycalendar(holidays=sorted(REFERENCE_HOLIDAYS))
+    numpy_rate, _ = _time_bulk(lambda: np.busday_offset(local_days, days, roll="forward", busdaycal=calendar))
+    return {
+        "workdays_bulk_per_s": bulk_rate,
+        "workdays_bulk_identical": bool((bulk == wanted).all()),
+        "numpy_busday_per_s": numpy_rate,
+        "workdays_bulk_vs_numpy_ratio": bulk_rate / numpy_rate,
+    }
+
+
 def run(n: int = 100_000, seed: int = 20260101) -> dict:
     inputs = make_inputs(n, seed)
-    add_working_hours(inputs[0][0], 24)  # warm the per-year caches outside the timing
-    ours_rate, ours = _time(add_working_hours, inputs)
-    loop_rate, loop = _time(reference_add_working_hours, inputs)
+    for start, hours in inputs:  # warm the per-year caches outside the timing
+        add_working_hours(start, hours)
+    (ours_rate, ours), (loop_rate, loop) = _time_side_by_side([add_working_hours, reference_add_working_hours], inputs)
     identical = ours == loop  # datetime equality compares instants
     library = make_library_add()
     lib_rate = None
@@ -125,6 +178,7 @@ def run(n: int = 100_000, seed: int = 20260101) -> dict:
         lib_rate, lib = _time(library, inputs)
         identical = identical and ours == lib
     return {
+        **bulk_figures(inputs, ours),
         "n": n,
         "workdays_calls_per_s": ours_rate,
         "workdays_loop_calls_per_s": loop_rate,
@@ -137,7 +191,7 @@ def run(n: int = 100_000, seed: int = 20260101) -> dict:
 
 def main() -> None:
     result = run(int(sys.argv[1])) if len(sys.argv) > 1 else run()
-    print(f"add_working_hours, n={result['n']}, median of 3 rounds")
+    print(f"add_working_hours, n={result['n']}, median of 5 rounds taken in turn (businesstimedelta: 3 after them)")
     print(f"{'implementation':<28}{'calls/s':>12}{'ours is x faster':>18}")
     rows = [
         ("jour.workdays", result["workdays_calls_per_s"], 1.0),
@@ -150,6 +204,12 @@ def main() -> None:
         else:
             print(f"{name:<28}{rate:>12,.0f}{ratio:>17.1f}x")
     print(f"all answers identical: {result['workdays_identical']}")
+    print(f"\nadd_working_hours_bulk, one array of n={result['n']}, median of 7 rounds")
+    print(f"{'implementation':<28}{'instants/s':>12}{'ours is x faster':>18}")
+    print(f"{'jour.workdays bulk':<28}{result['workdays_bulk_per_s']:>12,.0f}{1.0:>17.1f}x")
+    numpy_row = f"{'numpy.busday_offset (days)':<28}{result['numpy_busday_per_s']:>12,.0f}"
+    print(f"{numpy_row}{result['workdays_bulk_vs_numpy_ratio']:>17.1f}x")
+    print(f"bulk answers identical to add_working_hours: {result['workdays_bulk_identical']}")
 
 
 if __name__ == "__main__":
