@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LOCKS := requirements/base.lock requirements/dev.lock
 DEV_ENV := JOUR_ENV=development
 
-.PHONY: run test bench lint lock totp messages clean
+.PHONY: run test bench bench-federation bench-tools lint lock totp messages clean
 
 $(STAMP): $(LOCKS)
 	@$(PYTHON) -c 'import sys; sys.exit("jour needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -33,11 +33,21 @@ test: $(STAMP)
 
 # Figures beside their baselines, on this machine's PostgreSQL; see tests/bench/run.py.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jour_bench
-bench: $(STAMP)
-	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.lock
-	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+bench: $(STAMP) bench-tools
 	DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development DJANGO_SETTINGS_MODULE=jour.settings $(PY) scripts/bench_prepare.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
+
+# The lists at the federation's scale (500,000 cases in a database of their own; the
+# first load takes several minutes); adds federation_* figures to var/bench/latest.json.
+FEDERATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jour_bench_federation
+bench-federation: $(STAMP) bench-tools
+	BENCH_CASES=500000 DATABASE_URL=$(FEDERATION_DATABASE_URL) JOUR_ENV=development DJANGO_SETTINGS_MODULE=jour.settings \
+	  $(PY) scripts/bench_prepare.py
+	BENCH_MODE=federation DATABASE_URL=$(FEDERATION_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
+
+bench-tools:
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.lock
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
