@@ -16,6 +16,7 @@ from .otp import has_confirmed_totp
 logger = logging.getLogger(__name__)
 
 SESSION_STARTED_KEY = "jour_session_started"
+SESSION_RENEWED_KEY = "jour_session_renewed"
 
 
 class AccessMiddleware:
@@ -57,7 +58,11 @@ def mark_session_start(request) -> None:
 
 
 class SessionLifetimeMiddleware:
-    """An absolute limit on a session, on top of Django's idle timeout."""
+    """An absolute limit on a session, on top of Django's idle timeout; and the
+    idle timeout's renewal. Saving the session on every request (Django's
+    SESSION_SAVE_EVERY_REQUEST) cost a database write per page and per htmx
+    call; the expiry moves on when the last renewal is a minute old, so a
+    session ends 29 to 30 idle minutes after its last request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,6 +76,8 @@ class SessionLifetimeMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
+            if now - request.session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_RENEWED_KEY] = now  # saved, with a new expiry, after the response
         return self.get_response(request)
 
 

@@ -166,7 +166,10 @@ BACKUP_CODE_COUNT = 10
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("JOUR_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = env_int("JOUR_SESSION_ABSOLUTE_HOURS", 12) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is renewed by activity, written at most once a minute
+# (jour.middleware.SessionLifetimeMiddleware) rather than on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

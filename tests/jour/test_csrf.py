@@ -70,8 +70,7 @@ def form_body(world):
 
 def snapshot(*, sessions=True, access_entries=True):
     """Every row of every table, axes' and auditlog's included. Of a session
-    only its key counts: every request rewrites its expiry and start time
-    (SESSION_SAVE_EVERY_REQUEST, SessionLifetimeMiddleware). A GET may add
+    only its key counts: a request may renew its expiry (SessionLifetimeMiddleware). A GET may add
     audit entries of read access (action ACCESS): pass access_entries=False."""
     state = {}
     for model in apps.get_models():

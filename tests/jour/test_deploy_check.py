@@ -97,6 +97,7 @@ def test_production_cookies_hsts_and_session_lifetime():
             "SECURE_SSL_REDIRECT",
             "SESSION_COOKIE_AGE",
             "SESSION_SAVE_EVERY_REQUEST",
+            "SESSION_RENEW_SECONDS",
             "SESSION_ABSOLUTE_SECONDS",
         ],
         **PRODUCTION,
@@ -110,9 +111,10 @@ def test_production_cookies_hsts_and_session_lifetime():
         "SESSION_COOKIE_HTTPONLY": True,
         "SECURE_HSTS_SECONDS": 31536000,
         "SECURE_SSL_REDIRECT": True,
-        # 30 idle minutes: the cookie age, renewed on every request...
+        # 30 idle minutes: the cookie age, renewed by activity at most once a minute...
         "SESSION_COOKIE_AGE": 1800,
-        "SESSION_SAVE_EVERY_REQUEST": True,
+        "SESSION_SAVE_EVERY_REQUEST": False,
+        "SESSION_RENEW_SECONDS": 60,
         # ...and 12 hours at most, whatever the activity.
         "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
     }
