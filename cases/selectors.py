@@ -21,7 +21,9 @@ from . import deadlines, search
 from .models import Action, Assignment, Case, Priority, RiskCheck, Status
 
 RECENTLY_CLOSED_DAYS = 14
-PANEL_SIZE = 25
+# A start-page panel shows the first cases and says how many there are in all,
+# with a link to the whole list: the page stays short on a busy day.
+PANEL_SIZE = 10
 
 
 def _with_people(qs):
@@ -157,36 +159,42 @@ def support_person_cases(*, user):
 
 
 @dataclass
+class Panel:
+    """The first PANEL_SIZE cases of a start-page panel, and how many it holds in all."""
+
+    rows: list[CaseRow]
+    count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.rows)
+
+
+@dataclass
 class CoordinatorDashboard:
-    unassigned: list[CaseRow]
-    unassigned_count: int
-    due_soon: list[CaseRow]
-    overdue: list[CaseRow]
-    recently_closed: list[CaseRow]
+    unassigned: Panel
+    due_soon: Panel
+    overdue: Panel
+    recently_closed: Panel
+
+
+def _panel(cases, now: datetime) -> Panel:
+    return Panel(rows(_with_people(cases)[:PANEL_SIZE], now), cases.count())
 
 
 def coordinator_dashboard(*, user, now: datetime | None = None) -> CoordinatorDashboard:
     now = now or timezone.now()
     visible = Case.objects.visible_to(user)
     waiting = deadlines.open_cases_waiting(visible)
-    unassigned = visible.filter(UNASSIGNED).order_by(*URGENT_FIRST)
+    closed_since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
     return CoordinatorDashboard(
-        unassigned=rows(_with_people(unassigned)[:PANEL_SIZE], now),
-        unassigned_count=unassigned.count(),
-        due_soon=rows(
-            _with_people(waiting.filter(first_contact_warn_at__lte=now, first_contact_due__gt=now)).order_by(
-                "first_contact_due"
-            )[:PANEL_SIZE],
-            now,
+        unassigned=_panel(visible.filter(UNASSIGNED).order_by(*URGENT_FIRST), now),
+        due_soon=_panel(
+            waiting.filter(first_contact_warn_at__lte=now, first_contact_due__gt=now).order_by("first_contact_due"), now
         ),
-        overdue=rows(
-            _with_people(waiting.filter(first_contact_due__lte=now)).order_by("first_contact_due")[:PANEL_SIZE], now
-        ),
-        recently_closed=rows(
-            _with_people(
-                visible.filter(status=Status.CLOSED, closed_at__gte=now - timedelta(days=RECENTLY_CLOSED_DAYS))
-            ).order_by("-closed_at")[:PANEL_SIZE],
-            now,
+        overdue=_panel(waiting.filter(first_contact_due__lte=now).order_by("first_contact_due"), now),
+        recently_closed=_panel(
+            visible.filter(status=Status.CLOSED, closed_at__gte=closed_since).order_by("-closed_at"), now
         ),
     )
 

@@ -62,18 +62,18 @@ def test_the_coordinator_start_page_sorts_cases_into_panels(people, panels):
     response = client_for(people.coordinator, language=None).get(reverse("start"))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
-    assert _pks(dashboard.unassigned) == [panels["unassigned"].pk]
-    assert dashboard.unassigned_count == 1
-    assert _pks(dashboard.due_soon) == [due_soon.pk]
-    assert dashboard.due_soon[0].state.due_soon is True
-    assert _pks(dashboard.overdue) == [panels["overdue"].pk]
-    assert dashboard.overdue[0].state.kept is False
-    assert _pks(dashboard.recently_closed) == [panels["closed"].pk]
+    assert _pks(dashboard.unassigned.rows) == [panels["unassigned"].pk]
+    assert dashboard.unassigned.count == 1
+    assert _pks(dashboard.due_soon.rows) == [due_soon.pk]
+    assert dashboard.due_soon.rows[0].state.due_soon is True
+    assert _pks(dashboard.overdue.rows) == [panels["overdue"].pk]
+    assert dashboard.overdue.rows[0].state.kept is False
+    assert _pks(dashboard.recently_closed.rows) == [panels["closed"].pk]
     html = response.content.decode()
     for key in ["unassigned", "due_soon", "overdue", "closed"]:
         assert panels[key].number in html
     assert panels["long_closed"].number not in html
-    assert [a.person for a in dashboard.due_soon[0].case.open_assignments] == [people.alex]
+    assert [a.person for a in dashboard.due_soon.rows[0].case.open_assignments] == [people.alex]
     assert people.alex.name in html
 
 
@@ -81,7 +81,7 @@ def test_a_first_attempt_takes_a_case_off_the_deadline_panels(people, panels):
     for key in ["due_soon", "overdue"]:
         attempt(panels[key], timezone.now() - timedelta(minutes=1), by=people.alex)
     dashboard = client_for(people.coordinator, language=None).get(reverse("start")).context["dashboard"]
-    assert dashboard.due_soon == [] and dashboard.overdue == []
+    assert dashboard.due_soon.rows == [] and dashboard.overdue.rows == []
 
 
 def test_the_support_person_start_page_lists_their_cases_soonest_due_first(people, panels):
@@ -179,7 +179,24 @@ def test_a_contacted_case_whose_support_person_left_is_listed_as_unassigned(peop
     services.end_assignment(assignment=assignment, note="Alex slutar", by=coordinator)
     client = client_for(coordinator, language=None)
     dashboard = client.get(reverse("start")).context["dashboard"]
-    assert handed_over.pk in _pks(dashboard.unassigned)
-    assert dashboard.unassigned_count == 2
+    assert handed_over.pk in _pks(dashboard.unassigned.rows)
+    assert dashboard.unassigned.count == 2
     listed = client.get(reverse("case_list"), {"view": "unassigned"}).context["rows"]
     assert handed_over.pk in _pks(listed)
+
+
+def test_a_full_panel_shows_the_first_cases_and_links_to_all_of_them(people):
+    """Twelve overdue cases: the panel shows ten, soonest deadline first, and says so."""
+    from cases.selectors import PANEL_SIZE
+
+    coordinator, now = people.coordinator, timezone.now()
+    for n in range(PANEL_SIZE + 2):
+        assign(make_case(coordinator, received_at=now - timedelta(days=30 + n)), people.alex, by=coordinator)
+    response = client_for(coordinator, language="en").get(reverse("start"))
+    panel = response.context["dashboard"].overdue
+    assert (len(panel.rows), panel.count, panel.more) == (PANEL_SIZE, PANEL_SIZE + 2, True)
+    dues = [row.case.first_contact_due for row in panel.rows]
+    assert dues == sorted(dues)
+    html = response.content.decode()
+    assert f"{PANEL_SIZE} of {PANEL_SIZE + 2} shown: see them all in the case list" in html
+    assert f"{reverse('case_list')}?view=waiting&amp;sort=due" in html
