@@ -93,6 +93,7 @@ class Dimension:
     title: object = field(compare=False)
     grouped_on: object = field(compare=False)
     marker: object = field(default="", compare=False)  # a marker's table: the marker's name
+    marker_pk: int | None = field(default=None, compare=False)
 
 
 def _fixed(key, title, choices) -> Dimension:
@@ -120,7 +121,8 @@ def marker_dimension(marker: Circumstance) -> Dimension:
     rows = (*CrimeType.choices, (WITHOUT, _("Without this circumstance")))
     title = format_lazy(_("Crime types marked “{marker}”"), marker=marker.label)
     grouped = When_(When(marked, then=F("crime_type")), default=Value(WITHOUT), output_field=CharField())
-    return Dimension(f"marker_{marker.code or marker.pk}", rows, title, grouped, marker=marker.label)
+    key = f"marker_{marker.code or marker.pk}"
+    return Dimension(key, rows, title, grouped, marker=marker.label, marker_pk=marker.pk)
 
 
 def dimensions() -> list[Dimension]:
@@ -153,6 +155,30 @@ def breakdown(period: Period, dimension: Dimension) -> Table:
     for row in cases.values(key, "gender").annotate(n=Count("pk")):
         table.counts[row[key], row["gender"]] = row["n"]
     return table
+
+
+def marker_breakdowns(period: Period, markers: list[Dimension], seekers: Table) -> list[Table]:
+    """The tables of the special circumstances, in one query over the markers
+    set on the period's cases instead of one pass over the cases per marker
+    (each is the table ``breakdown`` makes): the marked cases by crime type and
+    gender, and the rest of the seekers in the row without it."""
+    tables = {d.marker_pk: Table(d.key, str(d.title), [(v, str(label)) for v, label in d.rows]) for d in markers}
+    if not tables:
+        return []
+    marked = Case.circumstances.through.objects.filter(
+        circumstance_id__in=list(tables), case__received_at__gte=period.start_at, case__received_at__lt=period.end_at
+    )
+    if period.municipality:
+        marked = marked.filter(case__municipality=period.municipality)
+    rows = marked.values("circumstance_id", "case__crime_type", "case__gender").annotate(n=Count("pk"))
+    for row in rows:
+        tables[row["circumstance_id"]].counts[row["case__crime_type"], row["case__gender"]] = row["n"]
+    for table in tables.values():
+        for (_row, gender), n in seekers.counts.items():
+            without = n - sum(count for (_value, g), count in table.counts.items() if g == gender)
+            if without:
+                table.counts[WITHOUT, gender] = without
+    return list(tables.values())
 
 
 SUPPORT_ROWS = [
@@ -305,10 +331,13 @@ class Report:
 
 
 def report(period: Period, now: datetime | None = None) -> Report:
+    seekers = seekers_by_gender(period)
+    every = dimensions()
+    markers = iter(marker_breakdowns(period, [d for d in every if d.marker_pk is not None], seekers))
     return Report(
         period=period,
-        seekers=seekers_by_gender(period),
-        tables=[breakdown(period, dimension) for dimension in dimensions()],
+        seekers=seekers,
+        tables=[next(markers) if d.marker_pk is not None else breakdown(period, d) for d in every],
         support=support_given(period),
         first_contact=first_contact(period, now=now),
         volunteering=volunteering(period),
