@@ -337,10 +337,12 @@ class Case(models.Model):
             # The open-case lists' index (waiting first, NULLS FIRST) is created by
             # migration 0002 on PostgreSQL only: SQLite refuses NULLS FIRST in an index.
             models.Index(fields=["received_at"], name="case_received_idx"),
-            # The coordinator's start page: recently closed cases, and how many are due for anonymisation.
+            # The coordinator's start page: recently closed cases.
             models.Index(fields=["-closed_at"], condition=Q(status="closed"), name="case_closed_idx"),
+            # Closed cases not yet anonymised, the oldest first: the nightly retention run, its
+            # preview, and the start page's count of those due.
             models.Index(
-                fields=["closed_at"],
+                fields=["closed_at", "id"],
                 condition=Q(status="closed", anonymised_at__isnull=True),
                 name="case_retention_idx",
             ),

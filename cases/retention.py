@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -47,6 +48,9 @@ RULE_ERASURE = "erasure_request"
 BATCH = 200
 REMOVED = mentions.REMOVED
 HOLD_MAX_YEARS = 3
+# The preview lists the due cases a page at a time: a jour whose nightly run has not
+# run for a while (or that imported its old cases) can have tens of thousands.
+PREVIEW_PAGE_SIZE = 50
 
 # The case's own fields that identify the seeker; its journal and every other
 # free-text column are registered in cases/mentions.py.
@@ -263,10 +267,14 @@ def erase_on_request(*, case: Case, by: User) -> Case:
     return case
 
 
-def preview(now: datetime | None = None) -> dict:
+def preview(now: datetime | None = None, *, page: int | str | None = 1) -> dict:
+    """What a run at `now` would take: one page of the due cases (the oldest first,
+    `due.paginator.count` of them in all) and every case held back."""
     now = now or timezone.now()
+    rows = due(now).values("pk", "number", "closed_at")
+    due_page: Page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(page)
     return {
-        "due": list(due(now).values("pk", "number", "closed_at")),
+        "due": due_page,
         "held": list(held_back(now).values("pk", "number", "closed_at")),
         "cutoff": cutoff(now),
     }

@@ -96,13 +96,15 @@ def _exact_municipalities(period: Period, seekers: ShownTable) -> ShownTable:
     return _municipality_table(rows, seekers)
 
 
-def _protected_municipalities(year: int, whole: selection.Protected, seekers: ShownTable) -> ShownTable:
+def _protected_municipalities(
+    year: int, whole: selection.Protected, seekers: ShownTable, parts: figures.Parts
+) -> ShownTable:
     """Each municipality as its own protected year shows it; the others and the not known
-    together as the rest, hiding where the municipalities hide (stats.selection, rule C)."""
+    together as the rest, hiding where the municipalities hide (stats.selection, rule C).
+    `parts` are the year's counts, made once for the whole report."""
     rows, shown_cells, hidden = [], [], set()
-    codes = figures.parts(year).municipalities()
-    for code in sorted(codes, key=lambda c: official.swedish_order(official.name(c))):
-        part = selection.protected(Selection(year, YEAR, code))
+    for code in sorted(parts.municipalities(), key=lambda c: official.swedish_order(official.name(c))):
+        part = selection.protected(Selection(year, YEAR, code), parts=parts)
         if part.withheld:
             continue
         positions = [(SEEKERS, ALL, column) for column in [*COLUMNS, TOTAL]]
@@ -214,7 +216,10 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     exact = figures.report(period, now=now)
     _check(report, exact, period)
     if protected:
-        whole = selection.protected(Selection(year), now=now)
+        # The year's counts by month and municipality, once: the whole year and each
+        # municipality are protected from the same counts (each used to count them again).
+        parts = figures.parts(year, now=now)
+        whole = selection.protected(Selection(year), parts=parts)
         if whole.withheld:
             report.withheld = whole.withheld
             return report
@@ -231,7 +236,7 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     report.support = shown.support
     report.contacts_actions = _contacts_and_actions(shown.support)
     if protected:
-        report.municipalities = _protected_municipalities(year, whole, shown.seekers)
+        report.municipalities = _protected_municipalities(year, whole, shown.seekers, parts)
     else:
         report.municipalities = _exact_municipalities(period, shown.seekers)
     return report

@@ -446,10 +446,14 @@ def _tree(year: int, counts: tuple, dimensions: tuple, minimum: int, min_seekers
     return Tree(parts, minimum, min_seekers)
 
 
-def protected(selection: Selection, now=None) -> Protected:
-    """The selection as the board, auditors and every download get it."""
+def protected(selection: Selection, now=None, *, parts: figures.Parts | None = None) -> Protected:
+    """The selection as the board, auditors and every download get it. A caller that
+    protects several selections of one year passes the year's `parts`, counted once."""
     if selection.municipality and selection.kind != "year":
         return Protected(selection, withheld=str(A_WHOLE_YEAR))
-    parts = figures.parts(selection.year, now=now)
+    if parts is None:
+        parts = figures.parts(selection.year, now=now)
+    elif parts.year != selection.year:
+        raise ValueError(f"parts of {parts.year} given for a selection of {selection.year}")
     counts = tuple((key, tuple(sorted(found.items()))) for key, found in sorted(parts.counts.items()))
     return _tree(selection.year, counts, parts.dimensions, minimum(), min_seekers()).protected(selection)

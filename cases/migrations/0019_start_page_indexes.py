@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('anonymised_at__isnull', True), ('status', 'closed')), fields=['closed_at'], name='case_retention_idx'),
+            index=models.Index(condition=models.Q(('anonymised_at__isnull', True), ('status', 'closed')), fields=['closed_at', 'id'], name='case_retention_idx'),
         ),
         migrations.AddIndex(
             model_name='case',

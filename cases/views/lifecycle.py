@@ -72,7 +72,7 @@ def retention_preview(request):
         request,
         "cases/retention.html",
         {
-            "preview": retention.preview(run_at),
+            "preview": retention.preview(run_at, page=request.GET.get("page")),
             "run_at": run_at,
             "months": retention.retention_months(),
             "holds": retention.open_holds(),

@@ -5,7 +5,10 @@ from datetime import datetime
 
 from celery.schedules import crontab
 from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 
 from cases import retention
@@ -53,3 +56,34 @@ def test_it_lists_what_that_run_will_take(people):
     assert not retention.due().filter(pk=case.pk).exists()  # not yet past the period now
     html = client_for(people.coordinator).get(reverse("retention_preview")).content.decode()
     assert case.number in html
+
+
+def _closed_long_ago(people, n) -> list[str]:
+    long_ago = timezone.now() - relativedelta(months=retention.retention_months() + 2)
+    cases = [make_case(people.coordinator, now=long_ago) for _ in range(n)]
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(status=Status.CLOSED, closed_at=long_ago)
+    return [c.number for c in cases]
+
+
+def _due_on_page(client, page=1):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("retention_preview"), {"page": page})
+    html = response.content.decode()
+    return html.split('id="due-title"')[1].split('id="held-title"')[0], len(queries)
+
+
+def test_the_due_cases_come_a_page_at_a_time_for_the_same_queries(people, monkeypatch):
+    """A jour whose nightly run stopped for a while has thousands due: the page
+    lists one page of them (the oldest first) and says how many there are in all."""
+    monkeypatch.setattr(retention, "PREVIEW_PAGE_SIZE", 5)
+    client = client_for(people.coordinator)
+    first = _closed_long_ago(people, 5)
+    html, few = _due_on_page(client)
+    assert all(number in html for number in first) and 'class="pager"' not in html
+    rest = _closed_long_ago(people, 25)
+    html, many = _due_on_page(client)
+    assert many == few
+    assert "removes the personal data of 30 cases" in html
+    assert html.count("<li>") == 5 and "Page 1 of 6" in html
+    last, _queries = _due_on_page(client, 6)
+    assert [number for number in first + rest if number in last] == rest[-5:]
