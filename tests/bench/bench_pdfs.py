@@ -7,7 +7,11 @@ WeasyPrint rendering an empty page on the same machine (the floor).
   view makes it: the protected selection, the volunteers, the template, WeasyPrint;
 - ``pdf_seeker_s``: one seeker's data export: collected from the database, the
   PDF, and the encrypted ZIP it travels in;
-- ``pdf_floor_s``: WeasyPrint rendering an empty page.
+- ``pdf_floor_s``: WeasyPrint rendering an empty page;
+- ``pdf_stats_cold_s`` (median of 3): the one-pager when the year's protection is not
+  cached yet (stats.selection keeps it per process until the year's counts change, so
+  the first export after a case is registered pays this): the cost of the small-number
+  protection (stats/suppression.py) beside the PDF's own.
 
 Each is the median of 5 after one warm-up, all in one process as a worker would
 run them. What each needs (users, a signed year, a seal key) is made inside a
@@ -96,6 +100,16 @@ def _stats(year: int):
     return make
 
 
+def _cold(make):
+    from stats import selection
+
+    def cold() -> bytes:
+        selection._tree.cache_clear()
+        return make()
+
+    return cold
+
+
 def _seeker():
     from cases import seeker_archive
     from cases.models import Case
@@ -159,6 +173,7 @@ def run() -> dict:
                     found[f"pdf_{name}_s"] = round(_median(make), 4)
                     _profile(profile_dir, name, make)
                     _save(save_dir, name, make)
+                found["pdf_stats_cold_s"] = round(_median(_cold(documents["stats"]), rounds=3), 4)
                 raise _Rollback
         except _Rollback:
             pass
