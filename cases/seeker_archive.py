@@ -42,7 +42,7 @@ def passphrase() -> str:
 def as_pdf(export: Export) -> bytes:
     with override(export.language):
         html = render_to_string("cases/seeker_data_pdf.html", {"data": export})
-    return pdf.render(html)
+    return pdf.render(html, stylesheets=("cases/seeker_data_pdf.css",))
 
 
 def file_name(case: Case, extension: str) -> str:

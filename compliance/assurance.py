@@ -68,7 +68,11 @@ def render_pdf(assessment: Assessment, document_json: str) -> bytes:
         relationship="Source",
     )
     return pdf.render(
-        html, pdf_variant="pdf/a-3b", attachments=[attachment], pdf_identifier=record["content_sha256"][:32].encode()
+        html,
+        stylesheets=("compliance/assurance_pdf.css",),
+        pdf_variant="pdf/a-3b",
+        attachments=[attachment],
+        pdf_identifier=record["content_sha256"][:32].encode(),
     )
 
 

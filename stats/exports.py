@@ -125,21 +125,58 @@ def _short_columns() -> tuple[list[str], str]:
     return short, legend + "."
 
 
+STYLESHEETS = ("stats/pdf.css",)
+LABEL_CHARACTERS = 26  # about as many as a line of a row's label holds in a column (stats/pdf.css)
+HEADING_ROWS = 1.7  # a section's heading with its margin, in rows
+
+
+def _estimate(rows: list[str]) -> float:
+    """A section's height in table rows, from its rows' labels (a long label takes two lines)."""
+    return HEADING_ROWS + sum(1 + len(label) // LABEL_CHARACTERS for label in rows)
+
+
+def _summary_sections(shown: ShownReport) -> list[tuple[dict, float]]:
+    """The one-pager's sections after the seekers, in order, each with its estimated height."""
+    sections = [
+        ({"kind": "table", "t": t}, _estimate(["", *(label for label, _cells in t.rows)]))
+        for t in shown.tables
+        if not t.key.startswith("marker_")
+    ]
+    sections.append(({"kind": "support", "t": shown.support}, _estimate(["" for _row in shown.support.rows])))
+    sections.append(
+        (
+            {"kind": "first_contact", "t": shown.first_contact},
+            _estimate(["", *(line.label for line in shown.first_contact)]),
+        )
+    )
+    sections.append(({"kind": "volunteers", "t": shown.report.volunteering}, _estimate(["", ""])))
+    return sections
+
+
 def to_pdf(shown: ShownReport) -> bytes:
 
     short, column_legend = _short_columns()
-    html = render_to_string(
-        "stats/summary_pdf.html",
-        {
-            "shown": shown,
-            "period_label": _period_label(shown, readable=True),
-            "legend": _legend(shown),
-            "jour_name": settings.JOUR_NAME,
-            "short_columns": short,
-            "column_legend": column_legend,
-        },
+    context = {
+        "shown": shown,
+        "period_label": _period_label(shown, readable=True),
+        "legend": _legend(shown),
+        "jour_name": settings.JOUR_NAME,
+        "short_columns": short,
+        "column_legend": column_legend,
+    }
+    sections = _summary_sections(shown)
+    # Each section rendered on its own, then set in two columns balanced as CSS would,
+    # without the seconds WeasyPrint takes to balance CSS columns.
+    blocks = [
+        render_to_string("stats/_summary_pdf_section.html", {"short_columns": short, **section})
+        for section, _height in sections
+    ]
+    return pdf.render_in_two_columns(
+        lambda columns: render_to_string("stats/summary_pdf.html", {**context, "columns": columns}),
+        blocks,
+        estimate=[height for _section, height in sections],
+        stylesheets=STYLESHEETS,
     )
-    return pdf.render(html)
 
 
 # --- the federation's yearly statistics (stats/federation.py) ---------------------------
@@ -195,7 +232,7 @@ def federation_pdf(report) -> bytes:
             "column_legend": column_legend,
         },
     )
-    return pdf.render(html)
+    return pdf.render(html, stylesheets=STYLESHEETS)
 
 
 FEDERATION = {"csv": federation_csv, "xlsx": federation_xlsx, "pdf": federation_pdf}
