@@ -54,7 +54,8 @@ class AccessMiddleware:
 
 
 def mark_session_start(request) -> None:
-    request.session[SESSION_STARTED_KEY] = time.time()
+    # Logging in saves the session, with a fresh expiry: that is its first renewal.
+    request.session[SESSION_STARTED_KEY] = request.session[SESSION_RENEWED_KEY] = time.time()
 
 
 class SessionLifetimeMiddleware:

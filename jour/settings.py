@@ -422,3 +422,7 @@ if JOUR_ENV == "test":
     CELERY_BROKER_URL = env_str("JOUR_TEST_BROKER_URL", "memory://")
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+    # Tests compare the queries of two requests; a session renewal falling between
+    # them on a slow machine would make one of them a write more (test_sessions
+    # sets the real interval where renewal itself is tested).
+    SESSION_RENEW_SECONDS = 3600

@@ -7,6 +7,7 @@ Who may see what:
 - board member (Maria) and auditor (Johan): governance pages, never a seeker's personal data.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jour.middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 from jour.models import Role, User
 from members.middleware import CHECKED_KEY as ENTITLEMENT_CHECKED_KEY
 
@@ -77,6 +79,8 @@ def login_verified(client, user: User) -> None:
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
     # As after the day's first request (members.middleware): tests of that check clear it.
     session[ENTITLEMENT_CHECKED_KEY] = timezone.localdate().isoformat()
+    # As the login view leaves it (jour.middleware.mark_session_start).
+    session[SESSION_STARTED_KEY] = session[SESSION_RENEWED_KEY] = time.time()
     session.save()
 
 
