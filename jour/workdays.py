@@ -165,8 +165,9 @@ class _Year:
     the whole year, up to ``hi`` (1 January of the next year, 00:00).
 
     ``offsets[n]`` is the UTC offset (microseconds) all through the n-th day of
-    the year, or None on a day the clocks change; ``dates[i]`` is the i-th
-    working day as (year, month, day), or None if the clocks change that day.
+    the year, or None on a day the clocks change; ``midnights[i]`` is the i-th
+    working day's 00:00 as a Stockholm datetime, or None if the clocks change
+    that day.
     Converting with them is plain arithmetic, much cheaper than asking the
     time zone, and exact on days without a change.
     """
@@ -180,7 +181,7 @@ class _Year:
     before: list[int]
     total: int
     offsets: list[int | None]
-    dates: list[tuple[int, int, int] | None]
+    midnights: list[datetime | None]
 
     def working_before(self, t: int) -> int:
         """Working time from ``lo`` to the instant ``t`` (``lo <= t < hi``)."""
@@ -194,15 +195,12 @@ class _Year:
         (``0 <= w < total``): at the end of a working day, the next one's 00:00."""
         q = bisect_right(self.before, w) - 1
         into_day = w - self.before[q]
-        ymd = self.dates[q]
-        if ymd is None:  # the clocks change that day
+        midnight = self.midnights[q]
+        if midnight is None:  # the clocks change that day
             return _from_micros(self.starts[q] + into_day)
-        # No clock change: the time since 00:00 is the wall-clock time.
-        seconds, microsecond = divmod(into_day, 1_000_000)
-        minutes, second = divmod(seconds, 60)
-        hour, minute = divmod(minutes, 60)
-        y, m, d = ymd  # unpacked by hand: datetime(*ymd, ...) costs twice as much
-        return datetime(y, m, d, hour, minute, second, microsecond, STOCKHOLM)
+        # No clock change: adding to an aware datetime is wall-clock arithmetic,
+        # and the time since 00:00 is the wall-clock time.
+        return midnight + into_day * _MICROSECOND
 
 
 _years: dict[int, _Year] = {}
@@ -220,7 +218,7 @@ def _year(year: int) -> _Year:
 
 
 def _build_year(year: int) -> _Year:
-    starts, ends, before, offsets, dates = [], [], [0], [], []
+    starts, ends, before, offsets, midnights = [], [], [0], [], []
     day, stop = date(year, 1, 1), date(year + 1, 1, 1)
     lo = midnight = _midnight_micros(day)
     while day < stop:
@@ -234,9 +232,9 @@ def _build_year(year: int) -> _Year:
             starts.append(midnight)
             ends.append(next_midnight)
             before.append(before[-1] + next_midnight - midnight)
-            dates.append(None if offset is None else (day.year, day.month, day.day))  # see instant_after
+            midnights.append(None if offset is None else datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM))
         day, midnight = day + _ONE_DAY, next_midnight
-    return _Year(year, date(year, 1, 1).toordinal(), lo, midnight, starts, ends, before, before[-1], offsets, dates)
+    return _Year(year, date(year, 1, 1).toordinal(), lo, midnight, starts, ends, before, before[-1], offsets, midnights)
 
 
 def _year_containing(t: int, guess: int) -> _Year:
