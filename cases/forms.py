@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -69,6 +70,10 @@ class CaseForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "circumstances": forms.CheckboxSelectMultiple,
+            # The long lists (290 municipalities): Django's per-option templates
+            # made them most of the case form's render time.
+            "municipality": PlainSelect,
+            "crime_type": PlainSelect,
         }
         field_classes = {"circumstances": BoundedModelMultipleChoiceField}
 
@@ -86,8 +91,10 @@ class CaseForm(forms.ModelForm):
         if "circumstances" in self.fields:
             # The markers in use, and any retired one this case already carries.
             markers = self.fields["circumstances"]
-            had = self.instance.circumstances.all() if self.instance.pk else Circumstance.objects.none()
-            markers.queryset = (Circumstance.objects.in_use() | had).distinct()
+            # A subquery on this case's rows: OR-ing the two querysets joined every
+            # case's markers (30 ms on 50,000 cases, run twice per render).
+            had = Q(pk__in=self.instance.circumstances.values("pk")) if self.instance.pk else Q()
+            markers.queryset = Circumstance.objects.filter(Q(active=True) | had)
             markers.label_from_instance = lambda marker: marker.label
         if "first_contact_by" in self.fields:
             field = self.fields["first_contact_by"]
