@@ -492,7 +492,8 @@ class ContactAttempt(models.Model):
         ordering = ["made_at", "pk"]
         indexes = [
             models.Index(fields=["case", "made_at"], name="attempt_case_idx"),
-            # Statistics count a period's attempts.
+            # Statistics count a period's attempts. On PostgreSQL it also holds the case
+            # and the maker (migration 0020), for index-only scans.
             models.Index(fields=["made_at"], name="attempt_made_idx"),
         ]
 

