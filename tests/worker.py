@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -12,6 +13,25 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def in_thread(work, errors: list, results: list | None = None) -> threading.Thread:
+    """Start `work` on a thread with its own database connection; what it
+    returns goes to `results`, what it raises to `errors` for the test to report."""
+
+    def run():
+        try:
+            value = work()
+            if results is not None:
+                results.append(value)
+        except Exception as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
 
 
 def redis_url_or_skip() -> str:

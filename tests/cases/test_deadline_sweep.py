@@ -36,7 +36,7 @@ from cases.models import (
 from jour.models import Role
 from jour.workdays import STOCKHOLM
 from tests.personas import build_personas, login_verified, make_user
-from tests.worker import wait_for
+from tests.worker import in_thread, wait_for
 
 WARNING, OVERDUE = AlertKind.WARNING, AlertKind.OVERDUE
 
@@ -369,24 +369,11 @@ def test_a_sweep_during_a_deadline_change_does_not_alert_on_the_old_deadline(mon
     monkeypatch.setattr(deadlines, "reset_alerts_after_deadline_change", reset_then_pause)
     errors = []
 
-    def in_thread(work):
-        def run():
-            try:
-                work()
-            except Exception as error:  # reported by the main thread
-                errors.append(error)
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        return thread
-
     # Wednesday 05:30: the case actually reached the jour on Tuesday 09:00, so
     # it is due Thursday 09:00 and should be warned Thursday 05:00.
-    edit = in_thread(lambda: _update(people, case, at(4, 5, 30), received_at=at(3, 9)))
+    edit = in_thread(lambda: _update(people, case, at(4, 5, 30), received_at=at(3, 9)), errors)
     assert removed.wait(20)
-    sweep = in_thread(lambda: deadlines.sweep(now=at(4, 5, 31)))
+    sweep = in_thread(lambda: deadlines.sweep(now=at(4, 5, 31)), errors)
     wait_for(lambda: _sweep_is_waiting() or not sweep.is_alive(), timeout=10)
     resume.set()
     edit.join(20)

@@ -8,8 +8,6 @@ both are seen waiting inside their transactions, so it does not depend on
 timing.
 """
 
-import threading
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +18,7 @@ from jour.models import Role
 from tests.cases.test_deadline_sweep import assign, at, new_case
 from tests.cases.test_sweep_worker import hold_alert_slot, sweeps_waiting
 from tests.personas import build_personas, make_user
-from tests.worker import wait_for
+from tests.worker import in_thread, wait_for
 
 WARNING, OVERDUE = AlertKind.WARNING, AlertKind.OVERDUE
 
@@ -86,20 +84,6 @@ def test_the_sweep_is_one_statement_however_much_is_due(people):
     assert Notification.objects.count() == 30 * 2 + 30
 
 
-def _in_thread(work, results, errors):
-    def run():
-        try:
-            results.append(work())
-        except Exception as error:  # reported by the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_make_each_alert_and_notice_once():
     people = build_personas()
@@ -113,9 +97,9 @@ def test_two_sweeps_at_once_make_each_alert_and_notice_once():
     blocker = hold_alert_slot(cases[10])
     results, errors = [], []
     try:
-        first = _in_thread(lambda: deadlines.sweep(now=at(4, 9, 1)), results, errors)
+        first = in_thread(lambda: deadlines.sweep(now=at(4, 9, 1)), errors, results)
         assert wait_for(lambda: len(sweeps_waiting()) == 1, timeout=60), errors
-        second = _in_thread(lambda: deadlines.sweep(now=at(4, 9, 1)), results, errors)
+        second = in_thread(lambda: deadlines.sweep(now=at(4, 9, 1)), errors, results)
         assert wait_for(lambda: len(sweeps_waiting()) == 2, timeout=60), errors
         blocker.rollback()
         first.join(60)

@@ -301,8 +301,8 @@ def test_a_worker_killed_inside_its_sweep_loses_nothing(tmp_path):
     """Kill -9 a worker while its sweep transaction is open, then start another.
 
     The application has no hook to slow a sweep down, so the test holds the
-    overdue alert slot of one case (hold_alert_slot): the sweep inserts the
-    warnings, starts on the escalations and waits there, uncommitted. Then the
+    overdue alert slot of one case (hold_alert_slot): the sweep's one statement
+    has inserted other alerts and waits on that slot, uncommitted. Then the
     worker gets SIGKILL, the slot is released, and PostgreSQL must roll the
     orphaned transaction back (its client is gone, so no COMMIT can ever come).
     The next sweep, by a new worker, must then do all of the work, once.
