@@ -114,14 +114,14 @@ def hours_to_first_contact(case: Case) -> float | None:
 
 # --- The sweep -------------------------------------------------------------
 
-_ALERTS_DUE = """
+_INSERT_ALERTS = """
 INSERT INTO cases_deadlinealert (case_id, kind, created_at)
 SELECT c.id, %s, %s FROM cases_case c
 WHERE c.first_contact_at IS NULL AND c.status <> 'closed' AND {condition}
   AND NOT EXISTS (SELECT 1 FROM cases_deadlinealert a WHERE a.case_id = c.id AND a.kind = %s)
 {lock}
 ON CONFLICT (case_id, kind) DO NOTHING
-RETURNING id, case_id, kind
+RETURNING id, case_id
 """
 # On PostgreSQL the sweep waits for a case that is being edited and then
 # re-checks it: without the lock it could alert on a deadline an edit has
@@ -219,13 +219,6 @@ def _sweep_in_python(now: datetime) -> SweepResult:
     )
 
 
-def _alerts_due(kind: AlertKind, now: datetime) -> tuple[str, list]:
-    condition = _CONDITIONS[kind]
-    at = connection.ops.adapt_datetimefield_value(now)  # raw SQL: SQLite compares text
-    params = [kind.value, at] + [at] * condition.count("%s") + [kind.value]
-    return _ALERTS_DUE.format(condition=condition, lock=_LOCK.get(connection.vendor, "")), params
-
-
 def _sweep_in_one_statement(now: datetime) -> SweepResult:
     """The whole sweep as one statement: at 75,000 alerts after an outage,
     making the notices in Python took most of the time."""
@@ -249,24 +242,27 @@ def _sweep_in_one_statement(now: datetime) -> SweepResult:
     return SweepResult(warnings=warned, escalations=escalated, notifications=notified)
 
 
-def _insert_alerts(kind: AlertKind, now: datetime) -> list[tuple[int, int, str]]:
-    sql, params = _alerts_due(kind, now)
+def _insert_alerts(kind: AlertKind, now: datetime) -> list[tuple[int, int]]:
+    condition = _CONDITIONS[kind]
+    at = connection.ops.adapt_datetimefield_value(now)  # raw SQL: SQLite compares text
+    params = [kind.value, at] + [at] * condition.count("%s") + [kind.value]
+    sql = _INSERT_ALERTS.format(condition=condition, lock=_LOCK.get(connection.vendor, ""))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
 
-def _notifications_for(created: dict[AlertKind, list[tuple[int, int, str]]], now: datetime) -> list[Notification]:
+def _notifications_for(created: dict[AlertKind, list[tuple[int, int]]], now: datetime) -> list[Notification]:
     if not any(created.values()):
         return []
     everyone = {person for (person,) in _told_of_every_alert()}
-    warned_cases = [case_id for _alert, case_id, _kind in created[AlertKind.WARNING]]
+    warned_cases = [case_id for _alert, case_id in created[AlertKind.WARNING]]
     on_case: dict[int, set[int]] = {}
     for case_id, person_id in _told_of_a_warning().filter(case_id__in=warned_cases):
         on_case.setdefault(case_id, set()).add(person_id)
     notices = []
     for kind, rows in created.items():
-        for alert_id, case_id, _kind in rows:
+        for alert_id, case_id in rows:
             recipients = everyone | on_case.get(case_id, set()) if kind == AlertKind.WARNING else everyone
             notices += [
                 Notification(alert_id=alert_id, recipient_id=r, case_id=case_id, kind=kind, created_at=now)
