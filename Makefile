@@ -33,9 +33,11 @@ test: $(STAMP)
 
 # Figures beside their baselines, on this machine's PostgreSQL; see tests/bench/run.py.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jour_bench
+# The statistics counts are kept in Redis as in production (stats.year_cache).
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/9
 bench: $(STAMP) bench-tools
 	DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development DJANGO_SETTINGS_MODULE=jour.settings $(PY) scripts/bench_prepare.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
+	CACHE_URL=$(BENCH_CACHE_URL) DATABASE_URL=$(BENCH_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
 
 # The lists at the federation's scale (500,000 cases in a database of their own; the
 # first load takes several minutes); adds federation_* figures to var/bench/latest.json.
@@ -43,7 +45,7 @@ FEDERATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jour_bench_federat
 bench-federation: $(STAMP) bench-tools
 	BENCH_CASES=500000 DATABASE_URL=$(FEDERATION_DATABASE_URL) JOUR_ENV=development DJANGO_SETTINGS_MODULE=jour.settings \
 	  $(PY) scripts/bench_prepare.py
-	BENCH_MODE=federation DATABASE_URL=$(FEDERATION_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
+	BENCH_MODE=federation CACHE_URL=$(BENCH_CACHE_URL) DATABASE_URL=$(FEDERATION_DATABASE_URL) JOUR_ENV=development $(PY) -m tests.bench.run
 
 bench-tools:
 	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.lock

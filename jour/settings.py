@@ -141,6 +141,24 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The year's statistics counts are kept between requests (stats.year_cache) only in a
+# cache every process shares: each web worker must see another's "out of date".
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stats": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "jour",
+            # A cache that does not answer must not hold a page: the counts are made afresh.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
+
 AUTH_USER_MODEL = "jour.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -421,6 +439,9 @@ if JOUR_ENV == "test":
     EMAIL_FILE_PATH = env_str("JOUR_TEST_EMAIL_DIR", str(VAR_DIR / "test-mail"))
     CELERY_BROKER_URL = env_str("JOUR_TEST_BROKER_URL", "memory://")
     CELERY_TASK_ALWAYS_EAGER = True
+    # One process: its own memory is shared enough, and the cached path is what the tests run.
+    if not CACHE_URL:
+        CACHES["stats"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stats"}
     CELERY_TASK_EAGER_PROPAGATES = True
     # Tests compare the queries of two requests; a session renewal falling between
     # them on a slow machine would make one of them a write more (test_sessions

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StatsConfig(AppConfig):
     # Not "statistics": that name would shadow the standard-library module.
     name = "stats"
+
+    def ready(self):
+        from . import year_cache
+
+        year_cache.connect()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cases import municipalities as official
 
-from . import charts, display, figures, selection, witness
+from . import charts, display, figures, selection, witness, year_cache
 from .display import ShownTable
 from .figures import GENDERS, Period
 from .selection import ALL, COLUMNS, SEEKERS, TOTAL, YEAR, Selection
@@ -218,7 +218,7 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     if protected:
         # The year's counts by month and municipality, once: the whole year and each
         # municipality are protected from the same counts (each used to count them again).
-        parts = figures.parts(year, now=now)
+        parts = year_cache.year_parts(year) if now is None else figures.parts(year, now=now)
         whole = selection.protected(Selection(year), parts=parts)
         if whole.withheld:
             report.withheld = whole.withheld

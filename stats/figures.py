@@ -457,6 +457,8 @@ class Parts:
     year: int
     counts: dict[str, Counter] = field(default_factory=dict)
     dimensions: tuple[Dimension, ...] = ()
+    # Set when kept in the statistics cache (stats.year_cache): the same version, the same counts.
+    version: str | None = None
 
     def municipalities(self) -> list[str]:
         """The codes that have a case or support given in the year."""

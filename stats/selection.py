@@ -83,7 +83,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Priority
 
-from . import figures
+from . import figures, year_cache
 from .figures import GENDERS, SUPPORT_ROWS, Dimension, Report
 from .suppression import SECONDARY, Layout, Pattern, lines_through, narrow, protect_together, ranges
 
@@ -452,8 +452,27 @@ def protected(selection: Selection, now=None, *, parts: figures.Parts | None = N
     if selection.municipality and selection.kind != "year":
         return Protected(selection, withheld=str(A_WHOLE_YEAR))
     if parts is None:
-        parts = figures.parts(selection.year, now=now)
+        parts = year_cache.year_parts(selection.year) if now is None else figures.parts(selection.year, now=now)
     elif parts.year != selection.year:
         raise ValueError(f"parts of {parts.year} given for a selection of {selection.year}")
+    return _tree_of(parts).protected(selection)
+
+
+def _tree_of(parts: figures.Parts) -> Tree:
+    if parts.version is not None:  # kept counts: the version names them, no need to sort them into a key
+        return _kept_tree(parts.year, parts.version, minimum(), min_seekers(), parts)
     counts = tuple((key, tuple(sorted(found.items()))) for key, found in sorted(parts.counts.items()))
-    return _tree(selection.year, counts, parts.dimensions, minimum(), min_seekers()).protected(selection)
+    return _tree(parts.year, counts, parts.dimensions, minimum(), min_seekers())
+
+
+_kept_trees: dict[tuple, Tree] = {}
+
+
+def _kept_tree(year: int, version: str, minimum: int, min_seekers: int, parts: figures.Parts) -> Tree:
+    key = (year, version, minimum, min_seekers)
+    tree = _kept_trees.get(key)
+    if tree is None:
+        if len(_kept_trees) >= 16:  # old versions are never asked for again
+            _kept_trees.clear()
+        tree = _kept_trees[key] = Tree(parts, minimum, min_seekers)
+    return tree

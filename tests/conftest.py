@@ -16,6 +16,15 @@ if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def no_statistics_kept_from_another_test():
+    """The year's counts kept in the cache (stats.year_cache) belong to the test that kept
+    them: a database emptied by TRUNCATE after a transactional test says nothing to it."""
+    from django.core.cache import caches
+
+    caches["stats"].clear()
+
+
 @pytest.fixture
 def people(db):
     return build_personas()

@@ -2,6 +2,8 @@
 protection (stats.display.show_kpi), judged from what a reader is shown; and
 tables protected together as the parts of a whole."""
 
+import pytest
+from django.utils.translation import override
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -254,6 +256,14 @@ def kpi_lines(normal: tuple[int, int], urgent: tuple[int, int]) -> list[KpiLine]
 
 def as_rows(result) -> list[tuple[str, str, str, str]]:
     return [(line.label, line.decided, line.kept, line.percent) for line in result]
+
+
+@pytest.fixture(autouse=True)
+def in_swedish():
+    """The percentages below are written the Swedish way, whatever language a test before
+    these left active (the test client keeps the last request's)."""
+    with override("sv"):
+        yield
 
 
 def test_kpi_exact_for_the_coordinator():
