@@ -18,6 +18,7 @@ counts too, and the log says so, without a number in it.
 """
 
 import logging
+import time
 import uuid
 
 from django.core.cache import caches
@@ -55,19 +56,38 @@ def year_parts(year: int) -> figures.Parts:
         return figures.parts(year)
     try:
         version = _version()
-        key = f"stats:parts:{year}:{version}"
-        parts = _cache().get(key)
+        key = f"stats:counted:{year}:{version}"
+        # Half a megabyte to unpickle on a large jour: a process keeps what it last read.
+        kept = _here(key) or _cache().get(key)
     except Exception as error:  # noqa: BLE001 - any cache failure: count instead
         log.warning("The statistics cache cannot be read (%s); counting afresh.", type(error).__name__)
         return figures.parts(year)
-    if parts is None:
+    if kept is None:
         parts = figures.parts(year)
         parts.version = version
+        kept = (time.time(), parts)
         try:
-            _cache().set(key, parts, timeout=TTL)
+            _cache().set(key, kept, timeout=TTL)
         except Exception as error:  # noqa: BLE001
             log.warning("The statistics cache cannot be written (%s).", type(error).__name__)
-    return parts
+    _keep_here(key, kept)
+    return kept[1]
+
+
+# key -> (when counted, Parts), in this process. A key names one version, so what it
+# holds is out of date only by time: it is dropped TTL after it was counted.
+_read: dict[str, tuple[float, figures.Parts]] = {}
+
+
+def _here(key: str) -> tuple[float, figures.Parts] | None:
+    kept = _read.get(key)
+    return kept if kept is not None and time.time() - kept[0] < TTL else None
+
+
+def _keep_here(key: str, kept: tuple[float, figures.Parts]) -> None:
+    if key not in _read and len(_read) >= 8:
+        _read.clear()
+    _read[key] = kept
 
 
 def forget(**_kwargs) -> None:

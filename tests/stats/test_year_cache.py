@@ -5,6 +5,7 @@ rolled back, and counted afresh when the cache does not answer.
 These tests commit (transaction=True): what is kept must be what others can read."""
 
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -65,6 +66,17 @@ def test_the_protected_selection_uses_the_kept_counts(people):
         protected = selection.protected(Selection(YEAR))
     assert len(queries) == 0
     assert protected.cells  # shown, from the kept counts
+
+
+def test_what_no_signal_tells_is_counted_again_after_the_ttl(people, monkeypatch):
+    """A deadline passing changes the first-contact figures without a save: what is kept,
+    in the shared cache and in the process that read it, goes after TTL."""
+    new_case(people)
+    counted()
+    assert counted()[1] == 0
+    later = time.time() + year_cache.TTL + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert counted()[1] > 5
 
 
 def test_nothing_is_kept_from_a_transaction_that_rolls_back(people):
