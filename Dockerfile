@@ -22,6 +22,20 @@ RUN apt-get update \
         fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
+# pg_dump and pg_restore for the encrypted backups (jour.backups), of the compose stack's
+# PostgreSQL major version (16): bookworm's own client is 15, which refuses a 16 server.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-16 \
+    && apt-get purge -y curl && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/*
+
 # Unprivileged runtime user. It gets its own writable home (fontconfig cache,
 # gunicorn's control socket) but cannot write the code or the virtualenv.
 RUN groupadd --system --gid 10001 jour \
@@ -49,9 +63,9 @@ RUN SECRET_KEY=build-only-throwaway-key-for-collectstatic-never-used-at-runtime-
 # Writable state lives under /app/var: media and beat are named volumes in
 # docker-compose.yml (a new named volume copies this ownership); static stays
 # read-only (owned by root) in the image.
-RUN mkdir -p /app/var/static /app/var/media /app/var/beat /app/var/seal-key /app/var/seal-cert \
-    && chown jour:jour /app/var/media /app/var/beat /app/var/seal-key /app/var/seal-cert \
-    && chmod 700 /app/var/seal-key
+RUN mkdir -p /app/var/static /app/var/media /app/var/beat /app/var/seal-key /app/var/seal-cert /app/var/backups \
+    && chown jour:jour /app/var/media /app/var/beat /app/var/seal-key /app/var/seal-cert /app/var/backups \
+    && chmod 700 /app/var/seal-key /app/var/backups
 
 USER jour:jour
 

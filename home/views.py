@@ -9,6 +9,7 @@ from cases import paper, retention
 from cases import selectors as case_selectors
 from cases.models import Case
 from compliance import dashboard as compliance_dashboard
+from jour import backups
 from jour.access import (
     may_be_assigned_cases,
     may_read_governance,
@@ -29,6 +30,8 @@ def start(request):
     user = request.user
     if may_read_governance(user):
         context["year_panel"] = compliance_dashboard.year_panel(user)
+    if may_see_every_case(user) or may_read_governance(user):
+        context["backup_warning"] = backups.overdue()
     context["next_appointments"] = calendar_selectors.upcoming(user)
     calendar_selectors.record_shown(request, context["next_appointments"], label="start page: next appointments")
     if may_work_cases(user):

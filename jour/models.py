@@ -207,3 +207,16 @@ def _new_backup_code() -> str:
 
 def _canonical(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+class DataBackup(models.Model):
+    """An encrypted backup the nightly task wrote (jour.backups): what the start page's
+    warning is judged from. Not the 2FA backup codes above."""
+
+    made_at = models.DateTimeField(db_index=True)
+    name = models.CharField(max_length=100)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.name

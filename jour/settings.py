@@ -241,6 +241,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # kept out of the repository, the database and the media folder.
 JOUR_SEAL_KEY_FILE = env_str("JOUR_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "seal-key.pem"))
 JOUR_SEAL_CERT_FILE = env_str("JOUR_SEAL_CERT_FILE", str(VAR_DIR / "seal" / "seal-cert.pem"))
+# Encrypted backups (jour.backups): age public keys of the jour's offline key(s), comma-separated.
+JOUR_BACKUP_RECIPIENTS = [key.strip() for key in env_str("JOUR_BACKUP_RECIPIENTS", "").split(",") if key.strip()]
+JOUR_BACKUP_DIR = env_str("JOUR_BACKUP_DIR", str(VAR_DIR / "backups"))
+JOUR_BACKUP_KEEP = env_int("JOUR_BACKUP_KEEP", 14)
+JOUR_BACKUP_WARN_DAYS = env_int("JOUR_BACKUP_WARN_DAYS", 2)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -311,6 +316,10 @@ CELERY_BEAT_SCHEDULE = {
     "volunteer-followup-reminder": {
         "task": "members.tasks.send_followup_reminder",
         "schedule": crontab(minute=0, hour=7),
+    },
+    "back-up-nightly": {
+        "task": "jour.tasks.back_up",
+        "schedule": crontab(minute=30, hour=2),
     },
     "render-pending-assurances": {
         "task": "compliance.tasks.render_pending_assurances",
