@@ -144,27 +144,23 @@ def test_the_backup_file_holds_no_readable_personal_data(demo, key, tmp_path):
     assert [value for value in SEEDED_VALUES if len(value) >= 4 and value.lower() in text] != []
 
 
+def restore_elsewhere(made, keys, tmp_path, database=None):
+    """Restore into `database` (the test database when None) with media and seal in tmp_path."""
+    places = {"media_root": tmp_path / "m", "seal_key_file": tmp_path / "k.pem", "seal_cert_file": tmp_path / "c.pem"}
+    return backups.restore(made.path, keys, database=database, **places)
+
+
 def test_the_wrong_key_is_refused_and_nothing_is_restored(demo, key, tmp_path, fresh_database):
     made = backups.make(tmp_path / "out", keys=[str(key.to_public())])
-    other = pyrage.x25519.Identity.generate()
     with pytest.raises(backups.BackupError, match="kan inte dekrypteras"):
-        backups.restore(
-            made.path,
-            [other],
-            database=fresh_database,
-            media_root=tmp_path / "m",
-            seal_key_file=tmp_path / "k.pem",
-            seal_cert_file=tmp_path / "c.pem",
-        )
+        restore_elsewhere(made, [pyrage.x25519.Identity.generate()], tmp_path, fresh_database)
     assert table_checksums(fresh_database["NAME"]) == {}
 
 
 def test_a_database_that_is_not_empty_is_refused(jour_files, key, tmp_path):
     made = backups.make(tmp_path / "out", keys=[str(key.to_public())])
     with pytest.raises(backups.BackupError, match="tom databas"):
-        backups.restore(
-            made.path, [key], media_root=tmp_path / "m", seal_key_file=tmp_path / "k", seal_cert_file=tmp_path / "c"
-        )
+        restore_elsewhere(made, [key], tmp_path)
 
 
 def test_a_changed_byte_is_caught(jour_files, key, tmp_path, fresh_database):
@@ -172,15 +168,9 @@ def test_a_changed_byte_is_caught(jour_files, key, tmp_path, fresh_database):
     data = bytearray(made.path.read_bytes())
     data[len(data) // 2] ^= 0x01
     made.path.write_bytes(bytes(data))
-    with pytest.raises(backups.BackupError):
-        backups.restore(
-            made.path,
-            [key],
-            database=fresh_database,
-            media_root=tmp_path / "m",
-            seal_key_file=tmp_path / "k.pem",
-            seal_cert_file=tmp_path / "c.pem",
-        )
+    with pytest.raises(backups.BackupError, match="kan inte dekrypteras"):
+        restore_elsewhere(made, [key], tmp_path, fresh_database)
+    assert table_checksums(fresh_database["NAME"]) == {}
 
 
 def test_without_a_recipient_nothing_is_written(jour_files, tmp_path, settings):
