@@ -230,15 +230,16 @@ def restore(
         raise BackupError(_("The database already holds tables: restore only into an empty database."))
     if _files_under(media_root):
         raise BackupError(_("The media folder %(path)s is not empty.") % {"path": media_root})
-    for path in seal.values():
-        if path.exists():
-            raise BackupError(_("%(path)s already exists: a seal is never overwritten.") % {"path": path})
     env, name = _pg_environment(database)
     with tempfile.TemporaryDirectory(prefix="jour-restore-") as work:
         work = Path(work)
         os.chmod(work, 0o700)
         found = read(Path(file), secret_keys, work)
         root, manifest = found["root"], found["manifest"]
+        for member, path in seal.items():
+            # A seal already in place (a rollback keeps its volumes) is kept if it is this one.
+            if path.exists() and (member not in manifest["files"] or _sha256(path) != _sha256(root / member)):
+                raise BackupError(_("%(path)s already exists: a seal is never overwritten.") % {"path": path})
         _run(
             ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
              f"--dbname={name}", str(root / DUMP)],
@@ -252,6 +253,8 @@ def restore(
                 media_files += 1
             elif member in seal:
                 target = seal[member]
+                if target.exists():
+                    continue  # the same seal, checked above
             else:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)

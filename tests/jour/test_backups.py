@@ -220,3 +220,19 @@ def test_the_start_page_warns_the_coordinator_and_the_board(people, settings, ke
     assert "säkerhetskopia" not in client_for(people.alex, None).get("/").content.decode()
     DataBackup.objects.create(made_at=timezone.now(), name="x", size_bytes=1, sha256="0" * 64)
     assert "säkerhetskopia" not in client_for(people.coordinator, None).get("/").content.decode()
+
+
+def test_a_rollback_keeps_the_seal_in_place_and_another_seal_is_refused(jour_files, key, tmp_path, fresh_database):
+    made = backups.make(tmp_path / "out", keys=[str(key.to_public())])
+    other = tmp_path / "other-key.pem"
+    other.write_text("not this jour's key\n")
+    with pytest.raises(backups.BackupError, match="sigill skrivs aldrig över"):
+        backups.restore(
+            made.path, [key], database=fresh_database, media_root=tmp_path / "m", seal_key_file=other,
+            seal_cert_file=tmp_path / "c.pem",
+        )  # fmt: skip
+    assert table_checksums(fresh_database["NAME"]) == {} and other.read_text() == "not this jour's key\n"
+    # The volumes of a rollback: the jour's own seal still where the settings say.
+    done = backups.restore(made.path, [key], database=fresh_database, media_root=tmp_path / "m")
+    assert done["seal"] == ["seal/seal-cert.pem", "seal/seal-key.pem"]
+    assert table_checksums(fresh_database["NAME"]) != {}
