@@ -105,7 +105,10 @@ def _pg_environment(database: dict) -> tuple[dict, str]:
 
 
 def _run(command: list[str], env: dict) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - our own argv
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - our argv
+    except FileNotFoundError as error:
+        raise BackupError(_("%(tool)s is not installed on this server.") % {"tool": command[0]}) from error
     if done.returncode:
         # The tools' own words (table names, no rows); the caller shows them to an operator.
         raise BackupError(_("%(tool)s failed: %(error)s") % {"tool": command[0], "error": done.stderr.strip()[-500:]})

@@ -182,6 +182,21 @@ def test_without_a_recipient_nothing_is_written(jour_files, tmp_path, settings):
         call_command("backup", "--out", str(tmp_path / "out"), "--recipient", "age1notakey")
 
 
+def test_the_nightly_task_makes_nothing_unconfigured_and_says_what_is_missing(jour_files, key, tmp_path, settings):
+    from jour import tasks
+
+    settings.JOUR_BACKUP_DIR = str(tmp_path / "backups")
+    settings.JOUR_BACKUP_RECIPIENTS = []
+    assert tasks.back_up() == "not configured" and not (tmp_path / "backups").exists()
+    settings.JOUR_BACKUP_RECIPIENTS = [str(key.to_public())]
+    name = tasks.back_up()
+    assert [path.name for path in (tmp_path / "backups").iterdir()] == [name]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", str(tmp_path / "nothing"))
+        with pytest.raises(backups.BackupError, match="pg_dump är inte installerat"):
+            backups.make(tmp_path / "again")
+
+
 def test_the_nightly_backup_keeps_the_last_n_and_the_start_page_warns_when_it_is_late(
     jour_files, key, tmp_path, settings
 ):
