@@ -26,11 +26,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pyrage
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .models import DataBackup
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +170,7 @@ def make(out_dir: Path, *, database: dict | None = None, keys: list[str] | None 
 
 
 def _is_empty(database: dict) -> bool:
-    env, name = _pg_environment(database)
-    import psycopg
-
+    _env, name = _pg_environment(database)  # PostgreSQL only
     params = {"dbname": name, "connect_timeout": 10}
     for key, param in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
         if database.get(key):
@@ -283,8 +284,6 @@ def prune(out_dir: Path, keep: int) -> list[Path]:
 
 def overdue(now=None) -> str:
     """Why the start page should warn about backups, or "" when all is well."""
-    from .models import DataBackup
-
     if not settings.JOUR_BACKUP_RECIPIENTS:
         return _("No backups are made: JOUR_BACKUP_RECIPIENTS is not set.") if settings.PRODUCTION else ""
     last = DataBackup.objects.order_by("-made_at").first()
@@ -300,8 +299,6 @@ def overdue(now=None) -> str:
 
 def nightly(now=None) -> Made:
     """The beat's nightly backup: one file, recorded, the oldest beyond JOUR_BACKUP_KEEP deleted."""
-    from .models import DataBackup
-
     made = make(Path(settings.JOUR_BACKUP_DIR), now=now)
     DataBackup.objects.create(
         made_at=now or timezone.now(), name=made.path.name, size_bytes=made.size, sha256=made.sha256

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from . import invitations
+from . import backups, invitations
 
 
 @shared_task
@@ -32,8 +32,6 @@ def clear_expired_sessions() -> int:
 @shared_task
 def back_up() -> str:
     """Nightly, in the worker (the only process with the seal key); no personal data in its result."""
-    from . import backups
-
     if not settings.JOUR_BACKUP_RECIPIENTS:
         return "not configured"
     return backups.nightly().path.name

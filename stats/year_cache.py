@@ -25,6 +25,10 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from calendars.models import Appointment
+from cases.models import Action, Case, Circumstance, ContactAttempt
+from partners.models import Referral
+
 from . import figures
 
 log = logging.getLogger(__name__)
@@ -127,10 +131,6 @@ def _renew() -> None:
 
 def connect() -> None:
     """Renew on every save and delete of what figures.parts counts (stats.apps)."""
-    from calendars.models import Appointment
-    from cases.models import Action, Case, Circumstance, ContactAttempt
-    from partners.models import Referral
-
     for model in (Case, ContactAttempt, Action, Circumstance, Referral, Appointment):
         post_save.connect(forget, sender=model, dispatch_uid=f"stats-forget-save-{model._meta.label}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"stats-forget-delete-{model._meta.label}")
