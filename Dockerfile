@@ -71,7 +71,6 @@ USER jour:jour
 
 EXPOSE 8000
 
-# Default command: the web process. gunicorn's forwarded-header settings are
-# left at their defaults (trust only 127.0.0.1); Django itself derives the
-# client address from X-Forwarded-For using JOUR_TRUSTED_PROXY_COUNT.
-CMD ["gunicorn", "jour.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-tmp-dir", "/dev/shm"]
+# Default command: the web process, with deploy/gunicorn.conf.py (the file
+# `make prod-check` starts gunicorn with too).
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "jour.wsgi:application"]

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LOCKS := requirements/base.lock requirements/dev.lock
 DEV_ENV := JOUR_ENV=development
 
-.PHONY: run test bench bench-federation bench-tools lint lock totp messages clean
+.PHONY: run test prod-check bench bench-federation bench-tools lint lock totp messages clean
 
 $(STAMP): $(LOCKS)
 	@$(PYTHON) -c 'import sys; sys.exit("jour needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -30,6 +30,15 @@ test: $(STAMP)
 	@set -e; eval "$$($(PY) scripts/test_services.py)"; \
 	JOUR_ENV=test $(PY) manage.py makemigrations --check --dry-run >/dev/null; \
 	JOUR_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The production profile natively (gunicorn, Celery worker and beat, Caddy over HTTPS) with
+# the stack's own config files, a browser login and two faults: scripts/prod_check.py.
+# It restarts this machine's PostgreSQL and Redis: run it after `make test`, not beside it.
+prod-check: $(STAMP)
+	@command -v caddy >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null 2>&1 \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null; }
+	@command -v chromium >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	$(PY) scripts/prod_check.py
 
 # Figures beside their baselines, on this machine's PostgreSQL; see tests/bench/run.py.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jour_bench
