@@ -10,4 +10,4 @@ import os
 bind = os.environ.get("JOUR_GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("JOUR_GUNICORN_WORKERS", "3"))
 # The heartbeat files on a memory file system: a container's disk can stall a worker.
-worker_tmp_dir = "/dev/shm"
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - gunicorn's own advice for containers, not a file of ours
