@@ -97,14 +97,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pg_environment(database: dict) -> tuple[dict, str]:
+def _libpq(database: dict) -> dict:
+    """libpq's connection parameters for a DATABASES entry (PostgreSQL only)."""
     if database["ENGINE"] != "django.db.backends.postgresql":
         raise BackupError(_("Backups need PostgreSQL (DATABASE_URL)."))
-    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
+    params = {"dbname": database["NAME"], "connect_timeout": 10}
+    for key in ("HOST", "PORT", "USER", "PASSWORD"):
         if database.get(key):
-            env[name] = str(database[key])
-    return env, database["NAME"]
+            params[key.lower()] = database[key]
+    return params
+
+
+def _pg_environment(database: dict) -> tuple[dict, str]:
+    """The same parameters as the environment pg_dump and pg_restore read, and the name."""
+    params = _libpq(database)
+    names = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD"}
+    env = {**os.environ, "PGCONNECT_TIMEOUT": str(params["connect_timeout"])}
+    env |= {names[key]: str(value) for key, value in params.items() if key in names}
+    return env, params["dbname"]
 
 
 def _run(command: list[str], env: dict) -> None:
@@ -128,7 +138,8 @@ def make(out_dir: Path, *, database: dict | None = None, keys: list[str] | None 
     env, name = _pg_environment(database)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = (now or timezone.now()).strftime("%Y%m%dT%H%M%SZ")
+    now = now or timezone.now()
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
     final = out_dir / f"{PREFIX}{stamp}{SUFFIX}"
     partial = final.with_name(final.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="jour-backup-") as work:
@@ -147,7 +158,7 @@ def make(out_dir: Path, *, database: dict | None = None, keys: list[str] | None 
                 members[member] = path
         manifest = {
             "format": FORMAT,
-            "made_at": (now or timezone.now()).isoformat(),
+            "made_at": now.isoformat(),
             "files": {
                 member: {"sha256": _sha256(path), "size": path.stat().st_size} for member, path in members.items()
             },
@@ -170,12 +181,7 @@ def make(out_dir: Path, *, database: dict | None = None, keys: list[str] | None 
 
 
 def _is_empty(database: dict) -> bool:
-    _env, name = _pg_environment(database)  # PostgreSQL only
-    params = {"dbname": name, "connect_timeout": 10}
-    for key, param in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
-        if database.get(key):
-            params[param] = database[key]
-    with psycopg.connect(**params) as connection:
+    with psycopg.connect(**_libpq(database)) as connection:
         found = connection.execute(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
@@ -297,11 +303,17 @@ def overdue(now=None) -> str:
     return ""
 
 
+def make_and_record(out_dir: Path, *, keys: list[str] | None = None, now=None) -> Made:
+    """A backup as the command and the nightly task make it: written, then recorded for the
+    start page's warning."""
+    now = now or timezone.now()
+    made = make(out_dir, keys=keys, now=now)
+    DataBackup.objects.create(made_at=now, name=made.path.name, size_bytes=made.size, sha256=made.sha256)
+    return made
+
+
 def nightly(now=None) -> Made:
     """The beat's nightly backup: one file, recorded, the oldest beyond JOUR_BACKUP_KEEP deleted."""
-    made = make(Path(settings.JOUR_BACKUP_DIR), now=now)
-    DataBackup.objects.create(
-        made_at=now or timezone.now(), name=made.path.name, size_bytes=made.size, sha256=made.sha256
-    )
+    made = make_and_record(Path(settings.JOUR_BACKUP_DIR), now=now)
     prune(Path(settings.JOUR_BACKUP_DIR), settings.JOUR_BACKUP_KEEP)
     return made

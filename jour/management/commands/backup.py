@@ -2,10 +2,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from jour import backups
-from jour.models import DataBackup
 
 
 class Command(BaseCommand):
@@ -25,8 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: Path | None, recipient: list[str] | None, **options):
         try:
-            made = backups.make(out or Path(settings.JOUR_BACKUP_DIR), keys=recipient)
+            made = backups.make_and_record(out or Path(settings.JOUR_BACKUP_DIR), keys=recipient)
         except backups.BackupError as error:
             raise CommandError(str(error)) from error
-        DataBackup.objects.create(made_at=timezone.now(), name=made.path.name, size_bytes=made.size, sha256=made.sha256)
         self.stdout.write(self.style.SUCCESS(f"Wrote {made.path} ({made.size} bytes, SHA-256 {made.sha256})."))
