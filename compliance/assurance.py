@@ -97,17 +97,19 @@ def produce(assessment_id: int) -> Assurance | None:
     A signed version no longer changes, so the file is made from a plain read and
     recorded in a short transaction that checks again, with the row locked, that no
     other worker got there first; a worker that lost deletes its file. A worker
-    killed midway leaves no row, and the next run starts over.
+    killed midway leaves no row, and the next run starts over (and removes the file
+    such a worker may have stored but not recorded).
     """
     assessment = Assessment.objects.get(pk=assessment_id)
     if assessment.state != AssessmentState.SIGNED:
         return None
     existing = Assurance.objects.filter(assessment=assessment).first()
     if existing is not None:
+        _remove_unrecorded(existing)
         return existing
     document_json = content.canonical(content.document(assessment))
     pdf = seal_pdf(render_pdf(assessment, document_json))
-    name = f"assurances/{assessment.year}-v{assessment.version}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
+    name = f"{_file_prefix(assessment)}{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
     stored = default_storage.save(name, ContentFile(pdf))
     try:
         assurance = _record(assessment_id, document_json, stored, pdf)
@@ -117,8 +119,28 @@ def produce(assessment_id: int) -> Assurance | None:
     if assurance is None or assurance.pdf.name != stored:
         default_storage.delete(stored)  # not signed any more, or another worker's file was recorded first
         return assurance
+    _remove_unrecorded(assurance)
     logger.info("Assurance %s rendered for assessment %s", assurance.pk, assessment_id)
     return assurance
+
+
+def _file_prefix(assessment: Assessment) -> str:
+    return f"assurances/{assessment.year}-v{assessment.version}-"
+
+
+def _remove_unrecorded(assurance: Assurance) -> None:
+    """A worker killed between storing its file and recording it left a file no row
+    names: once this version's PDF is recorded, that one is the only file it has."""
+    folder, start = _file_prefix(assurance.assessment).rsplit("/", 1)
+    try:
+        _folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        path = f"{folder}/{name}"
+        if name.startswith(start) and path != assurance.pdf.name:
+            default_storage.delete(path)
+            logger.warning("Removed an assurance file no record named (assessment %s)", assurance.assessment_id)
 
 
 def _record(assessment_id: int, document_json: str, stored: str, pdf: bytes) -> Assurance | None:

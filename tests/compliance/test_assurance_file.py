@@ -91,6 +91,29 @@ def test_producing_twice_makes_one_assurance_and_one_file(signed, settings):
     assert hashlib.sha256(files[0].read_bytes()).hexdigest() == first.pdf_sha256
 
 
+def test_a_file_stored_by_a_worker_killed_before_recording_it_is_removed(signed, settings):
+    killed = SystemExit("SIGKILL")  # the process ends between storing the file and recording it
+    with (
+        mock.patch.object(assurance, "_record", side_effect=killed),
+        mock.patch.object(assurance.default_storage, "delete"),
+        pytest.raises(SystemExit),
+    ):
+        assurance.produce(signed.pk)
+    folder = Path(settings.MEDIA_ROOT) / "assurances"
+    assert len(list(folder.iterdir())) == 1 and not Assurance.objects.exists()
+
+    made = assurance.produce(signed.pk)
+
+    assert [f.name for f in folder.iterdir()] == [Path(made.pdf.name).name]
+    # A run that finds the record already made tidies up too.
+    (folder / f"{YEAR}-v{signed.version}-0000000000000000.pdf").write_bytes(b"left behind")
+    (folder / f"{YEAR + 1}-v1-0000000000000000.pdf").write_bytes(b"another year's")
+    assert assurance.produce(signed.pk).pk == made.pk
+    assert sorted(f.name for f in folder.iterdir()) == sorted(
+        [Path(made.pdf.name).name, f"{YEAR + 1}-v1-0000000000000000.pdf"]
+    )
+
+
 def test_a_version_still_being_signed_gets_no_file(people, settings):
     settings.JOUR_ASSURANCE_SIGNATURES = 2
     assessment = ready_year(YEAR, people.coordinator)
