@@ -295,14 +295,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # pick up whatever could not be queued.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# How often the sweeps that catch up on anything a message did not carry run: deadlines,
+# unsent invitations, unrendered assurances. make prod-check shortens it to see them act.
+JOUR_SWEEP_INTERVAL = timedelta(seconds=env_int("JOUR_SWEEP_SECONDS", 300))
 CELERY_BEAT_SCHEDULE = {
     "sweep-first-contact-deadlines": {
         "task": "cases.tasks.sweep_deadlines",
-        "schedule": timedelta(minutes=5),
+        "schedule": JOUR_SWEEP_INTERVAL,
     },
     "send-pending-invitations": {
         "task": "jour.tasks.send_pending_invitations",
-        "schedule": timedelta(minutes=5),
+        "schedule": JOUR_SWEEP_INTERVAL,
     },
     "purge-expired-invitations": {
         "task": "jour.tasks.purge_expired_invitations",
@@ -323,7 +326,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "render-pending-assurances": {
         "task": "compliance.tasks.render_pending_assurances",
-        "schedule": timedelta(minutes=10),
+        "schedule": JOUR_SWEEP_INTERVAL,
     },
     "yearly-compliance-reminders": {
         "task": "compliance.tasks.send_reminders",
