@@ -5,24 +5,44 @@ Started here, each with the stack's own configuration: gunicorn with
 deploy/gunicorn.conf.py, a Celery worker and Celery beat with the compose commands, and
 Caddy (Debian's package) with deploy/Caddyfile, terminating TLS for "localhost" on a
 loopback port with its local CA, all with JOUR_ENV=production, a SECRET_KEY made for the
-run, the machine's PostgreSQL (a database of its own) and Redis (broker and cache).
+run, the machine's PostgreSQL (a database of its own), Redis (broker and cache), and
+e-mail written to files. Beat's catch-up sweeps run every few seconds (JOUR_SWEEP_SECONDS)
+instead of every five minutes, so that their work is seen within the run.
 
 Checked over HTTPS, trusting only Caddy's local root: the site answers; HSTS, secure
-cookies and no Server header; plain HTTP is redirected; the first coordinator made with
-the documented command can log in and is sent to enrol a second factor; the worker
-answers. Then two faults: PostgreSQL restarted (the web answers again within seconds,
-gunicorn not restarted) and Redis stopped for 30 seconds (every page keeps answering;
-the worker is back when Redis is).
+cookies and no Server header; plain HTTP is redirected. Then, in Chromium:
 
-Not yet (issue #20): the browser journey (TOTP enrolment, an invitation, the escalation
-of a back-dated case, a year signed by two auditors and its sealed PDF) and the faults of
-the worker killed while rendering and of beat restarted.
+1. the first coordinator, made with the documented createsuperuser command, logs in and
+   enrols TOTP by decoding the QR code from a screenshot;
+2. the coordinator gives a volunteer login access on her page in the register; the
+   invitation e-mail arrives, and the volunteer sets a password, enrols and logs in;
+3. the coordinator registers a case received ten days ago; the real beat and worker
+   escalate it: an alert, a notice in the coordinator's list and one e-mail;
+4. fault: beat restarted, several sweeps later still one alert, one notice, one e-mail;
+5. fault: Redis stopped for 30 s: every page keeps answering, the coordinator invites an
+   auditor meanwhile, and that invitation is sent once Redis is back;
+6. two auditors accept their invitations and sign the year (the board's assessment and
+   the auditors' verdicts are filled in by a script: their forms have browser tests of
+   their own); fault: the worker is killed with SIGKILL while it renders the assurance,
+   restarted, and makes exactly one PDF, which the auditor downloads and the site's
+   verify page accepts;
+7. fault: PostgreSQL restarted: the web answers again within seconds, gunicorn not restarted.
 
-Exit status 0 when every check passed; each check prints one line.
+The people in the register (step 2 and 6) are made by a script too: those forms are
+tested elsewhere, and what is proven here is the invitation's way through the worker.
+
+`--no-faults` leaves the machine's PostgreSQL and Redis alone (steps 5 and 7 are then an
+ordinary invitation and nothing). Exit status 0 when every check passed; each check
+prints one line.
 """
 
+import base64
+import email
+import email.policy
 import http.cookiejar
+import io
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -34,7 +54,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import zxingcpp
+from django_otp.oath import TOTP
+from PIL import Image
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -43,10 +70,40 @@ PG = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "jour_prodcheck"
 HTTPS_PORT, HTTP_PORT, WEB_PORT = 18443, 18080, 18000
 SITE = f"https://localhost:{HTTPS_PORT}"
+SWEEP_SECONDS = 3
 REDIS_START = [
     "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
     "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
 ]  # fmt: skip
+# The compose file's commands (web's is deploy/gunicorn.conf.py, as in the Dockerfile).
+COMMANDS = {
+    "web": [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "jour.wsgi:application"],
+    "worker": [str(BIN / "celery"), "-A", "jour", "worker", "-l", "INFO"],
+    "beat": [str(BIN / "celery"), "-A", "jour", "beat", "-l", "INFO", "--schedule", "{work}/celerybeat-schedule"],
+    "proxy": ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"],
+}
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+COORDINATOR = "samordnare@prodcheck.example"
+VOLUNTEER = ("Vera Volontär", "vera@prodcheck.example")
+AUDITORS = [("Rut Revisor", "rut@prodcheck.example"), ("Ove Revisor", "ove@prodcheck.example")]
+# The register as a coordinator would have filled it in: a trained volunteer with a
+# signed pledge, and two auditors elected by the annual meeting.
+REGISTER = f"""
+from datetime import date
+from members.models import ConfidentialityPledge, Person, VolunteerAssignment
+vera = Person.objects.create(name={VOLUNTEER[0]!r}, email={VOLUNTEER[1]!r})
+VolunteerAssignment.objects.create(person=vera, start=date(2025, 1, 1), basic_training_on=date(2025, 2, 1))
+ConfidentialityPledge.objects.create(person=vera, signed_on=date(2025, 1, 1))
+for name, address in {AUDITORS!r}:
+    Person.objects.create(name=name, email=address)
+"""
+# The year's 38 assessments by the board and the first auditor's verdicts.
+READY_YEAR = f"""
+from django.utils import timezone
+from jour.models import User
+from tests.compliance.cycle import ready_year
+ready_year(timezone.localdate().year, User.objects.get(email={COORDINATOR!r}))
+"""
 FAILED: list[str] = []
 
 
@@ -69,6 +126,7 @@ def environment(work: Path) -> dict:
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/4",
         "CACHE_URL": "redis://127.0.0.1:6379/5",
         "JOUR_TRUSTED_PROXY_COUNT": "1",
+        "JOUR_SWEEP_SECONDS": str(SWEEP_SECONDS),
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),
         "JOUR_SEAL_KEY_FILE": str(work / "seal-key" / "seal-key.pem"),
@@ -92,23 +150,53 @@ def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
 
 
-def psql(sql: str) -> None:
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], check=True)
+def psql(sql: str, database: str = "postgres") -> str:
+    done = subprocess.run(
+        ["psql", "-qtA", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-c", sql],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return done.stdout.strip()
 
 
-def start(name: str, command: list[str], env: dict, work: Path) -> subprocess.Popen:
-    log = (work / f"{name}.log").open("w")
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+def count(sql: str) -> int:
+    """A count in the check's database; the queries are this script's own, with ids it read itself."""
+    return int(psql(sql, DATABASE))
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+class Stack:
+    """The stack's long-running processes, each in a session of its own (so that a signal
+    reaches a process and its children) and logging to one file across restarts."""
+
+    def __init__(self, env: dict, work: Path):
+        self.env, self.work, self.processes = env, work, {}
+
+    def start(self, name: str) -> subprocess.Popen:
+        command = [part.format(work=self.work) for part in COMMANDS[name]]
+        log = self.log(name).open("a")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        return self.processes[name]
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        process = self.processes[name]
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def log(self, name: str) -> Path:
+        return self.work / f"{name}.log"
+
+    def log_text(self, name: str) -> str:
+        return self.log(name).read_text(errors="replace") if self.log(name).exists() else ""
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop(name)
 
 
 class Client:
@@ -141,7 +229,7 @@ class Client:
         return next((c for c in self.cookies if c.name == name), None)
 
 
-def wait_for(what: str, probe, seconds: float) -> float | None:
+def wait_for(what: str, probe, seconds: float):
     """Seconds until probe() is true, or None after `seconds`."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
@@ -173,7 +261,55 @@ def worker_answers(env: dict) -> bool:
     return done.returncode == 0 and "pong" in done.stdout
 
 
-def the_site(client: Client, env: dict) -> None:
+def mails(work: Path) -> list[email.message.Message]:
+    """What the file e-mail backend wrote: one file per connection, messages separated by a rule."""
+    found = []
+    for path in sorted((work / "mail").glob("*.log")) if (work / "mail").exists() else []:
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                found.append(email.message_from_bytes(chunk.strip(), policy=email.policy.default))
+    return found
+
+
+def mails_to(work: Path, address: str) -> list[email.message.Message]:
+    return [message for message in mails(work) if message["To"] == address]
+
+
+class Authenticator:
+    """The app on a person's phone: the key scanned from the enrolment QR, and the last
+    time step a code was given for (a code is accepted once, and signing needs a fresh one)."""
+
+    def __init__(self, uri: str):
+        secret = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query).get("secret", [""])[0]
+        self.totp = TOTP(base64.b32decode(secret + "=" * (-len(secret) % 8)))
+        self.last_step = 0
+
+    def code(self) -> str:
+        step = max(int(time.time()) // 30, self.last_step + 1)  # the server accepts the next step too
+        while step > int(time.time()) // 30 + 1:
+            time.sleep(1)
+        self.totp.time, self.last_step = step * 30 + 1, step
+        return f"{self.totp.token():06d}"
+
+
+def scan_and_enrol(page, work: Path, name: str) -> Authenticator | None:
+    """On the enrolment page: decode the QR from a screenshot, enter the app's code."""
+    page.wait_for_url("**/accounts/enrol/**")
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(page.screenshot(path=str(work / f"enrol-{name}.png")))))
+    uri = found[0].text if len(found) == 1 else ""
+    if not check(uri.startswith("otpauth://totp/"), f"{name}: the enrolment QR decodes from the screenshot"):
+        return None
+    app = Authenticator(uri)
+    page.locator("#id_code").fill(app.code())
+    page.locator("#id_code").press("Enter")
+    page.wait_for_load_state()
+    page.goto(f"{SITE}/")
+    heading = page.locator("h1").inner_text()
+    check(page.url == f"{SITE}/" and heading.startswith("Välkommen"), f"{name}: enrolled, the start page ({heading})")
+    return app
+
+
+def the_site(client: Client) -> None:
     status, headers, _body = client.get(f"{SITE}/accounts/login/")
     check(status == 200, f"the login page answers over HTTPS ({status})")
     check("max-age=31536000" in (headers.get("Strict-Transport-Security") or ""), "HSTS is sent")
@@ -186,16 +322,17 @@ def the_site(client: Client, env: dict) -> None:
     check(300 <= status < 400 and redirected.startswith("https://"), f"plain HTTP is sent to HTTPS ({redirected})")
 
 
-def first_coordinator(client: Client, env: dict) -> tuple[str, str]:
+def first_coordinator(client: Client, env: dict) -> str:
+    """Made with the documented command; its login over plain HTTPS sets secure cookies."""
     password = secrets.token_urlsafe(16)
     manage(
         {**env, "DJANGO_SUPERUSER_PASSWORD": password},
-        "createsuperuser", "--noinput", "--email", "samordnare@prodcheck.example", "--name", "Första Samordnaren",
+        "createsuperuser", "--noinput", "--email", COORDINATOR, "--name", "Första Samordnaren",
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     _status, _headers, body = client.get(f"{SITE}/accounts/login/")
     form = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": csrf_from(body), "username": "samordnare@prodcheck.example", "password": password}
+        {"csrfmiddlewaretoken": csrf_from(body), "username": COORDINATOR, "password": password}
     ).encode()
     status, headers, _body = client.get(
         f"{SITE}/accounts/login/", data=form, headers={"Referer": f"{SITE}/accounts/login/"}
@@ -207,45 +344,185 @@ def first_coordinator(client: Client, env: dict) -> tuple[str, str]:
     )
     session = client.cookie("__Host-sessionid")
     check(session is not None and session.secure, "the session cookie is Secure (__Host-)")
-    return "samordnare@prodcheck.example", password
+    return password
 
 
-def enrols_in_a_browser(email: str, password: str, work: Path) -> None:
-    """The first coordinator in Chromium over HTTPS: logs in, scans the enrolment QR from the
-    screenshot, enters the code an authenticator app computes from it, reaches the start page."""
-    import base64
-    import io
+def coordinator_enrols(browser, password: str, work: Path):
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1366, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    page.goto(f"{SITE}/accounts/login/")
+    page.locator("input[name=username]").fill(COORDINATOR)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main button[type=submit]").click()
+    scan_and_enrol(page, work, "the first coordinator")
+    return page
 
-    import zxingcpp
-    from django_otp.oath import TOTP
-    from PIL import Image
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        # Caddy's local root is trusted for this one origin only.
-        context = browser.new_context(ignore_https_errors=True, viewport={"width": 1366, "height": 900}, locale="sv-SE")
-        page = context.new_page()
-        page.goto(f"{SITE}/accounts/login/")
-        page.locator("input[name=username]").fill(email)
-        page.locator("input[name=password]").fill(password)
-        page.locator("main button[type=submit]").click()
-        page.wait_for_url("**/accounts/enrol/**")
-        found = zxingcpp.read_barcodes(Image.open(io.BytesIO(page.screenshot(path=str(work / "enrol.png")))))
-        uri = found[0].text if len(found) == 1 else ""
-        check(uri.startswith("otpauth://totp/"), "the enrolment QR decodes from the screenshot")
-        secret = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query).get("secret", [""])[0]
-        code = f"{TOTP(base64.b32decode(secret + '=' * (-len(secret) % 8))).token():06d}"
-        page.locator("#id_code").fill(code)
-        page.locator("#id_code").press("Enter")
-        page.wait_for_load_state()
-        page.goto(f"{SITE}/")
-        heading = page.locator("h1").inner_text()
-        check(
-            page.url == f"{SITE}/" and heading.startswith("Välkommen"),
-            f"enrolled, the start page over HTTPS ({heading})",
+def invite(coordinator, name: str, role: str) -> bool:
+    """Give login access on the person's page in the register, as the coordinator does;
+    whether the page says the invitation is on its way."""
+    coordinator.goto(f"{SITE}/people/")
+    coordinator.get_by_role("link", name=name).first.click()
+    coordinator.locator("#id_access-role").select_option(role)
+    coordinator.get_by_role("button", name="Ge inloggning").click()
+    coordinator.wait_for_load_state()
+    return coordinator.get_by_text("Inbjudan skickas").count() > 0
+
+
+def invitation_arrives(work: Path, address: str, seconds: float = 30) -> str | None:
+    """The link in the invitation e-mail, once it is there."""
+    took = wait_for(f"the invitation to {address}", lambda: mails_to(work, address), seconds)
+    if took is None:
+        return None
+    links = re.findall(rf"{re.escape(SITE)}/accounts/invitation/\S+", mails_to(work, address)[0].get_content())
+    return links[0] if len(links) == 1 else None
+
+
+def accepts(browser, link: str, work: Path, name: str, phone: bool = False):
+    """The invited person opens the link, chooses a password and enrols; their page and app."""
+    size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True} if phone else {}
+    page = browser.new_context(ignore_https_errors=True, locale="sv-SE", **size).new_page()
+    page.goto(link)
+    password = secrets.token_urlsafe(18)
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.locator("#id_password2").press("Enter")
+    return page, scan_and_enrol(page, work, name)
+
+
+def a_volunteer_joins(browser, coordinator, work: Path) -> None:
+    name, address = VOLUNTEER
+    check(invite(coordinator, name, "support_person"), "the coordinator gives the volunteer login access")
+    link = invitation_arrives(work, address)
+    if check(link is not None, "the volunteer's invitation e-mail arrives from the worker, with one link"):
+        accepts(browser, link, work, "the volunteer", phone=True)
+
+
+def escalations(case_id: int, work: Path, number: str) -> tuple[int, int, int]:
+    """(alerts, notices, e-mails) of a case's deadline."""
+    return (
+        count(f"SELECT count(*) FROM cases_deadlinealert WHERE case_id = {case_id:d}"),  # noqa: S608
+        count(f"SELECT count(*) FROM cases_notification WHERE case_id = {case_id:d}"),  # noqa: S608
+        sum(number in (message["Subject"] or "") for message in mails(work)),
+    )
+
+
+def a_late_case_escalates(coordinator, stack: Stack, work: Path) -> tuple[int, str]:
+    received = datetime.now(STOCKHOLM) - timedelta(days=10)
+    coordinator.goto(f"{SITE}/cases/new/")
+    coordinator.locator("#id_received_at").fill(received.strftime("%Y-%m-%dT%H:%M"))
+    coordinator.locator("#id_channel").select_option("phone")
+    coordinator.locator("#id_crime_type").select_option("unlawful_threats")
+    coordinator.locator("#id_first_name").fill("Sen")
+    coordinator.locator("#id_phone").fill("070-000 00 00")
+    coordinator.get_by_role("button", name="Registrera ärende").click()
+    coordinator.wait_for_url(re.compile(r".*/cases/\d+/$"))
+    case_id = int(coordinator.url.rstrip("/").rsplit("/", 1)[1])
+    number = psql(f"SELECT number FROM cases_case WHERE id = {case_id:d}", DATABASE)  # noqa: S608
+    check(bool(number), f"a case received ten days ago is registered in the browser ({number})")
+    took = wait_for("the escalation", lambda: escalations(case_id, work, number) == (1, 1, 1), 30)
+    check(
+        took is not None,
+        f"beat and worker escalate it: one alert, one notice, one e-mail ({took and round(took, 1)} s)",
+    )
+    check(
+        re.search(r"sweep_deadlines\[[^]]+\] succeeded[^\n]*'escalations': 1", stack.log_text("worker")) is not None,
+        "the escalation was made by the worker's deadline sweep",
+    )
+    coordinator.goto(f"{SITE}/cases/notifications/")
+    check(coordinator.get_by_text(number).count() > 0, "the escalation is in the coordinator's notifications")
+    return case_id, number
+
+
+def sweeps_done(stack: Stack) -> int:
+    return len(re.findall(r"sweep_deadlines\[[^]]+\] succeeded", stack.log_text("worker")))
+
+
+def beat_restarted(stack: Stack, case_id: int, number: str, work: Path) -> None:
+    before = escalations(case_id, work, number)
+    stack.stop("beat")
+    stack.start("beat")
+    swept = sweeps_done(stack)
+    took = wait_for("three sweeps from the restarted beat", lambda: sweeps_done(stack) >= swept + 3, 60)
+    after = escalations(case_id, work, number)
+    check(
+        took is not None and after == before,
+        f"beat restarted, three sweeps later: alerts, notices, e-mails still {after} (before {before})",
+    )
+
+
+def redis_stopped(client: Client, env: dict, meanwhile, at_the_end) -> None:
+    """Redis down for 30 s: pages keep answering; `meanwhile` (a browser action that queues
+    work) is done while it is down, and `at_the_end` is checked before it comes back."""
+    subprocess.run(["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"], check=False, capture_output=True)
+    try:
+        wait_for(
+            "Redis to stop", lambda: subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0, 10
         )
-        browser.close()
+        meanwhile()
+        answers, slowest, started = [], 0.0, time.monotonic()
+        while time.monotonic() - started < 30:
+            for path in ("/healthz", "/accounts/login/"):
+                before = time.monotonic()
+                answers.append(client.get(f"{SITE}{path}", timeout=10)[0])
+                slowest = max(slowest, time.monotonic() - before)
+            time.sleep(1)
+        check(
+            set(answers) == {200},
+            f"with Redis down for 30 s every page answered ({len(answers)} requests, slowest {slowest:.2f} s)",
+        )
+        at_the_end()
+    finally:
+        subprocess.run(REDIS_START, check=True)
+    took = wait_for("the worker after Redis returned", lambda: worker_answers(env), 60)
+    check(took is not None, f"the worker answers again after Redis returned ({took and round(took, 1)} s)")
+
+
+def sign(page, app: Authenticator, year: int) -> None:
+    page.goto(f"{SITE}/compliance/years/{year}/")
+    page.locator("#id_code").fill(app.code())
+    page.locator("#id_confirm").check()
+    page.locator("form[action$='/sign/'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def rendering_started(stack: Stack, offset: int) -> bool:
+    return re.search(r"render_assurance\[[^]]+\] received", stack.log_text("worker")[offset:]) is not None
+
+
+def signed_and_sealed_despite_a_killed_worker(stack: Stack, auditors: list, env: dict, work: Path) -> None:
+    """Two auditors sign; the worker is killed (SIGKILL) while it renders the PDF, and restarted."""
+    manage(env, "shell", "-c", READY_YEAR)
+    year = datetime.now(STOCKHOLM).year
+    (first, first_app), (second, second_app) = auditors
+    sign(first, first_app, year)
+    check(first.get_by_text("Din underskrift är registrerad").count() > 0, "the first auditor signs in the browser")
+    offset = len(stack.log_text("worker"))
+    sign(second, second_app, year)
+    check(second.get_by_text("Din underskrift är registrerad").count() > 0, "the second auditor signs in the browser")
+    wait_for("the worker to take the rendering", lambda: rendering_started(stack, offset), 30)
+    time.sleep(0.3)
+    stack.stop("worker", signal.SIGKILL)
+    made = count("SELECT count(*) FROM compliance_assurance")
+    check(made == 0, f"the worker was killed (SIGKILL) while rendering: {made} assurances recorded")
+    stack.start("worker")
+    took = wait_for(
+        "the PDF after the worker's restart", lambda: count("SELECT count(*) FROM compliance_assurance") > 0, 90
+    )
+    check(took is not None, f"after its restart the worker made the PDF ({took and round(took, 1)} s)")
+    time.sleep(2 * SWEEP_SECONDS)  # a sweep more, which must not make another
+    files = list((work / "media" / "assurances").glob("*.pdf")) if (work / "media" / "assurances").exists() else []
+    records = count("SELECT count(*) FROM compliance_assurance")
+    check(records == 1 and len(files) == 1, f"exactly one PDF: {records} recorded, {len(files)} file(s)")
+    link = second.get_by_role("link", name="Ladda ner PDF-filen")
+    link.wait_for(timeout=15_000)  # the status follows by htmx, no reload
+    with second.expect_download() as download:
+        link.click()
+    second.goto(f"{SITE}/compliance/verify/")
+    second.locator("#id_file").set_input_files(download.value.path())
+    second.locator("main form button[type=submit]").click()
+    second.wait_for_load_state()
+    check(second.locator("#result-title .tag.ok").count() == 1, "the downloaded PDF verifies on the site's verify page")
 
 
 def postgres_restarted(client: Client, gunicorn: subprocess.Popen) -> None:
@@ -259,27 +536,39 @@ def postgres_restarted(client: Client, gunicorn: subprocess.Popen) -> None:
     check(gunicorn.poll() is None, "gunicorn was not restarted")
 
 
-def redis_stopped(client: Client, env: dict) -> None:
-    subprocess.run(["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"], check=False, capture_output=True)
-    try:
-        wait_for(
-            "Redis to stop", lambda: subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0, 10
-        )
-        answers, slowest, started = [], 0.0, time.monotonic()
-        while time.monotonic() - started < 30:
-            for path in ("/healthz", "/accounts/login/"):
-                before = time.monotonic()
-                answers.append(client.get(f"{SITE}{path}", timeout=10)[0])
-                slowest = max(slowest, time.monotonic() - before)
-            time.sleep(1)
-        check(
-            set(answers) == {200},
-            f"with Redis down for 30 s every page answered ({len(answers)} requests, slowest {slowest:.2f} s)",
-        )
-    finally:
-        subprocess.run(REDIS_START, check=True)
-    took = wait_for("the worker after Redis returned", lambda: worker_answers(env), 60)
-    check(took is not None, f"the worker answers again after Redis returned ({took and round(took, 1)} s)")
+def journey(stack: Stack, client: Client, env: dict, work: Path, faults: bool) -> None:
+    password = first_coordinator(client, env)
+    manage(env, "shell", "-c", REGISTER)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        coordinator = coordinator_enrols(browser, password, work)
+        a_volunteer_joins(browser, coordinator, work)
+        case_id, number = a_late_case_escalates(coordinator, stack, work)
+        beat_restarted(stack, case_id, number, work)
+
+        check(invite(coordinator, AUDITORS[0][0], "auditor"), "the coordinator invites an auditor")
+        if faults:
+
+            def while_redis_is_down():
+                check(invite(coordinator, AUDITORS[1][0], "auditor"), "the coordinator invites an auditor meanwhile")
+
+            def still_unsent():
+                check(not mails_to(work, AUDITORS[1][1]), "at the end of the outage that invitation is not sent yet")
+
+            redis_stopped(client, env, meanwhile=while_redis_is_down, at_the_end=still_unsent)
+        else:
+            check(invite(coordinator, AUDITORS[1][0], "auditor"), "the coordinator invites a second auditor")
+        auditors = []
+        for number_of, (_name, address) in enumerate(AUDITORS, start=1):
+            link = invitation_arrives(work, address, 60)
+            queued = " (queued while Redis was down)" if faults and number_of == 2 else ""
+            if check(link is not None, f"auditor {number_of}'s invitation e-mail arrives{queued}"):
+                auditors.append(accepts(browser, link, work, f"auditor {number_of}"))
+        if len(auditors) == 2 and all(app for _page, app in auditors):
+            signed_and_sealed_despite_a_killed_worker(stack, auditors, env, work)
+        browser.close()
+    if faults:
+        postgres_restarted(client, stack.processes["web"])
 
 
 def main() -> int:
@@ -287,61 +576,36 @@ def main() -> int:
         sys.exit("prod-check needs Debian's caddy package (make prod-check installs it)")
     work = Path(tempfile.mkdtemp(prefix="jour-prodcheck-"))
     env = environment(work)
+    stack = Stack(env, work)
     psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
     psql(f"CREATE DATABASE {DATABASE}")
-    processes = []
+    started = time.monotonic()
     try:
         # What the one-shot migrate service does, and the image's collectstatic.
         manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
         manage(env, "create_seal_key", "--if-missing", stdout=subprocess.DEVNULL)
         manage(env, "collectstatic", "--noinput", stdout=subprocess.DEVNULL)
-        gunicorn = start(
-            "web", [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "jour.wsgi:application"], env, work
-        )
-        processes.append(gunicorn)
-        processes.append(start("worker", [str(BIN / "celery"), "-A", "jour", "worker", "-l", "INFO"], env, work))
-        processes.append(
-            start(
-                "beat",
-                [
-                    str(BIN / "celery"),
-                    "-A",
-                    "jour",
-                    "beat",
-                    "-l",
-                    "INFO",
-                    "--schedule",
-                    str(work / "celerybeat-schedule"),
-                ],
-                env,
-                work,
-            )
-        )
-        processes.append(
-            start("proxy", ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"], env, work)
-        )
+        for name in COMMANDS:
+            stack.start(name)
         root = work / "caddy-data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
         check(wait_for("Caddy's local CA", root.exists, 30) is not None, "Caddy made its local CA")
         client = Client(root)
         check(wait_for("the site over HTTPS", lambda: healthy(client), 60) is not None, "the site answers over HTTPS")
         check(wait_for("the worker", lambda: worker_answers(env), 60) is not None, "the worker answers")
-        the_site(client, env)
-        enrols_in_a_browser(*first_coordinator(client, env), work)
-        if "--no-faults" not in sys.argv:  # they restart the machine's PostgreSQL and Redis
-            postgres_restarted(client, gunicorn)
-            redis_stopped(client, env)
+        the_site(client)
+        journey(stack, client, env, work, faults="--no-faults" not in sys.argv)
+    except Exception as error:  # a step that could not go on: reported with the logs, not a bare traceback
+        check(False, f"the run stopped: {type(error).__name__}: {error}")
     finally:
-        for process in reversed(processes):
-            stop(process)
+        stack.stop_all()
         if FAILED:
-            for name in ("web", "worker", "beat", "proxy"):
-                log = work / f"{name}.log"
-                if log.exists():
-                    print(f"--- {name}.log (last lines)")
-                    print("\n".join(log.read_text(errors="replace").splitlines()[-15:]))
+            for name in COMMANDS:
+                print(f"--- {name}.log (last lines)")
+                print("\n".join(stack.log_text(name).splitlines()[-15:]))
         psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         shutil.rmtree(work, ignore_errors=True)
-    print(f"prod-check: {'all checks passed' if not FAILED else f'{len(FAILED)} failed'}")
+    took = time.monotonic() - started
+    print(f"prod-check: {'all checks passed' if not FAILED else f'{len(FAILED)} failed'} in {took:.0f} s")
     return 1 if FAILED else 0
 
 
