@@ -41,6 +41,7 @@ import email
 import email.policy
 import http.cookiejar
 import io
+import json
 import os
 import re
 import secrets
@@ -75,11 +76,12 @@ REDIS_START = [
     "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
     "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
 ]  # fmt: skip
-# The compose file's commands (web's is deploy/gunicorn.conf.py, as in the Dockerfile).
+# The compose file's commands, word for word (checked against it at the start); here the
+# programs come from the virtualenv and beat's schedule lives in the run's folder.
 COMMANDS = {
-    "web": [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "jour.wsgi:application"],
-    "worker": [str(BIN / "celery"), "-A", "jour", "worker", "-l", "INFO"],
-    "beat": [str(BIN / "celery"), "-A", "jour", "beat", "-l", "INFO", "--schedule", "{work}/celerybeat-schedule"],
+    "web": ["gunicorn", "--config", "deploy/gunicorn.conf.py", "jour.wsgi:application"],
+    "worker": ["celery", "-A", "jour", "worker", "-l", "INFO"],
+    "beat": ["celery", "-A", "jour", "beat", "-l", "INFO", "--schedule", "/app/var/beat/celerybeat-schedule"],
     "proxy": ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"],
 }
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -171,7 +173,10 @@ class Stack:
         self.env, self.work, self.processes = env, work, {}
 
     def start(self, name: str) -> subprocess.Popen:
-        command = [part.format(work=self.work) for part in COMMANDS[name]]
+        program, *arguments = COMMANDS[name]
+        if (BIN / program).exists():
+            program = str(BIN / program)
+        command = [program, *(part.replace("/app/var/beat", str(self.work)) for part in arguments)]
         log = self.log(name).open("a")
         self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -307,6 +312,18 @@ def scan_and_enrol(page, work: Path, name: str) -> Authenticator | None:
     heading = page.locator("h1").inner_text()
     check(page.url == f"{SITE}/" and heading.startswith("Välkommen"), f"{name}: enrolled, the start page ({heading})")
     return app
+
+
+def same_as_the_image() -> None:
+    """What runs here is what the image and the compose file run."""
+    compose = (ROOT / "docker-compose.yml").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for name in ("web", "worker", "beat"):
+        check(f"command: {json.dumps(COMMANDS[name])}" in compose, f"{name}: the compose file's command")
+    check(f"CMD {json.dumps(COMMANDS['web'])}" in dockerfile, "web: the Dockerfile's CMD")
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    check(f"FROM python:{python}-" in dockerfile, f"Python {python}, as in the Dockerfile")
+    check("deploy/Caddyfile:/etc/caddy/Caddyfile" in compose, "proxy: the compose file's Caddyfile")
 
 
 def the_site(client: Client) -> None:
@@ -581,6 +598,7 @@ def main() -> int:
     psql(f"CREATE DATABASE {DATABASE}")
     started = time.monotonic()
     try:
+        same_as_the_image()
         # What the one-shot migrate service does, and the image's collectstatic.
         manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
         manage(env, "create_seal_key", "--if-missing", stdout=subprocess.DEVNULL)
