@@ -26,7 +26,10 @@ cookies and no Server header; plain HTTP is redirected. Then, in Chromium:
    their own); fault: the worker is killed with SIGKILL while it renders the assurance,
    restarted, and makes exactly one PDF, which the auditor downloads and the site's
    verify page accepts;
-7. fault: PostgreSQL restarted: the web answers again within seconds, gunicorn not restarted.
+7. fault: PostgreSQL restarted: the web answers again within seconds, gunicorn not restarted;
+8. the stack stopped, a backup encrypted to a key made for the run is restored onto a
+   PostgreSQL cluster made with initdb for it: every table's rows, the uploads and the seal
+   are identical, and the restored assurance verifies.
 
 The people in the register (step 2 and 6) are made by a script too: those forms are
 tested elsewhere, and what is proven here is the invitation's way through the worker.
@@ -39,6 +42,7 @@ prints one line.
 import base64
 import email
 import email.policy
+import hashlib
 import http.cookiejar
 import io
 import json
@@ -59,6 +63,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pyrage
 import zxingcpp
 from django_otp.oath import TOTP
 from PIL import Image
@@ -152,9 +157,9 @@ def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
 
 
-def psql(sql: str, database: str = "postgres") -> str:
+def psql(sql: str, database: str = "postgres", port: int = 5432) -> str:
     done = subprocess.run(
-        ["psql", "-qtA", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-c", sql],
+        ["psql", "-qtA", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", database, "-c", sql],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return done.stdout.strip()
@@ -553,6 +558,118 @@ def postgres_restarted(client: Client, gunicorn: subprocess.Popen) -> None:
     check(gunicorn.poll() is None, "gunicorn was not restarted")
 
 
+def table_checksums(database: str, port: int) -> dict[str, str]:
+    """Each table's row count and the MD5 of its rows in a fixed order (byte order, so that
+    two clusters' collations cannot differ)."""
+    tables = psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database, port).split()
+    in_order = "string_agg(t::text, E'\\n' ORDER BY t::text COLLATE \"C\")"
+    rows = " UNION ALL ".join(
+        f"SELECT '{table}', count(*) || ' ' || md5(coalesce({in_order}, '')) FROM {table} t"  # noqa: S608 - the catalogue's names
+        for table in tables
+    )
+    return dict(line.split("|", 1) for line in psql(rows, database, port).splitlines())
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+class FreshPostgres:
+    """A PostgreSQL cluster made for the restore with the machine's own server binaries
+    (initdb), on a loopback port, as a lost disk's replacement would be."""
+
+    PORT = 15432
+
+    def __enter__(self):
+        version = subprocess.run(["ls", "/etc/postgresql"], capture_output=True, text=True, check=True).stdout.split()[
+            0
+        ]
+        self.bin = Path("/usr/lib/postgresql") / version / "bin"
+        self.folder = Path(tempfile.mkdtemp(prefix="jour-prodcheck-pg-"))
+        shutil.chown(self.folder, "postgres", "postgres")
+        self.as_postgres(
+            self.bin / "initdb", "-D", self.folder, "--auth=trust", "-U", "postgres", "--no-sync", "-E", "UTF8"
+        )
+        options = f"-p {self.PORT} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.as_postgres(
+            self.bin / "pg_ctl", "-D", self.folder, "-o", options, "-l", self.folder / "log", "-w", "start"
+        )
+        return self
+
+    def as_postgres(self, *command) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *map(str, command)], check=True, stdout=subprocess.DEVNULL)
+
+    def __exit__(self, *exc):
+        self.as_postgres(self.bin / "pg_ctl", "-D", self.folder, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def restored_on_a_fresh_postgresql(stack: Stack, env: dict, work: Path) -> None:
+    """The stack stopped, a backup as the README's upgrade step makes it, restored with the
+    jour's offline key onto a freshly made PostgreSQL and empty folders: every table's rows,
+    every upload and the seal the same, and the restored assurance verifies there."""
+    stack.stop_all()
+    identity = pyrage.x25519.Identity.generate()
+    key = work / "jour-backup.key"
+    key.write_text(f"{identity}\n")
+    tables = table_checksums(DATABASE, 5432)
+    manage(
+        env,
+        "backup",
+        "--out",
+        str(work / "offsite"),
+        "--recipient",
+        str(identity.to_public()),
+        stdout=subprocess.DEVNULL,
+    )
+    made = sorted((work / "offsite").glob("jour-backup-*.tar.age"))
+    if not check(len(made) == 1, "the backup command wrote one encrypted file"):
+        return
+    restored = work / "restored"
+    with FreshPostgres() as fresh:
+        psql("CREATE DATABASE jour_restored", port=fresh.PORT)
+        elsewhere = {
+            **env,
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{fresh.PORT}/jour_restored",
+            "MEDIA_ROOT": str(restored / "media"),
+            "JOUR_SEAL_KEY_FILE": str(restored / "seal-key" / "seal-key.pem"),
+            "JOUR_SEAL_CERT_FILE": str(restored / "seal-cert" / "seal-cert.pem"),
+        }
+        manage(elsewhere, "restore", str(made[0]), "--identity", str(key), stdout=subprocess.DEVNULL)
+        again = table_checksums("jour_restored", fresh.PORT)
+        differing = sorted(name for name in tables.keys() | again.keys() if tables.get(name) != again.get(name))
+        check(
+            not differing and len(tables) > 50,
+            f"restored on a fresh PostgreSQL: {len(again)} tables, the same rows ({differing or 'none differ'})",
+        )
+        check(
+            file_hashes(work / "media") == file_hashes(restored / "media"),
+            f"the uploads are identical ({len(file_hashes(work / 'media'))} files)",
+        )
+        seal = [
+            Path(env[name]).read_bytes() == Path(elsewhere[name]).read_bytes()
+            for name in ("JOUR_SEAL_KEY_FILE", "JOUR_SEAL_CERT_FILE")
+        ]
+        check(all(seal), "the seal's key and certificate are identical")
+        pdfs = sorted((restored / "media" / "assurances").glob("*.pdf"))
+        verified = (
+            pdfs
+            and subprocess.run(
+                [PY, "manage.py", "assurance_verify", str(pdfs[0])],
+                cwd=ROOT,
+                env=elsewhere,
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        )
+        check(bool(verified), "the restored assurance PDF verifies against the restored record and seal")
+
+
 def journey(stack: Stack, client: Client, env: dict, work: Path, faults: bool) -> None:
     password = first_coordinator(client, env)
     manage(env, "shell", "-c", REGISTER)
@@ -586,6 +703,7 @@ def journey(stack: Stack, client: Client, env: dict, work: Path, faults: bool) -
         browser.close()
     if faults:
         postgres_restarted(client, stack.processes["web"])
+    restored_on_a_fresh_postgresql(stack, env, work)
 
 
 def main() -> int:
