@@ -15,7 +15,8 @@ cookies and no Server header; plain HTTP is redirected. Then, in Chromium:
 1. the first coordinator, made with the documented createsuperuser command, logs in and
    enrols TOTP by decoding the QR code from a screenshot;
 2. the coordinator gives a volunteer login access on her page in the register; the
-   invitation e-mail arrives, and the volunteer sets a password, enrols and logs in;
+   invitation e-mail arrives, and the volunteer sets a password, enrols, logs out and logs
+   in again with password and code;
 3. the coordinator registers a case received ten days ago; the real beat and worker
    escalate it: an alert, a notice in the coordinator's list and one e-mail;
 4. fault: beat restarted, several sweeps later still one alert, one notice, one e-mail;
@@ -409,7 +410,21 @@ def accepts(browser, link: str, work: Path, name: str, phone: bool = False):
     page.locator("#id_password1").fill(password)
     page.locator("#id_password2").fill(password)
     page.locator("#id_password2").press("Enter")
-    return page, scan_and_enrol(page, work, name)
+    return page, password, scan_and_enrol(page, work, name)
+
+
+def logs_in_again(page, address: str, password: str, app: Authenticator, name: str) -> None:
+    """Logged out, then in with the password and the app's next code, as on any later day."""
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.locator("#id_username").fill(address)
+    page.locator("#id_password").fill(password)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/accounts/verify/**")
+    page.locator("#id_code").fill(app.code())
+    page.locator("#id_code").press("Enter")
+    page.wait_for_load_state()
+    check(page.url == f"{SITE}/", f"{name}: logs out and in again with password and code ({page.url})")
 
 
 def a_volunteer_joins(browser, coordinator, work: Path) -> None:
@@ -417,7 +432,9 @@ def a_volunteer_joins(browser, coordinator, work: Path) -> None:
     check(invite(coordinator, name, "support_person"), "the coordinator gives the volunteer login access")
     link = invitation_arrives(work, address)
     if check(link is not None, "the volunteer's invitation e-mail arrives from the worker, with one link"):
-        accepts(browser, link, work, "the volunteer", phone=True)
+        page, password, app = accepts(browser, link, work, "the volunteer", phone=True)
+        if app is not None:
+            logs_in_again(page, address, password, app, "the volunteer")
 
 
 def escalations(case_id: int, work: Path, number: str) -> tuple[int, int, int]:
@@ -697,7 +714,8 @@ def journey(stack: Stack, client: Client, env: dict, work: Path, faults: bool) -
             link = invitation_arrives(work, address, 60)
             queued = " (queued while Redis was down)" if faults and number_of == 2 else ""
             if check(link is not None, f"auditor {number_of}'s invitation e-mail arrives{queued}"):
-                auditors.append(accepts(browser, link, work, f"auditor {number_of}"))
+                page, _password, app = accepts(browser, link, work, f"auditor {number_of}")
+                auditors.append((page, app))
         if len(auditors) == 2 and all(app for _page, app in auditors):
             signed_and_sealed_despite_a_killed_worker(stack, auditors, env, work)
         browser.close()
