@@ -6,8 +6,10 @@ deploy/gunicorn.conf.py, a Celery worker and Celery beat with the compose comman
 Caddy (Debian's package) with deploy/Caddyfile, terminating TLS for "localhost" on a
 loopback port with its local CA, all with JOUR_ENV=production, a SECRET_KEY made for the
 run, the machine's PostgreSQL (a database of its own), Redis (broker and cache), and
-e-mail written to files. Beat's catch-up sweeps run every few seconds (JOUR_SWEEP_SECONDS)
-instead of every five minutes, so that their work is seen within the run.
+e-mail written to files. Each process sees only the folders its service mounts in the
+compose file: the seal key only the worker, the media web and worker, beat none. Beat's
+catch-up sweeps run every few seconds (JOUR_SWEEP_SECONDS) instead of every five minutes,
+so that their work is seen within the run.
 
 Checked over HTTPS, trusting only Caddy's local root: the site answers; HSTS, secure
 cookies and no Server header; plain HTTP is redirected. Then, in Chromium:
@@ -90,6 +92,15 @@ COMMANDS = {
     "beat": ["celery", "-A", "jour", "beat", "-l", "INFO", "--schedule", "/app/var/beat/celerybeat-schedule"],
     "proxy": ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"],
 }
+# The compose file's volumes, by the setting that points into each: a process sees only what
+# its service mounts (only the worker holds the seal key; beat holds nothing of the jour's).
+MOUNTS = {
+    "web": {"MEDIA_ROOT", "JOUR_SEAL_CERT_FILE"},
+    "worker": {"MEDIA_ROOT", "JOUR_SEAL_KEY_FILE", "JOUR_SEAL_CERT_FILE", "JOUR_BACKUP_DIR"},
+    "beat": set(),
+    "proxy": set(),
+}
+VOLUMES = {"MEDIA_ROOT", "JOUR_SEAL_KEY_FILE", "JOUR_SEAL_CERT_FILE", "JOUR_BACKUP_DIR"}
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 COORDINATOR = "samordnare@prodcheck.example"
 VOLUNTEER = ("Vera Volontär", "vera@prodcheck.example")
@@ -184,8 +195,16 @@ class Stack:
             program = str(BIN / program)
         command = [program, *(part.replace("/app/var/beat", str(self.work)) for part in arguments)]
         log = self.log(name).open("a")
+        unmounted = {
+            setting: str(self.work / "not-mounted" / Path(self.env[setting]).name) for setting in VOLUMES - MOUNTS[name]
+        }
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env={**self.env, **unmounted},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         return self.processes[name]
 
