@@ -299,7 +299,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # How often the sweeps that catch up on anything a message did not carry run: deadlines,
 # unsent invitations, unrendered assurances. make prod-check shortens it to see them act.
-JOUR_SWEEP_INTERVAL = timedelta(seconds=env_int("JOUR_SWEEP_SECONDS", 300))
+_sweep_seconds = env_int("JOUR_SWEEP_SECONDS", 300)
+if _sweep_seconds < 1:
+    raise ImproperlyConfigured("JOUR_SWEEP_SECONDS must be at least 1")
+JOUR_SWEEP_INTERVAL = timedelta(seconds=_sweep_seconds)
 CELERY_BEAT_SCHEDULE = {
     "sweep-first-contact-deadlines": {
         "task": "cases.tasks.sweep_deadlines",
