@@ -721,6 +721,10 @@ def journey(stack: Stack, client: Client, env: dict, work: Path, faults: bool) -
 
             def while_redis_is_down():
                 check(invite(coordinator, AUDITORS[1][0], "auditor"), "the coordinator invites an auditor meanwhile")
+                # The pages a coordinator opens, the statistics among them (counts kept in Redis).
+                paths = ("/", "/cases/", f"/cases/{case_id}/", "/cases/notifications/", "/statistics/", "/people/")
+                statuses = {path: coordinator.goto(f"{SITE}{path}").status for path in paths}
+                check(set(statuses.values()) == {200}, f"her pages answer meanwhile ({statuses})")
 
             def still_unsent():
                 check(not mails_to(work, AUDITORS[1][1]), "at the end of the outage that invitation is not sent yet")
