@@ -684,7 +684,7 @@ def restored_on_a_fresh_postgresql(stack: Stack, env: dict, work: Path) -> None:
         )
         check(
             file_hashes(work / "media") == file_hashes(restored / "media"),
-            f"the uploads are identical ({len(file_hashes(work / 'media'))} files)",
+            f"the uploads are identical ({len(file_hashes(work / 'media'))} file(s))",
         )
         seal = [
             Path(env[name]).read_bytes() == Path(elsewhere[name]).read_bytes()
