@@ -294,7 +294,7 @@ def worker_answers(env: dict) -> bool:
 def mails(work: Path) -> list[email.message.Message]:
     """What the file e-mail backend wrote: one file per connection, messages separated by a rule."""
     found = []
-    for path in sorted((work / "mail").glob("*.log")) if (work / "mail").exists() else []:
+    for path in sorted((work / "mail").glob("*.log")):
         for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
             if chunk.strip():
                 found.append(email.message_from_bytes(chunk.strip(), policy=email.policy.default))
@@ -536,6 +536,10 @@ def redis_stopped(client: Client, env: dict, meanwhile, at_the_end) -> None:
     check(took is not None, f"the worker answers again after Redis returned ({took and round(took, 1)} s)")
 
 
+def assurances_recorded() -> int:
+    return count("SELECT count(*) FROM compliance_assurance")
+
+
 def sign(page, app: Authenticator, year: int) -> None:
     page.goto(f"{SITE}/compliance/years/{year}/")
     page.locator("#id_code").fill(app.code())
@@ -561,16 +565,14 @@ def signed_and_sealed_despite_a_killed_worker(stack: Stack, auditors: list, env:
     wait_for("the worker to take the rendering", lambda: rendering_started(stack, offset), 30)
     time.sleep(0.3)
     stack.stop("worker", signal.SIGKILL)
-    made = count("SELECT count(*) FROM compliance_assurance")
+    made = assurances_recorded()
     check(made == 0, f"the worker was killed (SIGKILL) while rendering: {made} assurances recorded")
     stack.start("worker")
-    took = wait_for(
-        "the PDF after the worker's restart", lambda: count("SELECT count(*) FROM compliance_assurance") > 0, 90
-    )
+    took = wait_for("the PDF after the worker's restart", lambda: assurances_recorded() > 0, 90)
     check(took is not None, f"after its restart the worker made the PDF ({took and round(took, 1)} s)")
     time.sleep(2 * SWEEP_SECONDS)  # a sweep more, which must not make another
-    files = list((work / "media" / "assurances").glob("*.pdf")) if (work / "media" / "assurances").exists() else []
-    records = count("SELECT count(*) FROM compliance_assurance")
+    files = list((work / "media" / "assurances").glob("*.pdf"))
+    records = assurances_recorded()
     check(records == 1 and len(files) == 1, f"exactly one PDF: {records} recorded, {len(files)} file(s)")
     link = second.get_by_role("link", name="Ladda ner PDF-filen")
     link.wait_for(timeout=15_000)  # the status follows by htmx, no reload
@@ -583,9 +585,13 @@ def signed_and_sealed_despite_a_killed_worker(stack: Stack, auditors: list, env:
     check(second.locator("#result-title .tag.ok").count() == 1, "the downloaded PDF verifies on the site's verify page")
 
 
+def postgres_version() -> str:
+    """The machine's PostgreSQL (Debian keeps one folder per installed version)."""
+    return sorted(path.name for path in Path("/etc/postgresql").iterdir())[0]
+
+
 def postgres_restarted(client: Client, gunicorn: subprocess.Popen) -> None:
-    version = subprocess.run(["ls", "/etc/postgresql"], capture_output=True, text=True, check=True).stdout.split()[0]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", postgres_version(), "main", "restart"], check=True)
     took = wait_for("the web after PostgreSQL restarted", lambda: healthy(client), 30)
     check(
         took is not None and took < 15,
@@ -621,10 +627,7 @@ class FreshPostgres:
     PORT = 15432
 
     def __enter__(self):
-        version = subprocess.run(["ls", "/etc/postgresql"], capture_output=True, text=True, check=True).stdout.split()[
-            0
-        ]
-        self.bin = Path("/usr/lib/postgresql") / version / "bin"
+        self.bin = Path("/usr/lib/postgresql") / postgres_version() / "bin"
         self.folder = Path(tempfile.mkdtemp(prefix="jour-prodcheck-pg-"))
         shutil.chown(self.folder, "postgres", "postgres")
         self.as_postgres(
@@ -682,10 +685,8 @@ def restored_on_a_fresh_postgresql(stack: Stack, env: dict, work: Path) -> None:
             not differing and len(tables) > 50,
             f"restored on a fresh PostgreSQL: {len(again)} tables, the same rows ({differing or 'none differ'})",
         )
-        check(
-            file_hashes(work / "media") == file_hashes(restored / "media"),
-            f"the uploads are identical ({len(file_hashes(work / 'media'))} file(s))",
-        )
+        uploads = file_hashes(work / "media")
+        check(uploads == file_hashes(restored / "media"), f"the uploads are identical ({len(uploads)} file(s))")
         seal = [
             Path(env[name]).read_bytes() == Path(elsewhere[name]).read_bytes()
             for name in ("JOUR_SEAL_KEY_FILE", "JOUR_SEAL_CERT_FILE")
