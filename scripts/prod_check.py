@@ -325,7 +325,9 @@ class Authenticator:
 def scan_and_enrol(page, work: Path, name: str) -> Authenticator | None:
     """On the enrolment page: decode the QR from a screenshot, enter the app's code."""
     page.wait_for_url("**/accounts/enrol/**")
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(page.screenshot(path=str(work / f"enrol-{name}.png")))))
+    shot = Image.open(io.BytesIO(page.screenshot(path=str(work / f"enrol-{name}.png"))))
+    # QR codes only, as the app reads: some keys' patterns hold a row zxing also reads as an ITF barcode.
+    found = zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)
     uri = found[0].text if len(found) == 1 else ""
     if not check(uri.startswith("otpauth://totp/"), f"{name}: the enrolment QR decodes from the screenshot"):
         return None

@@ -40,7 +40,9 @@ def _invitation_link(email: str) -> str:
 
 
 def _decode(png: bytes) -> str:
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    # QR codes only, as an authenticator app reads: across some keys' patterns zxing also finds
+    # a row of modules that happens to read as a linear (ITF) barcode.
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)), formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1, f"{len(found)} codes found in the screenshot"
     return found[0].text
 
