@@ -549,7 +549,8 @@ class DeadlineAlert(models.Model):
     """That a deadline event happened for a case; the unique constraint makes
     each event happen once, however many sweeps or workers see it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    # No index of its own: the unique constraint's (case, kind) serves lookups by case.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts", db_index=False)
     kind = models.CharField(max_length=10, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -564,10 +565,14 @@ class Notification(models.Model):
     """An in-app notice and its e-mail. Carries a case number and a link only."""
 
     # Kept when a deadline change removes its alert: a notice already seen stays in the inbox.
+    # Neither has an index of its own: (alert, recipient) and (recipient, read_at) below
+    # serve lookups by either, and the deadline sweep writes a notice per recipient.
     alert = models.ForeignKey(
-        DeadlineAlert, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+        DeadlineAlert, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications", db_index=False
     )
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=AlertKind.choices)
     created_at = models.DateTimeField(default=timezone.now)
