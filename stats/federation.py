@@ -213,17 +213,18 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     period = _period(year)
     # Witness support is a population of its own, protected on its own (stats/witness.py).
     report = FederationReport(year=year, protected=protected, witness=witness.report(year, protected=protected))
-    exact = figures.report(period, now=now)
+    # The year's counts by month and municipality, once: the exact year, the protected
+    # year and each municipality all come from them (each used to count them again).
+    parts = year_cache.year_parts(year) if now is None else figures.parts(year, now=now)
+    exact = parts.report(YEAR)
+    exact.volunteering = year_cache.volunteering(period) if now is None else figures.volunteering(period)
     _check(report, exact, period)
     if protected:
-        # The year's counts by month and municipality, once: the whole year and each
-        # municipality are protected from the same counts (each used to count them again).
-        parts = year_cache.year_parts(year) if now is None else figures.parts(year, now=now)
         whole = selection.protected(Selection(year), parts=parts)
         if whole.withheld:
             report.withheld = whole.withheld
             return report
-        whole.report.volunteering = figures.volunteering(period)
+        whole.report.volunteering = exact.volunteering
         shown = display.show_protected(whole)
     else:
         shown = display.show(exact, protected=False)

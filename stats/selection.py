@@ -458,6 +458,14 @@ def protected(selection: Selection, now=None, *, parts: figures.Parts | None = N
     return _tree_of(parts).protected(selection)
 
 
+def exact(selection: Selection) -> figures.Report:
+    """The selection's exact figures, as coordinators see them: figures.report of its
+    period, added up from the year's kept counts, with its volunteers."""
+    report = year_cache.year_parts(selection.year).report(selection.months, selection.municipality)
+    report.volunteering = year_cache.volunteering(report.period)
+    return report
+
+
 def _tree_of(parts: figures.Parts) -> Tree:
     if parts.version is not None:  # kept counts: the version names them, no need to sort them into a key
         return _kept_tree(parts.year, parts.version, minimum(), min_seekers(), parts)

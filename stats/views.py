@@ -15,7 +15,7 @@ from jour.access import (
 )
 from jour.audit import record_bulk_access
 
-from . import display, exports, federation, figures, selection, witness
+from . import display, exports, federation, figures, selection, witness, year_cache
 from .forms import PeriodForm, YearForm
 
 FORMATS = {
@@ -35,7 +35,7 @@ def _protected(form: PeriodForm) -> tuple[selection.Protected, display.ShownRepo
     result = selection.protected(form.selection())
     if result.withheld:
         return result, None
-    result.report.volunteering = figures.volunteering(form.period())
+    result.report.volunteering = year_cache.volunteering(form.period())
     return result, display.show_protected(result)
 
 
@@ -69,7 +69,7 @@ def report(request):
     user = request.user
     context.update(_witness(form, user))
     if may_see_exact_statistics(user):
-        shown = display.show(figures.report(period), protected=False)
+        shown = display.show(selection.exact(form.selection()), protected=False)
         # What the board and every download get of this selection: all of it, or nothing.
         withheld = selection.protected(form.selection()).withheld
         context.update({"shown": shown, "first_contact": shown.first_contact, "withheld_for_others": withheld})

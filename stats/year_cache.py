@@ -1,4 +1,5 @@
-"""A year's counts (figures.parts), kept between requests until the data under them changes.
+"""A year's counts (figures.parts) and a period's volunteers (figures.volunteering), kept
+between requests until the data under them changes.
 
 Counting a year by month and municipality takes a quarter of a second on a large jour,
 and every statistics page of the board, the auditors and the coordinators needs it. The
@@ -20,6 +21,8 @@ counts too, and the log says so, without a number in it.
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -27,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from calendars.models import Appointment
 from cases.models import Action, Case, Circumstance, ContactAttempt
+from jour.models import User
 from partners.models import Referral
 
 from . import figures
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 ALIAS = "stats"
 TTL = 5 * 60
 VERSION_KEY = "stats:version"
+T = TypeVar("T")
 
 
 def _cache():
@@ -54,22 +59,40 @@ def _version() -> str:
 
 def year_parts(year: int) -> figures.Parts:
     """The year's counts as of now (at most TTL old where no signal tells), kept or counted."""
+
+    def count(version: str | None) -> figures.Parts:
+        parts = figures.parts(year)
+        parts.version = version
+        return parts
+
+    return _kept(f"counted:{year}", count)
+
+
+def volunteering(period: figures.Period) -> figures.Volunteering:
+    """The period's volunteers and their hours (figures.volunteering), kept like the counts:
+    every statistics page of the period shows them."""
+    name = f"volunteering:{period.start.isoformat()}:{period.end.isoformat()}:{period.municipality}"
+    return _kept(name, lambda _version: figures.volunteering(period))
+
+
+def _kept(name: str, count: Callable[[str | None], T]) -> T:
+    """What ``count(version)`` gives, kept under the current version; counted afresh (with
+    version None, and not kept) inside a transaction that wrote a counted row, or when the
+    cache does not answer."""
     if _written_here():
         # This transaction's own rows are not for others to read: if it rolls back,
         # counts kept with them would outlive them.
-        return figures.parts(year)
+        return count(None)
     try:
         version = _version()
-        key = f"stats:counted:{year}:{version}"
+        key = f"stats:{name}:{version}"
         # Half a megabyte to unpickle on a large jour: a process keeps what it last read.
         kept = _here(key) or _cache().get(key)
     except Exception as error:  # noqa: BLE001 - any cache failure: count instead
         log.warning("The statistics cache cannot be read (%s); counting afresh.", type(error).__name__)
-        return figures.parts(year)
+        return count(None)
     if kept is None:
-        parts = figures.parts(year)
-        parts.version = version
-        kept = (time.time(), parts)
+        kept = (time.time(), count(version))
         try:
             _cache().set(key, kept, timeout=TTL)
         except Exception as error:  # noqa: BLE001
@@ -78,18 +101,18 @@ def year_parts(year: int) -> figures.Parts:
     return kept[1]
 
 
-# key -> (when counted, Parts), in this process. A key names one version, so what it
-# holds is out of date only by time: it is dropped TTL after it was counted.
-_read: dict[str, tuple[float, figures.Parts]] = {}
+# key -> (when counted, what was counted), in this process. A key names one version, so
+# what it holds is out of date only by time: it is dropped TTL after it was counted.
+_read: dict[str, tuple[float, object]] = {}
 
 
-def _here(key: str) -> tuple[float, figures.Parts] | None:
+def _here(key: str) -> tuple[float, object] | None:
     kept = _read.get(key)
     return kept if kept is not None and time.time() - kept[0] < TTL else None
 
 
-def _keep_here(key: str, kept: tuple[float, figures.Parts]) -> None:
-    if key not in _read and len(_read) >= 8:
+def _keep_here(key: str, kept: tuple[float, object]) -> None:
+    if key not in _read and len(_read) >= 32:
         _read.clear()
     _read[key] = kept
 
@@ -129,9 +152,19 @@ def _renew() -> None:
         log.warning("The statistics cache cannot be renewed (%s).", type(error).__name__)
 
 
+def _forget_a_role(update_fields=None, **kwargs) -> None:
+    """A user's role decides who counts as a volunteer; a login (last_login) decides nothing."""
+    if update_fields is None or "role" in update_fields or "is_active" in update_fields:
+        forget(**kwargs)
+
+
 def connect() -> None:
-    """Renew on every save and delete of what figures.parts counts (stats.apps)."""
+    """Renew on every save and delete of what figures.parts and figures.volunteering
+    count (stats.apps)."""
     for model in (Case, ContactAttempt, Action, Circumstance, Referral, Appointment):
         post_save.connect(forget, sender=model, dispatch_uid=f"stats-forget-save-{model._meta.label}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"stats-forget-delete-{model._meta.label}")
     m2m_changed.connect(forget, sender=Case.circumstances.through, dispatch_uid="stats-forget-markers")
+    m2m_changed.connect(forget, sender=Appointment.participants.through, dispatch_uid="stats-forget-participants")
+    post_save.connect(_forget_a_role, sender=User, dispatch_uid="stats-forget-roles")
+    post_delete.connect(forget, sender=User, dispatch_uid="stats-forget-users")

@@ -70,14 +70,14 @@ def test_the_report_is_checked_against_the_live_data(world):
 
 
 def test_a_table_that_does_not_add_up_is_reported(world, monkeypatch):
-    real = federation.figures.report
+    real = federation.figures.Parts.report
 
-    def broken(period, now=None):
-        result = real(period, now=now)
+    def broken(parts, months, municipality=""):
+        result = real(parts, months, municipality)
         result.tables[0].counts["assault", "woman"] += 1
         return result
 
-    monkeypatch.setattr(federation.figures, "report", broken)
+    monkeypatch.setattr(federation.figures.Parts, "report", broken)
     with override("en"):
         report = federation.build(2026, protected=False, now=NOW)
     assert report.problems == ["“Crime type” does not add up to the seekers."]
