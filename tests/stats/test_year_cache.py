@@ -6,14 +6,16 @@ These tests commit (transaction=True): what is kept must be what others can read
 
 import logging
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from calendars.models import Appointment, AppointmentKind
 from cases.models import Case, Circumstance
+from jour.models import Role
 from stats import figures, selection, year_cache
 from stats.selection import Selection
 from tests.cases.factories import attempt, make_case
@@ -58,6 +60,36 @@ def test_the_counts_are_kept_until_a_counted_row_changes(people):
     assert sum(n for (_m, _p, row, _c), n in honour.items() if row != figures.WITHOUT) == 1  # a marker
     case.delete()
     assert seekers(counted()[0]) == 1  # a deletion
+
+
+def test_the_volunteers_are_kept_until_a_participation_or_a_role_changes(people):
+    year = figures.Period(date(YEAR, 1, 1), date(YEAR + 1, 1, 1))
+
+    def volunteers() -> tuple[figures.Volunteering, int]:
+        with CaptureQueriesContext(connection) as queries:
+            found = year_cache.volunteering(year)
+        return found, len(queries)
+
+    case = new_case(people)
+    assert volunteers()[0] == figures.Volunteering(active=0, hours=0.0)
+    assert volunteers()[1] == 0
+    starts = at(YEAR, 3, 5)
+    meeting = Appointment.objects.create(
+        kind=AppointmentKind.MEETING,
+        case=case,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        created_by=people.coordinator,
+    )
+    assert volunteers()[0] == figures.Volunteering(active=0, hours=0.0)  # nobody went yet
+    meeting.participants.add(people.alex)  # no save of a counted row: the m2m signal
+    assert volunteers()[0] == figures.Volunteering(active=1, hours=2.0)
+    people.alex.last_login = starts  # what a login saves decides nothing
+    people.alex.save(update_fields=["last_login"])
+    assert volunteers() == (figures.Volunteering(active=1, hours=2.0), 0)
+    people.alex.role = Role.BOARD_MEMBER  # no longer a volunteer
+    people.alex.save(update_fields=["role"])
+    assert volunteers()[0] == figures.Volunteering(active=0, hours=0.0)
 
 
 def test_the_protected_selection_uses_the_kept_counts(people):
