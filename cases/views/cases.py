@@ -17,6 +17,7 @@ from jour.access import may_manage_cases, may_read_first_contact_figures, may_wo
 from jour.audit import record_access, record_bulk_access
 from jour.forms import apply_validation_error
 from jour.ids import parse_id
+from jour.paging import CappedPaginator
 from jour.redirects import safe_path
 from jour.workdays import STOCKHOLM
 
@@ -114,14 +115,16 @@ def _render_list(request, *, search_form, term: str, source):
     filter_form = CaseFilterForm(source, user=request.user)
     filters = filter_form.filters()
     cases = selectors.case_list(user=request.user, view=view, term=term, filters=filters, sort=sort)
-    page = Paginator(cases, LIST_PAGE_SIZE).get_page(source.get("page"))
+    paginator = CappedPaginator(cases, LIST_PAGE_SIZE, asked=source.get("page"))
+    page = paginator.get_page(source.get("page"))
     # The list shows first names: one access entry per page shown. A search is
     # audited by its result count, never by what was looked for.
+    rows = f"{paginator.count}+" if paginator.more else str(paginator.count)
     record_bulk_access(
         model=Case,
         actor=request.user,
         label="case list: search" if term else "case list",
-        changes={"search": ["", "yes" if term else "no"], "rows": ["", str(page.paginator.count)]},
+        changes={"search": ["", "yes" if term else "no"], "rows": ["", rows]},
     )
     context = {
         "page": page,
