@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cases import municipalities as official
 
-from . import charts, display, figures, selection, witness, year_cache
+from . import charts, display, figures, selection, witness
 from .display import ShownTable
 from .figures import GENDERS, Period
 from .selection import ALL, COLUMNS, SEEKERS, TOTAL, YEAR, Selection
@@ -215,9 +215,8 @@ def build(year: int, *, protected: bool, now: datetime | None = None) -> Federat
     report = FederationReport(year=year, protected=protected, witness=witness.report(year, protected=protected))
     # The year's counts by month and municipality, once: the exact year, the protected
     # year and each municipality all come from them (each used to count them again).
-    parts = year_cache.year_parts(year) if now is None else figures.parts(year, now=now)
-    exact = parts.report(YEAR)
-    exact.volunteering = year_cache.volunteering(period) if now is None else figures.volunteering(period)
+    parts = selection.year_counts(year, now)
+    exact = selection.exact(Selection(year), now, parts=parts)
     _check(report, exact, period)
     if protected:
         whole = selection.protected(Selection(year), parts=parts)

@@ -451,19 +451,28 @@ def protected(selection: Selection, now=None, *, parts: figures.Parts | None = N
     protects several selections of one year passes the year's `parts`, counted once."""
     if selection.municipality and selection.kind != "year":
         return Protected(selection, withheld=str(A_WHOLE_YEAR))
-    if parts is None:
-        parts = year_cache.year_parts(selection.year) if now is None else figures.parts(selection.year, now=now)
-    elif parts.year != selection.year:
-        raise ValueError(f"parts of {parts.year} given for a selection of {selection.year}")
-    return _tree_of(parts).protected(selection)
+    return _tree_of(_parts_for(selection, now, parts)).protected(selection)
 
 
-def exact(selection: Selection) -> figures.Report:
+def exact(selection: Selection, now=None, *, parts: figures.Parts | None = None) -> figures.Report:
     """The selection's exact figures, as coordinators see them: figures.report of its
-    period, added up from the year's kept counts, with its volunteers."""
-    report = year_cache.year_parts(selection.year).report(selection.months, selection.municipality)
-    report.volunteering = year_cache.volunteering(report.period)
+    period, added up from the year's counts, with its volunteers. `parts` as for protected()."""
+    report = _parts_for(selection, now, parts).report(selection.months, selection.municipality)
+    report.volunteering = year_cache.volunteering(report.period) if now is None else figures.volunteering(report.period)
     return report
+
+
+def year_counts(year: int, now=None) -> figures.Parts:
+    """The year's counts: kept between requests (stats.year_cache), or counted at ``now``."""
+    return year_cache.year_parts(year) if now is None else figures.parts(year, now=now)
+
+
+def _parts_for(selection: Selection, now, parts: figures.Parts | None) -> figures.Parts:
+    if parts is None:
+        return year_counts(selection.year, now)
+    if parts.year != selection.year:
+        raise ValueError(f"parts of {parts.year} given for a selection of {selection.year}")
+    return parts
 
 
 def _tree_of(parts: figures.Parts) -> Tree:
