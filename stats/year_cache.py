@@ -97,7 +97,7 @@ def _kept(name: str, count: Callable[[str | None], T]) -> T:
             _cache().set(key, kept, timeout=TTL)
         except Exception as error:  # noqa: BLE001
             log.warning("The statistics cache cannot be written (%s).", type(error).__name__)
-    _keep_here(key, kept)
+    _keep_here(key, kept, version)
     return kept[1]
 
 
@@ -111,7 +111,10 @@ def _here(key: str) -> tuple[float, object] | None:
     return kept if kept is not None and time.time() - kept[0] < TTL else None
 
 
-def _keep_here(key: str, kept: tuple[float, object]) -> None:
+def _keep_here(key: str, kept: tuple[float, object], version: str) -> None:
+    # What an older version named is never asked for again: half a megabyte a year.
+    for old in [old for old in _read if not old.endswith(f":{version}")]:
+        del _read[old]
     if key not in _read and len(_read) >= 32:
         _read.clear()
     _read[key] = kept

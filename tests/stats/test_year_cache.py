@@ -92,6 +92,15 @@ def test_the_volunteers_are_kept_until_a_participation_or_a_role_changes(people)
     assert volunteers()[0] == figures.Volunteering(active=0, hours=0.0)
 
 
+def test_a_process_keeps_only_what_the_current_version_names(people):
+    new_case(people)
+    first, _queries = counted()
+    new_case(people, day=3)
+    second, _queries = counted()
+    assert first.version != second.version
+    assert list(year_cache._read) == [f"stats:counted:{YEAR}:{second.version}"]  # the older half megabyte is gone
+
+
 def test_the_protected_selection_uses_the_kept_counts(people):
     for day in range(2, 14):
         new_case(people, day)
