@@ -9,7 +9,18 @@ from datetime import date, datetime, timedelta
 from statistics import median
 
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -43,13 +54,16 @@ ROW_FIELDS = (
 )
 
 
-def _with_people(qs):
+def _open_people() -> Prefetch:
+    """Each case's support persons now on it, as ``case.open_assignments``."""
     open_assignments = (
         Assignment.objects.filter(ended_at__isnull=True).select_related("person").only("case_id", "person__name")
     )
-    return qs.only(*ROW_FIELDS).prefetch_related(
-        Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments")
-    )
+    return Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments")
+
+
+def _with_people(qs):
+    return qs.only(*ROW_FIELDS).prefetch_related(_open_people())
 
 
 @dataclass
@@ -199,24 +213,24 @@ class CoordinatorDashboard:
     recently_closed: Panel
 
 
-def _panel(cases, now: datetime) -> Panel:
-    return Panel(rows(_with_people(cases)[:PANEL_SIZE], now), cases.count())
-
-
 def coordinator_dashboard(*, user, now: datetime | None = None) -> CoordinatorDashboard:
     now = now or timezone.now()
     visible = Case.objects.visible_to(user)
     waiting = deadlines.open_cases_waiting(visible)
     closed_since = now - timedelta(days=RECENTLY_CLOSED_DAYS)
+    panels = {
+        "unassigned": visible.filter(UNASSIGNED).order_by(*URGENT_FIRST),
+        "due_soon": waiting.filter(first_contact_warn_at__lte=now, first_contact_due__gt=now).order_by(
+            "first_contact_due"
+        ),
+        "overdue": waiting.filter(first_contact_due__lte=now).order_by("first_contact_due"),
+        "recently_closed": visible.filter(status=Status.CLOSED, closed_at__gte=closed_since).order_by("-closed_at"),
+    }
+    first = {name: list(cases.only(*ROW_FIELDS)[:PANEL_SIZE]) for name, cases in panels.items()}
+    # The support persons of all four panels' cases in one query, not one per panel.
+    prefetch_related_objects([case for cases in first.values() for case in cases], _open_people())
     return CoordinatorDashboard(
-        unassigned=_panel(visible.filter(UNASSIGNED).order_by(*URGENT_FIRST), now),
-        due_soon=_panel(
-            waiting.filter(first_contact_warn_at__lte=now, first_contact_due__gt=now).order_by("first_contact_due"), now
-        ),
-        overdue=_panel(waiting.filter(first_contact_due__lte=now).order_by("first_contact_due"), now),
-        recently_closed=_panel(
-            visible.filter(status=Status.CLOSED, closed_at__gte=closed_since).order_by("-closed_at"), now
-        ),
+        **{name: Panel(rows(first[name], now), cases.count()) for name, cases in panels.items()}
     )
 
 
