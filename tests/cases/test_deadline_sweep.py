@@ -9,6 +9,7 @@ One test runs a sweep and an edit in two threads, to see how they interleave;
 the worker-level tests are in test_sweep_worker.py.
 """
 
+import smtplib
 import threading
 from datetime import datetime
 
@@ -126,8 +127,10 @@ def test_the_warning_goes_to_the_assigned_support_persons_and_the_coordinators(p
     assert recipients(case, WARNING) == expected  # not Sam, not the board member or the auditor
     assert recipients(other, WARNING) == {"kim@jour.test", "lo@jour.test", "sam@jour.test"}
     assert notifications.send_pending_emails() == 6
-    case_mail = [m for m in mailoutbox if case.number in m.subject]
+    case_mail = [m for m in mailoutbox if case.number in m.body]
     assert emailed_to(case_mail) == sorted(expected)
+    # One e-mail each: the coordinators' lists both cases.
+    assert emailed_to(mailoutbox) == ["alex@jour.test", "kim@jour.test", "lo@jour.test", "sam@jour.test"]
     assert not {"maria@jour.test", "johan@jour.test"} & set(emailed_to(mailoutbox))
 
 
@@ -167,8 +170,11 @@ def test_an_unassigned_case_is_not_forgotten(people, mailoutbox):
 
     assert recipients(case, WARNING) == {"kim@jour.test"}
     assert recipients(case, OVERDUE) == {"kim@jour.test"}
-    notifications.send_pending_emails()
-    assert emailed_to(mailoutbox) == ["kim@jour.test", "kim@jour.test"]
+    assert notifications.send_pending_emails() == 2
+    # Both notices were waiting at once: one e-mail, about the deadline that has passed.
+    (message,) = mailoutbox
+    assert message.to == ["kim@jour.test"]
+    assert message.subject == f"Ärende {case.number}: tidsgränsen för första kontakt har gått ut"
 
 
 def test_a_case_with_a_first_attempt_or_a_closed_case_gets_nothing(people, mailoutbox):
@@ -285,7 +291,8 @@ def test_a_changed_priority_moves_the_deadline_and_it_alerts_again(people, mailo
     assert deadlines.sweep(now=at(3, 9, 1)).escalations == 1
     assert alert_kinds(case) == [OVERDUE, WARNING]
     notifications.send_pending_emails()
-    assert len(mailoutbox) == 3  # warning to Kim and Alex, escalation to Kim
+    # The warning to Alex; Kim's warning and escalation, both waiting, in one e-mail.
+    assert emailed_to(mailoutbox) == ["alex@jour.test", "kim@jour.test"]
 
     # Tuesday 10:00 it was a mistake after all: back to Wednesday 09:00, and
     # the new deadline must warn and escalate in its turn.
@@ -298,7 +305,7 @@ def test_a_changed_priority_moves_the_deadline_and_it_alerts_again(people, mailo
     assert deadlines.sweep(now=at(4, 9, 1)).escalations == 1
     assert alert_kinds(case) == [OVERDUE, WARNING]
     notifications.send_pending_emails()
-    assert len(mailoutbox) == 6  # the same three again for the new deadline
+    assert len(mailoutbox) == 4  # the same two again for the new deadline
 
 
 def test_a_corrected_received_time_moves_the_deadline_and_it_alerts_again(people):
@@ -440,7 +447,7 @@ def test_emails_carry_the_case_number_and_a_link_and_nothing_personal(people, ma
     deadlines.sweep(now=at(4, 9, 1))
     notifications.send_pending_emails()
 
-    assert len(mailoutbox) == 3  # warning to Kim and Alex, escalation to Kim
+    assert len(mailoutbox) == 2  # the warning to Alex; the warning and the escalation to Kim in one
     forbidden = _forbidden_strings(case)
     for message in mailoutbox:
         text = f"{message.subject}\n{message.body}"
@@ -479,6 +486,66 @@ def test_send_pending_emails_sends_each_notification_once(people, mailoutbox):
     assert notifications.send_pending_emails() == 1
     assert notifications.send_pending_emails() == 0
     assert len(mailoutbox) == 3
+
+
+# --- One e-mail per person and run ---------------------------------------------
+
+
+def _late_and_soon(people, late: int, soon: int) -> tuple[list[Case], list[Case]]:
+    """At Wednesday 09:01: cases past their deadline, and cases in their warning
+    (received Monday 13:00, due Wednesday 13:00)."""
+    return [new_case(people) for _ in range(late)], [new_case(people, at(2, 13)) for _ in range(soon)]
+
+
+def test_many_due_cases_make_one_email_that_names_the_first_and_counts_the_rest(people, monkeypatch, mailoutbox):
+    monkeypatch.setattr(notifications, "LISTED", 5)
+    late, soon = _late_and_soon(people, 3, 4)
+    deadlines.sweep(now=at(4, 9, 1))
+
+    assert notifications.send_pending_emails() == 7
+
+    (message,) = mailoutbox
+    assert message.to == ["kim@jour.test"]
+    assert message.subject == "7 ärenden behöver ett första kontaktförsök"
+    named = late + soon[:2]
+    lines = [line for line in message.body.splitlines() if line.startswith("Ärende")]
+    assert lines == [f"Ärende {case.number}: {case_link(case)}" for case in named]
+    assert message.body.index("har gått ut") < message.body.index("arbetstimmar återstår")
+    assert not [case for case in soon[2:] if case.number in message.body]
+    assert "Och 2 ärenden till. Alla finns bland dina notiser:" in message.body
+    assert settings.JOUR_BASE_URL + reverse("notification_list") in message.body
+    leaked = [value for value in _forbidden_strings(late[0]) if value.lower() in message.body.lower()]
+    assert leaked == []
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_a_failed_send_keeps_every_notice_for_the_next_run(people, monkeypatch, mailoutbox):
+    _late_and_soon(people, 2, 1)
+    deadlines.sweep(now=at(4, 9, 1))
+
+    def mail_server_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(notifications, "send_mail", mail_server_down)
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            notifications.send_pending_emails()
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 3
+
+    assert notifications.send_pending_emails() == 3
+    (message,) = mailoutbox
+    assert message.subject == "3 ärenden behöver ett första kontaktförsök"
+
+
+def test_a_long_list_of_notices_is_marked_in_batches(people, monkeypatch, mailoutbox):
+    monkeypatch.setattr(notifications, "MARK_BATCH", 2)
+    _late_and_soon(people, 5, 0)
+    deadlines.sweep(now=at(4, 9, 1))
+
+    assert notifications.send_pending_emails() == 5
+    assert notifications.send_pending_emails() == 0
+    assert len(mailoutbox) == 1
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
 # --- Cost ----------------------------------------------------------------------

@@ -15,7 +15,6 @@ import threading
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from datetime import timedelta
-from email.header import decode_header, make_header
 
 import psycopg
 import pytest
@@ -151,17 +150,29 @@ def mails(mail_dir) -> list[email.message.Message]:
     return messages
 
 
-def subject(message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
-
-
 def body(message) -> str:
     return message.get_payload(decode=True).decode()
 
 
+# A digest names its first cases and counts the rest ("Och 60 ärenden till").
+UNNAMED = re.compile(r"Och (\d+) ärenden? till")
+
+
 def mail_count(mail_dir) -> Counter:
-    """(recipient, case number) -> how many e-mails the worker wrote."""
-    return Counter((message["To"], CASE_NUMBER.search(subject(message)).group(0)) for message in mails(mail_dir))
+    """(recipient, case number) -> how many e-mails the worker wrote about the
+    case. One e-mail can list several cases: each it names counts once, and the
+    cases it only counts count under (recipient, "unnamed")."""
+    count = Counter()
+    for message in mails(mail_dir):
+        text = body(message)
+        count.update((message["To"], number) for number in CASE_NUMBER.findall(text))
+        if unnamed := UNNAMED.search(text):
+            count[(message["To"], "unnamed")] += int(unnamed.group(1))
+    return count
+
+
+def by_recipient(count: Counter) -> Counter:
+    return Counter(to for (to, _case), n in count.items() for _ in range(n))
 
 
 def notified() -> Counter:
@@ -233,7 +244,11 @@ def assert_escalated_once(cases, mail_dir, coordinators):
         assert recipients(case, OVERDUE) == sorted(coordinators), case.number
     assert notified() == Counter((address, case.number) for case in cases for address in coordinators)
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    assert mail_count(mail_dir) == notified()
+    emailed = mail_count(mail_dir)
+    named = Counter({key: n for key, n in emailed.items() if key[1] != "unnamed"})
+    assert max(named.values()) == 1  # no case named twice to anyone
+    assert named.keys() <= notified().keys()
+    assert by_recipient(emailed) == by_recipient(notified())
 
 
 # --- The tests -----------------------------------------------------------------
