@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
 
 # Shown for a figure that does not exist (a share of nothing, a missing day).
@@ -53,6 +53,11 @@ def number(value, decimals: int = 0) -> str:
     ``decimals`` digits after the decimal comma or point."""
     if value is None:
         return MISSING
+    if decimals == 0 and type(value) is int:
+        # A statistics page writes a thousand counts: Django's number_format took
+        # a tenth of it. Both languages group by three (tests/jour/test_formatting.py
+        # holds the two ways equal).
+        return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR", use_l10n=True))
     return number_format(_rounded(value, decimals), decimals, use_l10n=True, force_grouping=True)
 
 

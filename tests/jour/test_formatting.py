@@ -156,3 +156,16 @@ def test_days_and_times_read_as_djangos_own_date_formats_would_write_them(langua
             assert formatting.time(when) == django_format(when, "H:i")
             assert formatting.stamp(when) == django_format(when, "Y-m-d H:i")
             assert formatting.moment(when, year=True) == django_format(when, pattern + " Y H:i")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_whole_numbers_read_as_djangos_number_format_would_write_them(language):
+    """number() writes a whole number without Django's number_format (a statistics
+    page writes a thousand); from -10^7 to 10^12 it reads the same."""
+    from django.utils.formats import number_format
+
+    values = [0, 1, -1, 7, 999, 1000, -1000, 12_345, 999_999, 1_000_000, -9_876_543, 10**12]
+    values += [n * 37 + 1 for n in range(-300, 300_000, 997)]
+    with translation.override(language):
+        for value in values:
+            assert formatting.number(value) == number_format(value, 0, use_l10n=True, force_grouping=True), value
