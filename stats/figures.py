@@ -436,9 +436,28 @@ def report(period: Period, now: datetime | None = None) -> Report:
     )
 
 
+# The distinct municipalities by stepping through their index, one probe per
+# municipality: a DISTINCT over the column read every case, on every statistics
+# page (29 ms at 50,000 cases). PostgreSQL's wiki calls this a loose index scan.
+_MUNICIPALITIES = """
+WITH RECURSIVE found (code) AS (
+  SELECT (SELECT {column} FROM {table} WHERE {column} > '' ORDER BY {column} LIMIT 1)
+  UNION ALL
+  SELECT (SELECT {column} FROM {table} WHERE {column} > found.code ORDER BY {column} LIMIT 1)
+  FROM found WHERE found.code IS NOT NULL
+)
+SELECT code FROM found WHERE code IS NOT NULL
+"""
+
+
 def municipalities() -> list[tuple[str, str]]:
     """(code, name) of the municipalities the jour's cases come from, by name."""
-    codes = Case.objects.exclude(municipality="").order_by().values_list("municipality", flat=True).distinct()
+    connection = connections[Case.objects.db]
+    quote = connection.ops.quote_name
+    sql = _MUNICIPALITIES.format(table=quote(Case._meta.db_table), column=quote("municipality"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        codes = [code for (code,) in cursor.fetchall()]
     found = [(code, official.name(code)) for code in codes if official.name(code)]
     return sorted(found, key=lambda choice: official.swedish_order(choice[1]))
 

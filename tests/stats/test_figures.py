@@ -331,3 +331,27 @@ def test_the_specs_cover_what_the_brief_asks_for():
     assert {spec.municipality for spec in inside} == {LUND, ESLOV}
     assert any(spec.received == at(2026, 3, 31, 23, 30) for spec in SPECS)
     assert NOW - timedelta(days=1) > max(spec.received for spec in inside if spec.kpi != "open")
+
+
+def test_the_municipalities_are_found_by_stepping_through_the_index_in_one_query(world):
+    """figures.municipalities() steps from code to code; it finds what a DISTINCT over
+    every case finds (a blank and a code no municipality has are left out)."""
+    from cases import municipalities as official
+    from cases.models import Case
+
+    pks = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    # Malmö, Kiruna, Ystad, a blank and a code no municipality has, beside Lund and Eslöv.
+    for pk, code in zip(pks[::3], ["1280", "2584", "1286", "", "9999", "1280"], strict=False):
+        Case.objects.filter(pk=pk).update(municipality=code)
+    distinct = set(Case.objects.exclude(municipality="").values_list("municipality", flat=True))
+    assert {"1280", "2584", "1286", "9999", LUND} <= distinct
+
+    with CaptureQueriesContext(connection) as queries:
+        found = figures.municipalities()
+
+    assert len(queries) == 1
+    assert found == sorted(
+        ((code, official.name(code)) for code in distinct if official.name(code)),
+        key=lambda choice: official.swedish_order(choice[1]),
+    )
+    assert [name for _code, name in found][:2] == ["Eslöv", "Kiruna"]
