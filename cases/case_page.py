@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.shortcuts import get_object_or_404
 from django.shortcuts import render as render_template
 from django.utils import timezone
@@ -107,10 +108,24 @@ def context(request, case: Case, **forms) -> dict:
     return page
 
 
-def render(request, case: Case, *, template: str = "cases/case_detail.html", status: int = 200, extra=None, **forms):
+def render(
+    request,
+    case: Case,
+    *,
+    template: str = "cases/case_detail.html",
+    status: int = 200,
+    printing: bool = False,
+    extra=None,
+    **forms,
+):
     """The page, or a part of it, with the access entry every showing of the
     seeker's data writes: a form re-rendered with its errors is a page too."""
-    response = render_template(request, template, {**context(request, case, **forms), **(extra or {})}, status=status)
+    page = context(request, case, **forms)
+    if printing:
+        # Paper has no use for the forms, and the print page hides them (jour.css):
+        # rendering their fields was a third of the page's time.
+        page = {key: None if isinstance(value, BaseForm) else value for key, value in page.items()}
+    response = render_template(request, template, {**page, "printing": printing, **(extra or {})}, status=status)
     record_access(request, case)
     return response
 

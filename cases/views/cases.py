@@ -174,7 +174,7 @@ def case_print(request, pk):
     """The case page itself, so that every section of it is printed, framed for
     paper without its forms (jour.css); opening it is an access to the case."""
     case = visible_case(request, pk)
-    return case_page.render(request, case, extra={"printing": True, "printed_at": timezone.now()})
+    return case_page.render(request, case, printing=True, extra={"printed_at": timezone.now()})
 
 
 @requires(may_work_cases)

@@ -63,6 +63,20 @@ def test_the_print_view_has_every_section_of_the_case_page(people, case, who):
     assert SEEKER["notes"] in printed  # the first entry, carried over from the registration
 
 
+def _fields(html: str) -> list[str]:
+    """The case's form fields a person could fill in (not the site's header, nor the forms' CSRF tokens)."""
+    case = html[html.index("<main") : html.index("</main>")]
+    return [tag for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", case) if 'type="hidden"' not in tag]
+
+
+def test_the_print_view_renders_no_form_fields(people, case):
+    """Paper has no use for the forms (the print page hides them): their fields are
+    not rendered at all, which took a third of the page's time."""
+    client = client_for(people.coordinator)
+    assert len(_fields(client.get(reverse("case_detail", args=[case.pk])).content.decode())) > 20
+    assert _fields(client.get(reverse("case_print", args=[case.pk])).content.decode()) == []
+
+
 def test_the_running_head_carries_the_case_number_and_the_printing_date(people, case):
     html = client_for(people.coordinator).get(reverse("case_print", args=[case.pk])).content.decode()
     head = html[html.index('<p class="running-head">') :]
