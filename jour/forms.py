@@ -3,11 +3,21 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .ids import parse_id
+
+
+class FormRenderer(TemplatesSetting):
+    """Django's form templates, looked up as the site's own are (TEMPLATES), with a
+    field template that renders the error list only when there are errors: an
+    empty one is still two templates, a quarter of every field's time, and a
+    case page renders 25 fields."""
+
+    field_template_name = "forms/field.html"
 
 
 class DateInput(forms.DateInput):

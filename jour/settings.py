@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's form templates, for jour.forms.FormRenderer
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -133,6 +134,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form fields rendered by the site's own field template (jour/forms.py says why).
+FORM_RENDERER = "jour.forms.FormRenderer"
 
 DATABASES = {
     "default": database(
