@@ -1,7 +1,11 @@
 """The bar charts beside the tables: one bar per row, drawn from the same
 protected cells, so a hidden number has no bar whose width would tell it."""
 
+import re
+
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from stats import charts, display
 from stats.figures import GENDERS, Table
@@ -22,6 +26,16 @@ def test_a_chart_of_hidden_values_only_has_no_bars():
     chart = charts.bars([("a", None, "<3"), ("b", None, "·")])
     assert [bar.width for bar in chart.bars] == [0, 0]
     assert charts.bars([]).bars == []
+
+
+def test_a_bars_value_is_written_as_the_table_writes_it():
+    """12 345 with its thousands separator, as in the table beside it; "<3" as it is."""
+    chart = charts.bars([("a", 12345, "12345"), ("b", None, "<3")])
+    with translation.override("sv"):
+        html = render_to_string("stats/_chart.html", {"chart": chart})
+    values = re.findall(r'<span class="chart-value">([^<]*)</span>', html)
+    assert values == ["12\xa0345", "&lt;3"]
+    assert f'<rect width="{charts.PLOT_WIDTH}" height="{charts.BAR_HEIGHT}"' in html
 
 
 def test_a_hidden_value_does_not_change_the_scale():
