@@ -14,8 +14,8 @@ from .ids import parse_id
 class FormRenderer(TemplatesSetting):
     """Django's form templates, looked up as the site's own are (TEMPLATES), with a
     field template that renders the error list only when there are errors: an
-    empty one is still two templates, a quarter of every field's time, and a
-    case page renders 25 fields."""
+    empty one is still rendered from its template, one in four of a field's
+    template renders, and a case page renders 25 fields."""
 
     field_template_name = "forms/field.html"
 
