@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.forms",  # Django's form templates, for jour.forms.FormRenderer
+    "django.forms",  # Django's form templates, for the widgets jour.forms.FormRenderer draws from them
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

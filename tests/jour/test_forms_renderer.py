@@ -1,4 +1,6 @@
-"""The site's form renderer (jour.forms.FormRenderer) writes what Django's own does."""
+"""The site's form renderer (jour.forms.FormRenderer, Django's Jinja2 form
+templates) writes what Django's own Django-template renderer does: on single
+forms, unbound, empty and refused, and on every page each role can open."""
 
 import re
 
@@ -6,9 +8,14 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
+from django.test import Client
+from django.urls import reverse
 
 from cases.forms import AttemptForm, CloseForm, RiskCheckForm
 from jour.forms import FormRenderer
+from jour.models import Role
+from tests.personas import login_verified
+from tests.urlwalk import real_url_kwargs, sample_path, site_views
 
 
 class Mixed(forms.Form):
@@ -18,7 +25,11 @@ class Mixed(forms.Form):
 
 
 def _normalised(html: str) -> str:
-    return re.sub(r"\s+", " ", str(html)).replace("> <", "><").strip()
+    return re.sub(r"\s+", " ", str(html)).replace("> <", "><").replace("> ", ">").replace(" <", "<").strip()
+
+
+# What differs between two requests for the same page: the CSRF token and a form's "now".
+VARYING = re.compile(r'(value="|"X-CSRFToken": ")([A-Za-z0-9]{64}|\d{4}-\d\d-\d\dT\d\d:\d\d)')
 
 
 @pytest.mark.parametrize("form_class", [Mixed, AttemptForm, CloseForm, RiskCheckForm])
@@ -36,3 +47,31 @@ def test_an_error_list_is_rendered_only_when_there_are_errors():
     assert "errorlist" not in unbound["name"].as_field_group()
     assert 'id="id_name_error"' in refused["name"].as_field_group()
     assert 'aria-describedby="id_name_helptext id_name_error"' in refused["name"].as_field_group()
+
+
+def _page(client, path) -> str | None:
+    response = client.get(path)
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    return VARYING.sub(r"\1…", _normalised(response.content.decode()))
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_is_the_same_with_djangos_renderer(people, settings, role):
+    kwargs = real_url_kwargs(people)
+    client = Client()
+    login_verified(client, people.by_role()[role])
+    compared, differing = 0, []
+    for name, route, _callback, _access in site_views():
+        path = reverse(name, kwargs=kwargs[name]) if name in kwargs else sample_path(route)
+        settings.FORM_RENDERER = "jour.forms.FormRenderer"
+        ours = _page(client, path)
+        if ours is None or "<form" not in ours:
+            continue
+        settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+        django = _page(client, path)
+        compared += 1
+        if ours != django:
+            differing.append(name)
+    assert compared >= 10
+    assert differing == []
