@@ -6,6 +6,7 @@ they have not given a verdict on; the page, the signed content and the PDF
 show each contradiction with its justification."""
 
 import json
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -75,7 +76,7 @@ def test_the_board_form_asks_why_when_the_status_contradicts_the_data(client, pe
     response = client.post(url, data, headers={"accept-language": "en"})
 
     assert response.status_code == 200
-    assert "Write why the board&#x27;s status is different." in response.content.decode()
+    assert "Write why the board's status is different." in unescape(response.content.decode())
     answer.refresh_from_db()
     assert answer.status == Status.PARTLY  # nothing saved
 
