@@ -423,7 +423,7 @@ def invitation_arrives(work: Path, address: str, seconds: float = 30) -> str | N
     took = wait_for(f"the invitation to {address}", lambda: mails_to(work, address), seconds)
     if took is None:
         return None
-    links = re.findall(rf"{re.escape(SITE)}/accounts/invitation/\S+", mails_to(work, address)[0].get_content())
+    links = re.findall(rf"{re.escape(SITE)}/accounts/invitation/\S+", text(mails_to(work, address)[0]))
     return links[0] if len(links) == 1 else None
 
 
