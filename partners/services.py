@@ -94,7 +94,8 @@ def routine_of(case: Case) -> tuple[RoutineVersion | None, CaseRoutine | None]:
     started = CaseRoutine.objects.select_related("version__routine").filter(case=case).first()
     if started is not None:
         return started.version, started
-    routines = Routine.objects.filter(Q(circumstance__cases=case) | Q(crime_type=case.crime_type))
+    # The case's markers as a subquery by its id: joining them in scanned every case's markers.
+    routines = Routine.objects.filter(Q(circumstance__in=case.circumstances.all()) | Q(crime_type=case.crime_type))
     routine = routines.order_by(F("circumstance__position").asc(nulls_last=True), "circumstance", "pk").first()
     return (routine.current() if routine else None), None
 
