@@ -20,7 +20,8 @@ class FormRenderer(Jinja2):
     page, measured in issue 18). The field template is ours, jour/jinja2/forms/
     field.html: Django's, but for the error list, drawn only when there are errors.
     Widgets that come only as Django templates (the admin's, auth's) are drawn from
-    those, as the site's own templates are found."""
+    those, as the site's own templates are found. So a form template of our own goes
+    in jour/jinja2/: under templates/ it would be used only where Jinja2 has none."""
 
     field_template_name = "forms/field.html"
 
