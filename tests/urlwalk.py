@@ -1,6 +1,6 @@
 """Every URL pattern of the site, with sample arguments, for tests that walk them all."""
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jour.access import access_of
 
@@ -42,6 +42,13 @@ def sample_path(route: str) -> str:
     path = re.sub(r"<(?:(\w+):)?(\w+)>", fill, path)
     path = path.replace("^", "").replace("$", "").replace("\\Z", "")
     return "/" + path
+
+
+def path_of(name: str, route: str, kwargs: dict[str, dict]) -> str:
+    """The path of the view `name`: at the real rows of `kwargs` (real_url_kwargs) where
+    it has them, else at sample values."""
+    found = kwargs.get(name)
+    return reverse(name, kwargs=found) if found else sample_path(route)
 
 
 def real_url_kwargs(people) -> dict[str, dict]:

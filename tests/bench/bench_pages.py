@@ -105,18 +105,16 @@ def _world():
 
 def _paths(world, role) -> list[tuple[str, str]]:
     """(pattern, path) of every view the role may open, and a few query strings the pages link to."""
-    from django.urls import reverse
     from django.utils import timezone
 
     from jour.access import PASSWORD_STEP, PUBLIC
-    from tests.urlwalk import sample_path, site_views
+    from tests.urlwalk import path_of, site_views
 
     paths = []
     for name, route, _callback, access in site_views():
         if access in (PUBLIC, PASSWORD_STEP) or role not in set(access):
             continue
-        kwargs = world.kwargs.get(name)
-        paths.append(("/" + route, reverse(name, kwargs=kwargs) if kwargs else sample_path(route)))
+        paths.append(("/" + route, path_of(name, route, world.kwargs)))
     today = timezone.localdate()
     paths.append(("/statistics/?kind=month", f"/statistics/?kind=month&year={today.year}&month={today.month}"))
     return paths

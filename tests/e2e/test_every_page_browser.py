@@ -36,7 +36,7 @@ from jour.access import PASSWORD_STEP, PUBLIC
 from jour.models import Role
 from tests.e2e.helpers import log_in
 from tests.personas import PASSWORD
-from tests.urlwalk import real_url_kwargs, sample_path, site_views
+from tests.urlwalk import path_of, real_url_kwargs, site_views
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -97,8 +97,7 @@ def _candidate_paths(world, role) -> list[tuple[str, str]]:
     for name, route, _callback, access in site_views():
         if access in (PUBLIC, PASSWORD_STEP) or role not in set(access):
             continue
-        kwargs = world.kwargs.get(name)
-        paths.append((name, reverse(name, kwargs=kwargs) if kwargs else sample_path(route)))
+        paths.append((name, path_of(name, route, world.kwargs)))
     if role in (Role.COORDINATOR, Role.SUPPORT_PERSON):
         for case in Case.objects.visible_to(world.users[role]).order_by("pk"):
             paths.append((f"case_detail #{case.pk}", reverse("case_detail", kwargs={"pk": case.pk})))

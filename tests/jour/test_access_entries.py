@@ -10,14 +10,13 @@ the body but no access entry was written during that request.
 
 import pytest
 from auditlog.models import LogEntry
-from django.urls import reverse
 
 from cases import journal, services
 from cases.models import Case
 from jour.access import PASSWORD_STEP, PUBLIC
 from jour.models import Role
 from tests.personas import login_verified
-from tests.urlwalk import real_url_kwargs, sample_path, site_views
+from tests.urlwalk import path_of, real_url_kwargs, site_views
 
 WALKIE = {
     "first_name": "Vandrika",
@@ -51,11 +50,6 @@ def _shows_personal_data(response) -> list[str]:
     return [value for value in VALUES if value in body]
 
 
-def _path(world, name, route):
-    kwargs = world.kwargs.get(name)
-    return reverse(name, kwargs=kwargs) if kwargs else sample_path(route)
-
-
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.SUPPORT_PERSON])
 def test_every_page_with_a_seekers_data_writes_an_access_entry(client, world, role):
     user = world.by_role()[role]
@@ -64,7 +58,7 @@ def test_every_page_with_a_seekers_data_writes_an_access_entry(client, world, ro
     for name, route, access in VIEWS:
         if role not in set(access) or name in FILES:
             continue
-        path = _path(world, name, route)
+        path = path_of(name, route, world.kwargs)
         for method in ("get", "post"):
             before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
             response = getattr(client, method)(path)

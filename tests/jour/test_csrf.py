@@ -21,7 +21,7 @@ from django.urls import reverse
 from jour.access import PASSWORD_STEP, PUBLIC
 from jour.models import Role, User
 from tests.personas import PASSWORD, login_password_only, login_verified, make_user, totp_code, totp_device
-from tests.urlwalk import iter_patterns, real_url_kwargs, sample_path, site_views
+from tests.urlwalk import iter_patterns, path_of, real_url_kwargs, site_views
 
 VIEWS = [(name, route, access) for name, route, _cb, access in site_views()]
 ADMIN_VIEWS = [(pattern.name, pattern) for _r, pattern, ns in iter_patterns() if ns == "admin" and pattern.name]
@@ -33,11 +33,6 @@ def world(people):
     """URL arguments that point at real rows (an open invitation, a case)."""
     people.kwargs = real_url_kwargs(people)
     return people
-
-
-def path_of(world, name, route):
-    kwargs = world.kwargs.get(name)
-    return reverse(name, kwargs=kwargs) if kwargs else sample_path(route)
 
 
 def admin_path_of(world, name, pattern):
@@ -94,7 +89,7 @@ def csrf_client(world, who):
     client = Client(enforce_csrf_checks=True)
     if who == "anonymous":
         # Someone halfway through accepting an invitation: invitation_password would act.
-        client.get(path_of(world, "invitation", ""))
+        client.get(path_of("invitation", "", world.kwargs))
         page = "login"
     elif who == "password-only":
         login_password_only(client, world.coordinator)
@@ -130,7 +125,7 @@ CSRF_CASES = sorted({(name, route, who) for name, route, access in VIEWS for who
 @pytest.mark.parametrize(("name", "route", "who"), CSRF_CASES, ids=[f"{name}-{who}" for name, _r, who in CSRF_CASES])
 def test_unsafe_request_without_token_is_refused(world, caplog, name, route, who):
     client = csrf_client(world, who)
-    assert_refused_without_token(client, path_of(world, name, route), form_body(world), caplog)
+    assert_refused_without_token(client, path_of(name, route, world.kwargs), form_body(world), caplog)
 
 
 @pytest.mark.parametrize(("name", "pattern"), ADMIN_VIEWS, ids=[name for name, _ in ADMIN_VIEWS])
@@ -146,7 +141,7 @@ def test_the_same_request_with_the_token_goes_through(world):
     client = csrf_client(world, "verified")
     body = {**form_body(world), "csrfmiddlewaretoken": client.cookies[settings.CSRF_COOKIE_NAME].value}
     before = snapshot()
-    response = client.post(path_of(world, "account_action", ""), body)
+    response = client.post(path_of("account_action", "", world.kwargs), body)
     assert response.status_code == 302
     assert snapshot() != before
     world.alex.refresh_from_db()
@@ -181,7 +176,7 @@ def test_get_changes_nothing(client, world, persona, name, route):
     # be: sessions change there by design, and only there.
     sessions = name != "invitation"
     before = snapshot(sessions=sessions, access_entries=False)
-    response = client.get(path_of(world, name, route))
+    response = client.get(path_of(name, route, world.kwargs))
     assert response.status_code < 500
     assert snapshot(sessions=sessions, access_entries=False) == before, (persona, name, response.status_code)
 

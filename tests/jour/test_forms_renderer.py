@@ -9,13 +9,12 @@ from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.test import Client
-from django.urls import reverse
 
 from cases.forms import AttemptForm, CloseForm, RiskCheckForm
 from jour.forms import FormRenderer
 from jour.models import Role
 from tests.personas import login_verified
-from tests.urlwalk import real_url_kwargs, sample_path, site_views
+from tests.urlwalk import path_of, real_url_kwargs, site_views
 
 
 class Mixed(forms.Form):
@@ -66,7 +65,7 @@ def test_every_page_is_the_same_with_djangos_renderer(people, settings, role):
     login_verified(client, people.by_role()[role])
     compared, differing = 0, []
     for name, route, _callback, _access in site_views():
-        path = reverse(name, kwargs=kwargs[name]) if name in kwargs else sample_path(route)
+        path = path_of(name, route, kwargs)
         settings.FORM_RENDERER = "jour.forms.FormRenderer"
         ours = _page(client, path)
         if ours is None or "<form" not in ours:

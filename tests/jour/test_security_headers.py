@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from jour.models import Role, User
 from tests.personas import login_password_only, login_verified, make_user, totp_device
-from tests.urlwalk import iter_patterns, real_url_kwargs, sample_path, site_views
+from tests.urlwalk import iter_patterns, path_of, real_url_kwargs, site_views
 
 VIEWS = [(name, route) for name, route, _cb, _access in site_views()]
 ADMIN_VIEWS = [(pattern.name, pattern) for _r, pattern, ns in iter_patterns() if ns == "admin" and pattern.name]
@@ -141,8 +141,7 @@ def test_every_page_has_the_headers_and_keeps_to_the_csp(world, persona):
     for name, route in VIEWS:
         client = Client()  # a fresh browser per page: one visit must not change the next
         log_in(client, world, persona)
-        kwargs = world.kwargs.get(name)
-        found += get_and_check(client, reverse(name, kwargs=kwargs) if kwargs else sample_path(route))
+        found += get_and_check(client, path_of(name, route, world.kwargs))
     assert found == []
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from jour.access import PASSWORD_STEP, PUBLIC
 from jour.models import Role
 from tests.personas import login_password_only, login_verified
-from tests.urlwalk import admin_routes, duplicate_ids, empty_radios, real_url_kwargs, sample_path, site_views
+from tests.urlwalk import admin_routes, duplicate_ids, empty_radios, path_of, real_url_kwargs, sample_path, site_views
 
 # The complete list of views that work without a verified second factor.
 # calendar_feed: calendar apps cannot log in; its long random token is the key (tests/calendars).
@@ -76,8 +76,7 @@ def test_no_page_repeats_an_element_id_or_offers_an_empty_radio(world, role):
     for name, route, _callback, _access in VIEWS:
         client = Client()
         login_verified(client, world.by_role()[role])
-        kwargs = world.kwargs.get(name)
-        response = client.get(reverse(name, kwargs=kwargs) if kwargs else sample_path(route))
+        response = client.get(path_of(name, route, world.kwargs))
         if response.status_code in (301, 302) and response["Location"].startswith("/"):
             response = client.get(response["Location"])
         if not response.get("Content-Type", "").startswith("text/html"):
