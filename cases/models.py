@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -351,6 +352,12 @@ class Case(models.Model):
             # The municipalities the cases come from, for the statistics form, one index probe each
             # (stats.figures.municipalities) instead of reading every case on every page.
             models.Index(fields=["municipality"], name="case_municipality_idx"),
+            # The seeker's other cases, by the same phone number or e-mail address
+            # (cases/seeker_data.related_cases): the erase page and the art. 15 export
+            # read them by index instead of every case. UPPER is what Django's iexact
+            # lookup compares on PostgreSQL.
+            models.Index(fields=["phone"], name="case_phone_idx"),
+            models.Index(Upper("email"), name="case_email_idx"),
         ]
 
     def __str__(self):
