@@ -133,6 +133,12 @@ TEMPLATES = [
             ],
         },
     },
+    # Parts of pages drawn many times over (jour/templating.py says which and why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "jour.templating.environment"},
+    },
 ]
 
 # Form fields rendered by the site's own field template (jour/forms.py says why).
