@@ -320,6 +320,11 @@ class Case(models.Model):
                 condition=Q(status="closed", closed_at__isnull=False) | ~Q(status="closed"),
                 name="closed_case_has_closing_date",
             ),
+            # Always so (deadlines.set_deadline adds working hours to received_at); the case
+            # list relies on it to read cases received since a day in deadline order.
+            models.CheckConstraint(
+                condition=Q(first_contact_due__gt=models.F("received_at")), name="deadline_after_received"
+            ),
         ]
         indexes = [
             # The sweep reads only open cases still waiting for their first attempt.
@@ -337,7 +342,15 @@ class Case(models.Model):
             models.Index(fields=["-registered_at"], name="case_registered_idx"),
             # The open-case lists' index (waiting first, NULLS FIRST) is created by
             # migration 0002 on PostgreSQL only: SQLite refuses NULLS FIRST in an index.
-            models.Index(fields=["received_at"], name="case_received_idx"),
+            # The case list sorted by received or by deadline (selectors.SORTS, with the pk
+            # that breaks ties): the open tabs read their own small index, so that a sort
+            # does not walk every closed case before the first open one.
+            models.Index(fields=["received_at", "id"], name="case_received_idx"),
+            models.Index(fields=["first_contact_due", "id"], name="case_due_idx"),
+            models.Index(fields=["received_at", "id"], condition=~Q(status="closed"), name="case_open_received_idx"),
+            models.Index(
+                fields=["first_contact_due", "id"], condition=~Q(status="closed"), name="case_open_by_due_idx"
+            ),
             # The coordinator's start page: recently closed cases.
             models.Index(fields=["-closed_at"], condition=Q(status="closed"), name="case_closed_idx"),
             # Closed cases not yet anonymised, the oldest first: the nightly retention run, its

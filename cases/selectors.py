@@ -183,7 +183,13 @@ def case_list(*, user, view: str = "open", term: str = "", filters: dict | None 
     cases = Case.objects.visible_to(user).filter(condition)
     if term:
         cases = cases.filter(search.matching(term))
-    cases = filtered(cases, filters or {})
+    filters = filters or {}
+    cases = filtered(cases, filters)
+    if sort in ("due", "-due") and filters.get("received_from"):
+        # A deadline comes after its case was received (the constraint deadline_after_received):
+        # said outright, the scan in deadline order starts at the period instead of
+        # walking every older case first.
+        cases = cases.filter(first_contact_due__gt=_start_of(filters["received_from"]))
     return _with_people(cases).order_by(*SORTS.get(sort, ordering))
 
 
