@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from cases import selectors
 from cases.models import Case
 from jour.workdays import STOCKHOLM
+from tests.plans import plan
 
 from .factories import make_case
 
@@ -32,7 +33,9 @@ def spread(people):
 def test_received_since_in_deadline_order_is_every_such_case_and_no_other(people, spread):
     since = date(2026, 10, 1)
     for sort in ("due", "-due"):
-        listed = list(selectors.case_list(user=people.coordinator, view="all", filters={"received_from": since}, sort=sort))
+        listed = list(
+            selectors.case_list(user=people.coordinator, view="all", filters={"received_from": since}, sort=sort)
+        )
         expected = sorted(
             (c for c in spread if c.received_at >= _at(since, 0)),
             key=lambda c: (c.first_contact_due, c.pk),
@@ -49,14 +52,7 @@ def test_a_deadline_before_its_receipt_is_refused_by_the_database(people, spread
 
 
 def _plan(queryset) -> str:
-    sql, params = queryset[:50].query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A handful of rows favour reading the table and sorting it; forbid both to see
-        # whether an index gives the order.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    return plan(queryset[:50], forbid=("seqscan", "sort"))
 
 
 @pytest.mark.parametrize(

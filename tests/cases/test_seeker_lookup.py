@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from cases.seeker_data import related_cases
+from tests.plans import plan as explain
 
 from .factories import make_case
 
@@ -39,11 +40,6 @@ def test_postgresql_finds_them_by_index(seekers):
     if connection.vendor != "postgresql":
         pytest.skip("the plan is PostgreSQL's")
     asked, _same_phone, _same_email = seekers
-    sql, params = related_cases(asked).query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A handful of rows favour reading the table; forbid it to see whether an index can answer.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = explain(related_cases(asked))
     assert "case_phone_idx" in plan and "case_email_idx" in plan, plan
     assert "Seq Scan" not in plan, plan
