@@ -78,8 +78,9 @@ lock:
 	cd requirements && ../var/piptools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o bench.lock bench.in
 
+# The source is in English: only Swedish has a catalogue.
 messages: $(STAMP)
-	$(DEV_ENV) $(PY) manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(DEV_ENV) $(PY) manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
