@@ -3,7 +3,7 @@
 from django.db import connection
 
 
-def plan(queryset, *, forbid: tuple[str, ...] = ("seqscan",)) -> str:
+def query_plan(queryset, *, forbid: tuple[str, ...] = ("seqscan",)) -> str:
     """EXPLAIN of `queryset` with the plan kinds in `forbid` (enable_<kind>) switched
     off: a test's handful of rows favour reading the table, and sorting it, over any
     index; forbidding those shows whether an index can do the work. The settings

@@ -4,30 +4,24 @@ rows instead of sorting every match), and "received since" with the deadline
 sort starts reading at that day, which holds because a deadline always comes
 after its case was received (a database constraint)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from cases import selectors
 from cases.models import Case
-from jour.workdays import STOCKHOLM
-from tests.plans import plan
+from tests.calendars.helpers import sthlm
+from tests.plans import query_plan
 
 from .factories import make_case
-
-
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
 
 
 @pytest.fixture
 def spread(people):
     """Cases received one every three days over two months, from 1 September 2026."""
-    return [
-        make_case(people.coordinator, first_name=f"S{i}", received_at=_at(date(2026, 9, 1) + timedelta(days=3 * i)))
-        for i in range(20)
-    ]
+    days = [date(2026, 9, 1) + timedelta(days=3 * i) for i in range(20)]
+    return [make_case(people.coordinator, first_name=f"S{i}", received_at=sthlm(day, 10)) for i, day in enumerate(days)]
 
 
 def test_received_since_in_deadline_order_is_every_such_case_and_no_other(people, spread):
@@ -37,7 +31,7 @@ def test_received_since_in_deadline_order_is_every_such_case_and_no_other(people
             selectors.case_list(user=people.coordinator, view="all", filters={"received_from": since}, sort=sort)
         )
         expected = sorted(
-            (c for c in spread if c.received_at >= _at(since, 0)),
+            (c for c in spread if c.received_at >= sthlm(since, 0)),
             key=lambda c: (c.first_contact_due, c.pk),
             reverse=sort == "-due",
         )
@@ -52,7 +46,7 @@ def test_a_deadline_before_its_receipt_is_refused_by_the_database(people, spread
 
 
 def _plan(queryset) -> str:
-    return plan(queryset[:50], forbid=("seqscan", "sort"))
+    return query_plan(queryset[:50], forbid=("seqscan", "sort"))
 
 
 @pytest.mark.parametrize(

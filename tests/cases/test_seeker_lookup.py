@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from cases.seeker_data import related_cases
-from tests.plans import plan as explain
+from tests.plans import query_plan
 
 from .factories import make_case
 
@@ -40,6 +40,6 @@ def test_postgresql_finds_them_by_index(seekers):
     if connection.vendor != "postgresql":
         pytest.skip("the plan is PostgreSQL's")
     asked, _same_phone, _same_email = seekers
-    plan = explain(related_cases(asked))
+    plan = query_plan(related_cases(asked))
     assert "case_phone_idx" in plan and "case_email_idx" in plan, plan
     assert "Seq Scan" not in plan, plan
