@@ -73,7 +73,7 @@ def test_the_coordinator_start_page_sorts_cases_into_panels(people, panels):
     for key in ["unassigned", "due_soon", "overdue", "closed"]:
         assert panels[key].number in html
     assert panels["long_closed"].number not in html
-    assert [a.person for a in dashboard.due_soon.rows[0].case.open_assignments] == [people.alex]
+    assert dashboard.due_soon.rows[0].names == (people.alex.name,)
     assert people.alex.name in html
 
 
@@ -200,3 +200,20 @@ def test_a_full_panel_shows_the_first_cases_and_links_to_all_of_them(people):
     html = response.content.decode()
     assert f"{PANEL_SIZE} of {PANEL_SIZE + 2} shown: see them all in the case list" in html
     assert f"{reverse('case_list')}?view=waiting&amp;sort=due" in html
+
+
+def test_a_row_names_the_support_persons_on_the_case_in_the_order_they_came(people):
+    """The list rows read names only (selectors.people_on): those now on the case, first assigned first."""
+    coordinator, alex, sam = people.coordinator, people.alex, people.sam
+    case = make_case(coordinator)
+    first = assign(case, sam, by=coordinator)
+    assign(case, alex, by=coordinator)
+    client = client_for(coordinator, language=None)
+    row = client.get(reverse("case_list")).context["rows"][0]
+    assert (row.case.pk, row.names, row.people) == (case.pk, (sam.name, alex.name), f"{sam.name}, {alex.name}")
+    services.end_assignment(assignment=first, note="Sam slutar", by=coordinator)
+    assert client.get(reverse("case_list")).context["rows"][0].names == (alex.name,)
+    panel = client.get(reverse("start")).context["dashboard"].unassigned
+    assert panel.count == 0
+    mine = client_for(alex, language=None).get(reverse("start")).context["my_cases"]
+    assert [(row.case.pk, row.names) for row in mine] == [(case.pk, (alex.name,))]
