@@ -35,6 +35,7 @@ class Schedule:
     """The weekly hours and the closures, read once, asked per day."""
 
     def __init__(self, first: date, last: date):
+        self.first, self.last = first, last
         self.hours = {row.weekday: row for row in PhoneHours.objects.all()}
         self.closures = {row.day: row for row in PhoneClosure.objects.filter(day__range=(first, last))}
 
@@ -64,6 +65,14 @@ class Schedule:
         return None
 
 
+def _schedule(first: date, last: date, given: Schedule | None) -> Schedule:
+    """`given` if it was read for at least [first, last], else a new read: a page that
+    asks several questions of the schedule reads the two tables once (calendars.duty)."""
+    if given is not None and given.first <= first and last <= given.last:
+        return given
+    return Schedule(first, last)
+
+
 @dataclass(frozen=True)
 class PhoneState:
     configured: bool  # are any weekly hours set at all?
@@ -83,10 +92,10 @@ class PhoneState:
         return (not self.staffed or self.closing_soon) and not self.forwarded
 
 
-def state(now: datetime | None = None) -> PhoneState:
+def state(now: datetime | None = None, schedule: Schedule | None = None) -> PhoneState:
     now = now or timezone.now()
     today = timezone.localtime(now, STOCKHOLM).date()
-    schedule = Schedule(today - timedelta(days=LOOK_AROUND), today + timedelta(days=LOOK_AROUND))
+    schedule = _schedule(today - timedelta(days=LOOK_AROUND), today + timedelta(days=LOOK_AROUND), schedule)
     hours = schedule.staffed(today)
     staffed = bool(hours) and _at(today, hours[0]) <= now < _at(today, hours[1])
     closing_at = _at(today, hours[1]) if staffed else None
@@ -121,12 +130,14 @@ def confirm_forwarding(*, by, now: datetime | None = None) -> PhoneForwarding:
         return PhoneForwarding.objects.create(at=now or timezone.now(), by=by)
 
 
-def unconfirmed_closings(first: date, last: date, now: datetime | None = None) -> list[date]:
+def unconfirmed_closings(
+    first: date, last: date, now: datetime | None = None, schedule: Schedule | None = None
+) -> list[date]:
     """Staffed days in [first, last] whose closing passed without a
     confirmation that the phone was forwarded. A closing whose window is still
     open (the next opening has not come) is not missing yet. One query per table."""
     now = now or timezone.now()
-    schedule = Schedule(first - timedelta(days=1), last + timedelta(days=LOOK_AROUND))
+    schedule = _schedule(first - timedelta(days=1), last + timedelta(days=LOOK_AROUND), schedule)
     closings = []
     for n in range((last - first).days + 1):
         day = first + timedelta(days=n)
@@ -151,9 +162,12 @@ def unconfirmed_closings(first: date, last: date, now: datetime | None = None) -
     return missing
 
 
-def counting_since() -> date | None:
+def counting_since(schedule: Schedule | None = None) -> date | None:
     """Closings count from the day the weekly hours were first entered."""
-    first = PhoneHours.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if schedule is not None:  # it holds every weekday's hours
+        first = min((row.created_at for row in schedule.hours.values()), default=None)
+    else:
+        first = PhoneHours.objects.order_by("created_at").values_list("created_at", flat=True).first()
     return timezone.localtime(first, STOCKHOLM).date() if first else None
 
 

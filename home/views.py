@@ -34,12 +34,14 @@ def start(request):
         context["backup_warning"] = backups.overdue()
     context["next_appointments"] = calendar_selectors.upcoming(user)
     calendar_selectors.record_shown(request, context["next_appointments"], label="start page: next appointments")
+    # Today's duty and the missing days of the last month from one read of the phone hours.
+    schedule = duty.phone_schedule() if may_work_cases(user) else None
     if may_work_cases(user):
         mine = paper.due_for_shredding().filter(case__in=Case.objects.visible_to(request.user))
         context["paper_due"] = mine.count()
-        context.update(duty.duty_context())
+        context.update(duty.duty_context(schedule=schedule))
     if may_see_every_case(user):
-        context["duty_missing"] = duty.missing_counts()
+        context["duty_missing"] = duty.missing_counts(schedule=schedule)
         context["retention_due"] = retention.due_count()
         context["dashboard"] = case_selectors.coordinator_dashboard(user=request.user)
         context["volunteer_flags"] = followup.volunteer_flags()

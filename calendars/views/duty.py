@@ -14,14 +14,15 @@ from jour.access import may_keep_duty, may_manage_phone_hours, requires
 from jour.forms import apply_validation_error
 
 from .. import mailbox, phone
-from ..duty import LOG_DAYS, duty_context, missing
+from ..duty import LOG_DAYS, duty_context, missing, phone_schedule
 from ..forms import PhoneClosureForm, PhoneHoursForm
 from ..models import MailboxCheck, PhoneClosure, PhoneForwarding, PhoneHours
 
 
 def _page(request, hours_form=None, closure_form=None, status=200):
     today = timezone.localdate()
-    context = duty_context()
+    read_once = phone_schedule(today)  # the state and the missing closings read the same hours
+    context = duty_context(schedule=read_once)
     context["manage"] = may_manage_phone_hours(request.user)
     context["forwardings"] = PhoneForwarding.objects.select_related("by").filter(
         at__date__gte=today - timedelta(days=LOG_DAYS)
@@ -31,7 +32,7 @@ def _page(request, hours_form=None, closure_form=None, status=200):
     )
     context["closures"] = PhoneClosure.objects.filter(day__gte=today)
     if may_manage_phone_hours(request.user):
-        context.update(missing(today))
+        context.update(missing(today, read_once))
     if context["manage"]:
         context["hours_form"] = hours_form or PhoneHoursForm()
         context["closure_form"] = closure_form or PhoneClosureForm()

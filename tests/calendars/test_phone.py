@@ -308,6 +308,22 @@ def test_unconfirmed_closings_reads_each_table_once(hours, people):
     assert counts[7] == counts[30] == counts[90] <= 3
 
 
+@pytest.mark.parametrize(("page", "reads"), [("start", 1), ("phone_page", 2)])
+def test_a_page_with_the_state_and_the_missing_closings_reads_the_hours_once(hours, people, page, reads):
+    """The coordinator's start page and phone page show today's state and the closings
+    missing lately: one read of the hours and one of the closures serves both
+    (calendars.duty.phone_schedule), and the first hours' date comes from that read.
+    The phone page reads each table once more: the hours for its form, the coming closures."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    PhoneClosure.objects.create(day=tomorrow, reason="Kurs", created_by=people.coordinator)
+    client = client_for(people.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(page))
+    assert response.status_code == 200
+    tables = [query["sql"].split(" FROM ")[1].split()[0] for query in queries if " FROM " in query["sql"]]
+    assert (tables.count('"calendars_phonehours"'), tables.count('"calendars_phoneclosure"')) == (reads, reads), tables
+
+
 # -- the phone page and who may do what ---------------------------------------
 
 
