@@ -142,7 +142,7 @@ def _query_counts(people) -> dict:
 def test_query_counts_do_not_grow_with_the_number_of_cases(people, panels):
     """With one case on each panel, and with 200 cases: the same number of queries.
 
-    (With a single case in all, empty panels would skip their prefetch query, so
+    (With a single case in all, empty panels would skip the names query, so
     the small set has one case per panel.)
     """
     coordinator, alex, sam = people.coordinator, people.alex, people.sam
