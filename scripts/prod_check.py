@@ -549,6 +549,10 @@ def assurances_recorded() -> int:
     return count("SELECT count(*) FROM compliance_assurance")
 
 
+def assurance_files(media: Path) -> list[Path]:
+    return sorted((media / "assurances").glob("*.pdf"))
+
+
 def sign(page, app: Authenticator, year: int) -> None:
     page.goto(f"{SITE}/compliance/years/{year}/")
     page.locator("#id_code").fill(app.code())
@@ -593,7 +597,7 @@ def signed_and_sealed_despite_a_killed_worker(stack: Stack, auditors: list, env:
     finally:
         holder.rollback()
         holder.close()
-    made, stored = assurances_recorded(), list((work / "media" / "assurances").glob("*.pdf"))
+    made, stored = assurances_recorded(), assurance_files(work / "media")
     check(
         made == 0 and len(stored) == 1,
         f"the worker was killed (SIGKILL) with its PDF stored, not recorded: {len(stored)} file(s), {made} recorded",
@@ -602,7 +606,7 @@ def signed_and_sealed_despite_a_killed_worker(stack: Stack, auditors: list, env:
     took = wait_for("the PDF after the worker's restart", lambda: assurances_recorded() > 0, 90)
     check(took is not None, f"after its restart the worker made the PDF ({took and round(took, 1)} s)")
     time.sleep(2 * SWEEP_SECONDS)  # a sweep more, which must not make another
-    files = list((work / "media" / "assurances").glob("*.pdf"))
+    files = assurance_files(work / "media")
     records = assurances_recorded()
     check(records == 1 and len(files) == 1, f"exactly one PDF: {records} recorded, {len(files)} file(s)")
     link = second.get_by_role("link", name="Ladda ner PDF-filen")
@@ -723,7 +727,7 @@ def restored_on_a_fresh_postgresql(stack: Stack, env: dict, work: Path) -> None:
             for name in ("JOUR_SEAL_KEY_FILE", "JOUR_SEAL_CERT_FILE")
         ]
         check(all(seal), "the seal's key and certificate are identical")
-        pdfs = sorted((restored / "media" / "assurances").glob("*.pdf"))
+        pdfs = assurance_files(restored / "media")
         verified = (
             pdfs
             and subprocess.run(
