@@ -597,9 +597,11 @@ def signed_and_sealed_despite_a_killed_worker(stack: Stack, auditors: list, env:
     finally:
         holder.rollback()
         holder.close()
+    # One file per render that reached the lock: the beat's catch-up (render_pending_assurances,
+    # every SWEEP_SECONDS) may have rendered the same version beside the queued task.
     made, stored = assurances_recorded(), assurance_files(work / "media")
     check(
-        made == 0 and len(stored) == 1,
+        made == 0 and len(stored) >= 1,
         f"the worker was killed (SIGKILL) with its PDF stored, not recorded: {len(stored)} file(s), {made} recorded",
     )
     stack.start("worker")
