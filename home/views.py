@@ -34,9 +34,10 @@ def start(request):
         context["backup_warning"] = backups.overdue()
     context["next_appointments"] = calendar_selectors.upcoming(user)
     calendar_selectors.record_shown(request, context["next_appointments"], label="start page: next appointments")
-    # Today's duty and the missing days of the last month from one read of the phone hours.
-    schedule = duty.phone_schedule() if may_work_cases(user) else None
+    schedule = None
     if may_work_cases(user):
+        # Today's duty and the missing days of the last month from one read of the phone hours.
+        schedule = duty.phone_schedule()
         mine = paper.due_for_shredding().filter(case__in=Case.objects.visible_to(request.user))
         context["paper_due"] = mine.count()
         context.update(duty.duty_context(schedule=schedule))
